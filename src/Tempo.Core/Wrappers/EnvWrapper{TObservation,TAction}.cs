@@ -1,0 +1,61 @@
+using Tempo.Core.Envs;
+using Tempo.Core.Spaces;
+
+namespace Tempo.Core.Wrappers;
+
+/// <summary>Base for wrappers: forwards everything to the inner env; a wrapper overrides the one thing it changes.</summary>
+public abstract class EnvWrapper<TObservation, TAction> : IEnv<TObservation, TAction>, IEnvWrapper
+    where TObservation : unmanaged
+    where TAction : unmanaged
+{
+    private bool _disposed;
+
+    /// <summary>Wraps <paramref name="inner"/>; the wrapper owns it and disposes it.</summary>
+    protected EnvWrapper(IEnv<TObservation, TAction> inner) => Inner = inner ?? throw new ArgumentNullException(nameof(inner));
+
+    /// <summary>The wrapped environment.</summary>
+    public IEnv<TObservation, TAction> Inner { get; }
+
+    IEnv IEnvWrapper.Inner => Inner;
+
+    /// <inheritdoc/>
+    public virtual Space<TObservation> ObservationSpace => Inner.ObservationSpace;
+
+    /// <inheritdoc/>
+    public virtual Space<TAction> ActionSpace => Inner.ActionSpace;
+
+    ISpace IEnv.ObservationSpace => ObservationSpace;
+
+    ISpace IEnv.ActionSpace => ActionSpace;
+
+    /// <inheritdoc/>
+    public virtual void Reset(Span<TObservation> observation, int? seed = null) => Inner.Reset(observation, seed);
+
+    /// <inheritdoc/>
+    public virtual StepResult Step(ReadOnlySpan<TAction> action, Span<TObservation> observation) => Inner.Step(action, observation);
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{GetType().Name.Split('`')[0]}<{Inner}>";
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Disposes the inner env; a wrapper holding resources of its own overrides this and calls base.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Inner.Dispose();
+        }
+    }
+}

@@ -16,7 +16,7 @@ internal static class FixturePaths
         {
             for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             {
-                if (File.Exists(Path.Combine(dir.FullName, "Tempo.slnx")))
+                if (System.IO.File.Exists(Path.Combine(dir.FullName, "Tempo.slnx")))
                 {
                     return dir.FullName;
                 }
@@ -27,7 +27,7 @@ internal static class FixturePaths
     }
 
     /// <summary>Returns the fixture file, failing (never skipping) when it is missing.</summary>
-    public static string File(string folder, string fileName)
+    public static string Require(string folder, string fileName)
     {
         var path = Path.Combine(folder, fileName);
         if (!System.IO.File.Exists(path))

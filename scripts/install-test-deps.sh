@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs on a clean Debian machine with the .NET 10 SDK.
+# Idempotent: does nothing when everything is present.
+set -euo pipefail
+
+need=()
+command -v dotnet >/dev/null || { echo "the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
+
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then sudo_cmd=""; else sudo_cmd="sudo"; fi
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need[@]}"
+fi

@@ -1,0 +1,32 @@
+namespace Tempo.Runtime.Metrics;
+
+/// <summary>What one learner update measured (CleanRL's logged quantities), averaged over its minibatches.</summary>
+public sealed record LearnerStatistics
+{
+    /// <summary>The learning rate used.</summary>
+    public required double LearningRate { get; init; }
+
+    /// <summary>Policy (surrogate) loss.</summary>
+    public required double PolicyLoss { get; init; }
+
+    /// <summary>Value loss.</summary>
+    public required double ValueLoss { get; init; }
+
+    /// <summary>Mean policy entropy.</summary>
+    public required double Entropy { get; init; }
+
+    /// <summary>Approximate KL divergence between the behaviour and the updated policy (k3 estimator).</summary>
+    public double? ApproxKl { get; init; }
+
+    /// <summary>Fraction of samples whose ratio was clipped.</summary>
+    public double? ClipFraction { get; init; }
+
+    /// <summary>Explained variance of the value targets by the value predictions.</summary>
+    public double? ExplainedVariance { get; init; }
+
+    /// <summary>Global gradient norm before clipping, averaged over minibatches.</summary>
+    public double? GradientNorm { get; init; }
+
+    /// <summary>The policy version after the update.</summary>
+    public required long PolicyVersion { get; init; }
+}

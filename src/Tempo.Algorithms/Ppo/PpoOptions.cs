@@ -1,0 +1,105 @@
+namespace Tempo.Algorithms.Ppo;
+
+/// <summary>PPO's hyperparameters under CleanRL's names; the defaults are CleanRL's <c>ppo.py</c>.</summary>
+/// <remarks>
+/// Each property binds to the CLI flag and config key of the same name in kebab-case
+/// (<see cref="NumMinibatches"/> ↔ <c>--num-minibatches</c> / <c>num-minibatches</c>).
+/// </remarks>
+public sealed record PpoOptions
+{
+    /// <summary>Total environment steps to train for.</summary>
+    public long TotalTimesteps { get; init; } = 500_000;
+
+    /// <summary>Adam's learning rate (the starting value when annealed).</summary>
+    public double LearningRate { get; init; } = 2.5e-4;
+
+    /// <summary>Parallel environments per actor.</summary>
+    public int NumEnvs { get; init; } = 4;
+
+    /// <summary>Steps per environment in each rollout.</summary>
+    public int NumSteps { get; init; } = 128;
+
+    /// <summary>Anneal the learning rate linearly to zero over the run.</summary>
+    public bool AnnealLr { get; init; } = true;
+
+    /// <summary>Discount factor γ.</summary>
+    public double Gamma { get; init; } = 0.99;
+
+    /// <summary>GAE's λ.</summary>
+    public double GaeLambda { get; init; } = 0.95;
+
+    /// <summary>Minibatches each rollout is split into.</summary>
+    public int NumMinibatches { get; init; } = 4;
+
+    /// <summary>Passes over the rollout per update.</summary>
+    public int UpdateEpochs { get; init; } = 4;
+
+    /// <summary>Normalize advantages per minibatch.</summary>
+    public bool NormAdv { get; init; } = true;
+
+    /// <summary>Surrogate clipping coefficient ε.</summary>
+    public double ClipCoef { get; init; } = 0.2;
+
+    /// <summary>Anneal the clipping coefficient linearly to zero, as Stable-Baselines3's <c>lin_0.2</c> schedule does.</summary>
+    public bool AnnealClipCoef { get; init; }
+
+    /// <summary>Clip the value loss around the behaviour values, as PPO's reference implementation does.</summary>
+    public bool ClipVloss { get; init; } = true;
+
+    /// <summary>Entropy bonus coefficient.</summary>
+    public double EntCoef { get; init; } = 0.01;
+
+    /// <summary>Value loss coefficient.</summary>
+    public double VfCoef { get; init; } = 0.5;
+
+    /// <summary>Global gradient-norm clipping threshold.</summary>
+    public double MaxGradNorm { get; init; } = 0.5;
+
+    /// <summary>Stop the epochs early once the approximate KL exceeds this; null disables it.</summary>
+    public double? TargetKl { get; init; }
+
+    /// <summary>Adam's ε (CleanRL uses 1e-5 rather than PyTorch's 1e-8).</summary>
+    public double AdamEps { get; init; } = 1e-5;
+
+    /// <summary>Hidden layer widths of the actor and critic MLPs (tanh).</summary>
+    public IReadOnlyList<int> HiddenSizes { get; init; } = [64, 64];
+
+    /// <summary>Transitions per rollout: <see cref="NumEnvs"/> × <see cref="NumSteps"/>.</summary>
+    public int BatchSize => NumEnvs * NumSteps;
+
+    /// <summary>Transitions per minibatch.</summary>
+    public int MinibatchSize => BatchSize / NumMinibatches;
+
+    /// <summary>Rollout-and-update iterations in the run.</summary>
+    public long NumIterations => TotalTimesteps / BatchSize;
+
+    /// <summary>Throws naming the first invalid setting and its value.</summary>
+    public void Validate()
+    {
+        Require(TotalTimesteps > 0, nameof(TotalTimesteps), TotalTimesteps, "must be positive");
+        Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "must be positive");
+        Require(NumEnvs > 0, nameof(NumEnvs), NumEnvs, "must be positive");
+        Require(NumSteps > 0, nameof(NumSteps), NumSteps, "must be positive");
+        Require(Gamma is >= 0 and <= 1, nameof(Gamma), Gamma, "must lie in [0, 1]");
+        Require(GaeLambda is >= 0 and <= 1, nameof(GaeLambda), GaeLambda, "must lie in [0, 1]");
+        Require(NumMinibatches > 0, nameof(NumMinibatches), NumMinibatches, "must be positive");
+        Require(BatchSize % NumMinibatches == 0, nameof(NumMinibatches), NumMinibatches, $"must divide the batch size {BatchSize} (num-envs × num-steps)");
+        Require(UpdateEpochs > 0, nameof(UpdateEpochs), UpdateEpochs, "must be positive");
+        Require(ClipCoef > 0, nameof(ClipCoef), ClipCoef, "must be positive");
+        Require(EntCoef >= 0, nameof(EntCoef), EntCoef, "must not be negative");
+        Require(VfCoef >= 0, nameof(VfCoef), VfCoef, "must not be negative");
+        Require(MaxGradNorm > 0, nameof(MaxGradNorm), MaxGradNorm, "must be positive");
+        Require(TargetKl is null or > 0, nameof(TargetKl), TargetKl ?? 0, "must be positive when set");
+        Require(AdamEps > 0, nameof(AdamEps), AdamEps, "must be positive");
+        Require(HiddenSizes.Count > 0 && HiddenSizes.All(h => h > 0), nameof(HiddenSizes), string.Join(",", HiddenSizes), "must be one or more positive widths");
+        Require(TotalTimesteps >= BatchSize, nameof(TotalTimesteps), TotalTimesteps, $"must cover at least one rollout of {BatchSize} steps");
+    }
+
+    private static void Require(bool condition, string name, object value, string rule)
+    {
+        if (!condition)
+        {
+            throw new ArgumentException($"PPO option {name} {rule}; got {value}.", name);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using System.CommandLine;
+using Tempo.Core.Envs.Registry;
+
+namespace Tempo.Cli.Commands;
+
+/// <summary><c>tempo envs</c>: lists the registered environments with their spaces and time limits.</summary>
+internal static class EnvsCommand
+{
+    public static Command Create(EnvRegistry registry, TextWriter output)
+    {
+        var command = new Command("envs", "List the registered environments with their observation and action spaces.");
+        command.SetAction(_ =>
+        {
+            output.WriteLine($"{"id",-26} {"observation space",-58} {"action space",-34} time limit");
+            foreach (var id in registry.Ids)
+            {
+                var spec = registry.GetSpec(id);
+                using var env = registry.Make(id);
+                var limit = spec.MaxEpisodeSteps?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none";
+                output.WriteLine($"{id,-26} {env.ObservationSpace,-58} {env.ActionSpace,-34} {limit}");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+}

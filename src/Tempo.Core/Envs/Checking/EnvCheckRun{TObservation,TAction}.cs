@@ -6,8 +6,8 @@ using Tempo.Core.Spaces;
 namespace Tempo.Core.Envs.Checking;
 
 /// <summary>One run of <see cref="EnvChecker"/> over one env: the checks and the outcome of each.</summary>
-/// <remarks>Every check ends passed, failed (the first problem wins over a pass) or skipped.</remarks>
-internal sealed class EnvCheckRun<TObservation, TAction>
+/// <remarks>Split in two files: this one runs the episode checks, the other the checks that bad input is rejected.</remarks>
+internal sealed partial class EnvCheckRun<TObservation, TAction>
     where TObservation : unmanaged
     where TAction : unmanaged
 {
@@ -16,8 +16,7 @@ internal sealed class EnvCheckRun<TObservation, TAction>
     private readonly IEnv<TObservation, TAction> _env;
     private readonly int _seed;
     private readonly EnvCheckOptions _options;
-    private readonly Outcome[] _outcomes = new Outcome[Enum.GetValues<EnvCheck>().Length];
-    private readonly string?[] _messages = new string?[Enum.GetValues<EnvCheck>().Length];
+    private readonly EnvCheckOutcomes _outcomes = new();
     private Space<TObservation> _observationSpace = null!;
     private Space<TAction> _actionSpace = null!;
 
@@ -26,14 +25,6 @@ internal sealed class EnvCheckRun<TObservation, TAction>
         _env = env;
         _seed = seed;
         _options = options;
-    }
-
-    private enum Outcome
-    {
-        NotRun,
-        Passed,
-        Failed,
-        Skipped,
     }
 
     public EnvCheckReport Run()
@@ -47,30 +38,7 @@ internal sealed class EnvCheckRun<TObservation, TAction>
             CheckInvalidAction();
         }
 
-        var passed = new List<EnvCheck>();
-        var problems = new List<EnvCheckFinding>();
-        var skipped = new List<EnvCheckFinding>();
-        foreach (var check in Enum.GetValues<EnvCheck>())
-        {
-            var i = (int)check;
-            switch (_outcomes[i])
-            {
-                case Outcome.Passed:
-                    passed.Add(check);
-                    break;
-                case Outcome.Failed:
-                    problems.Add(new EnvCheckFinding(check, _messages[i]!));
-                    break;
-                case Outcome.Skipped:
-                    skipped.Add(new EnvCheckFinding(check, _messages[i]!));
-                    break;
-                default:
-                    skipped.Add(new EnvCheckFinding(check, "not run, because the spaces or Reset failed"));
-                    break;
-            }
-        }
-
-        return new EnvCheckReport(Describe(_env), passed, problems, skipped);
+        return _outcomes.ToReport(Describe(_env));
     }
 
     private bool CheckSpaces()
@@ -80,13 +48,13 @@ internal sealed class EnvCheckRun<TObservation, TAction>
         _actionSpace = _env.ActionSpace;
         if (_observationSpace is null || _actionSpace is null)
         {
-            Fail(EnvCheck.Spaces, $"ObservationSpace is {Describe(_observationSpace)} and ActionSpace is {Describe(_actionSpace)}; both must be set.");
+            _outcomes.Fail(EnvCheck.Spaces, $"ObservationSpace is {Describe(_observationSpace)} and ActionSpace is {Describe(_actionSpace)}; both must be set.");
             return false;
         }
 
         if (!SameSpace(untyped.ObservationSpace, _observationSpace) || !SameSpace(untyped.ActionSpace, _actionSpace))
         {
-            Fail(
+            _outcomes.Fail(
                 EnvCheck.Spaces,
                 $"The untyped view (IEnv) reports observation space {Describe(untyped.ObservationSpace)} and action space {Describe(untyped.ActionSpace)}, "
                 + $"the typed view {_observationSpace} and {_actionSpace}.");
@@ -98,12 +66,12 @@ internal sealed class EnvCheckRun<TObservation, TAction>
             var product = space.Shape.Aggregate(1L, (p, d) => p * d);
             if (product != space.FlatSize)
             {
-                Fail(EnvCheck.Spaces, $"The space {space} has shape ({string.Join(", ", space.Shape)}) but FlatSize {space.FlatSize}.");
+                _outcomes.Fail(EnvCheck.Spaces, $"The space {space} has shape ({string.Join(", ", space.Shape)}) but FlatSize {space.FlatSize}.");
                 return false;
             }
         }
 
-        Pass(EnvCheck.Spaces);
+        _outcomes.Pass(EnvCheck.Spaces);
         return true;
     }
 
@@ -116,18 +84,18 @@ internal sealed class EnvCheckRun<TObservation, TAction>
         }
         catch (Exception e) when (IsEnvFault(e))
         {
-            Fail(EnvCheck.Reset, $"Reset(seed: {_seed}) with a buffer of {observation.Length} elements threw {Describe(e)}");
+            _outcomes.Fail(EnvCheck.Reset, $"Reset(seed: {_seed}) with a buffer of {observation.Length} elements threw {Describe(e)}");
             return false;
         }
 
-        Pass(EnvCheck.Reset);
+        _outcomes.Pass(EnvCheck.Reset);
         if (_observationSpace.Contains(observation))
         {
-            Pass(EnvCheck.ResetObservationInSpace);
+            _outcomes.Pass(EnvCheck.ResetObservationInSpace);
         }
         else
         {
-            Fail(EnvCheck.ResetObservationInSpace, $"The reset observation {Format(observation)} is not in {_observationSpace} (NaN marks elements never written).");
+            _outcomes.Fail(EnvCheck.ResetObservationInSpace, $"The reset observation {Format(observation)} is not in {_observationSpace} (NaN marks elements never written).");
         }
 
         return true;
@@ -138,7 +106,11 @@ internal sealed class EnvCheckRun<TObservation, TAction>
         var random = new RandomSource(_seed);
         var observation = NewObservation();
         var action = new TAction[_actionSpace.FlatSize];
-        _env.Reset(observation, _seed);
+        if (!TryReset(observation, _seed, EnvCheck.Reset))
+        {
+            return;
+        }
+
         var steps = 0;
         string? outside = null;
         string? nonFinite = null;
@@ -154,7 +126,7 @@ internal sealed class EnvCheckRun<TObservation, TAction>
             }
             catch (Exception e) when (IsEnvFault(e))
             {
-                Fail(EnvCheck.Step, $"Step {t + 1} with action {Format(action)} (sampled from {_actionSpace}) threw {Describe(e)}");
+                _outcomes.Fail(EnvCheck.Step, $"Step {t + 1} with action {Format(action)} (sampled from {_actionSpace}) threw {Describe(e)}");
                 break;
             }
 
@@ -186,17 +158,17 @@ internal sealed class EnvCheckRun<TObservation, TAction>
 
         if (steps == 0)
         {
-            Skip(EnvCheck.StepObservationInSpace, "no step succeeded");
-            Skip(EnvCheck.FiniteReward, "no step succeeded");
+            _outcomes.Skip(EnvCheck.StepObservationInSpace, "no step succeeded");
+            _outcomes.Skip(EnvCheck.FiniteReward, "no step succeeded");
         }
         else
         {
-            PassOrFail(EnvCheck.StepObservationInSpace, outside);
-            PassOrFail(EnvCheck.FiniteReward, nonFinite);
+            _outcomes.PassOrFail(EnvCheck.StepObservationInSpace, outside);
+            _outcomes.PassOrFail(EnvCheck.FiniteReward, nonFinite);
         }
 
-        Pass(EnvCheck.Step);
-        Skip(EnvCheck.StepAfterEpisodeEnd, $"no episode ended within {steps} steps; raise {nameof(EnvCheckOptions.RolloutSteps)} or add a time limit");
+        _outcomes.Pass(EnvCheck.Step);
+        _outcomes.Skip(EnvCheck.StepAfterEpisodeEnd, $"no episode ended within {steps} steps; raise {nameof(EnvCheckOptions.RolloutSteps)} or add a time limit");
     }
 
     private void CheckStepAfterEnd(Random random, StepResult last)
@@ -207,7 +179,7 @@ internal sealed class EnvCheckRun<TObservation, TAction>
         var problem = Expect<InvalidOperationException>(
             () => _env.Step(action, observation),
             $"Step after the episode ended (terminated={last.Terminated}, truncated={last.Truncated})");
-        PassOrFail(EnvCheck.StepAfterEpisodeEnd, problem);
+        _outcomes.PassOrFail(EnvCheck.StepAfterEpisodeEnd, problem);
     }
 
     private void CheckDeterminism()
@@ -225,7 +197,7 @@ internal sealed class EnvCheckRun<TObservation, TAction>
             return;
         }
 
-        PassOrFail(
+        _outcomes.PassOrFail(
             EnvCheck.ResetDeterminism,
             SameBits(first.ResetObservation, second.ResetObservation)
                 ? null
@@ -248,7 +220,7 @@ internal sealed class EnvCheckRun<TObservation, TAction>
             }
         }
 
-        PassOrFail(EnvCheck.TrajectoryDeterminism, difference);
+        _outcomes.PassOrFail(EnvCheck.TrajectoryDeterminism, difference);
     }
 
     private bool TryRoll(TAction[] actions, out Trajectory trajectory)
@@ -258,7 +230,7 @@ internal sealed class EnvCheckRun<TObservation, TAction>
         trajectory = new Trajectory(resetObservation, steps);
         if (!TryReset(resetObservation, _seed, EnvCheck.ResetDeterminism))
         {
-            Skip(EnvCheck.TrajectoryDeterminism, "Reset failed");
+            _outcomes.Skip(EnvCheck.TrajectoryDeterminism, "Reset failed");
             return false;
         }
 
@@ -273,8 +245,8 @@ internal sealed class EnvCheckRun<TObservation, TAction>
             }
             catch (Exception e) when (IsEnvFault(e))
             {
-                Fail(EnvCheck.Step, $"Step {t + 1} of a seeded replay threw {Describe(e)}");
-                Skip(EnvCheck.TrajectoryDeterminism, "a step of the replay threw");
+                _outcomes.Fail(EnvCheck.Step, $"Step {t + 1} of a seeded replay threw {Describe(e)}");
+                _outcomes.Skip(EnvCheck.TrajectoryDeterminism, "a step of the replay threw");
                 return false;
             }
 
@@ -287,104 +259,6 @@ internal sealed class EnvCheckRun<TObservation, TAction>
 
         return true;
     }
-
-    private void CheckObservationBufferLength()
-    {
-        var size = _observationSpace.FlatSize;
-        var action = SampleAction();
-        var problems = new List<string>();
-        foreach (var wrongSize in WrongLengths(size))
-        {
-            AddIfAny(problems, Expect<ArgumentException>(
-                () => _env.Reset(new TObservation[wrongSize], _seed),
-                $"Reset with an observation buffer of {wrongSize} elements (the space needs {size})"));
-            if (TryReset(NewObservation(), _seed, EnvCheck.ObservationBufferLength))
-            {
-                AddIfAny(problems, Expect<ArgumentException>(
-                    () => _env.Step(action, new TObservation[wrongSize]),
-                    $"Step with an observation buffer of {wrongSize} elements (the space needs {size})"));
-            }
-        }
-
-        PassOrFail(EnvCheck.ObservationBufferLength, problems);
-    }
-
-    private void CheckActionLength()
-    {
-        var size = _actionSpace.FlatSize;
-        var valid = SampleAction();
-        var problems = new List<string>();
-        foreach (var wrongSize in WrongLengths(size))
-        {
-            var action = new TAction[wrongSize];
-            for (var i = 0; i < wrongSize; i++)
-            {
-                action[i] = valid[i % size];
-            }
-
-            if (TryReset(NewObservation(), _seed, EnvCheck.ActionLength))
-            {
-                AddIfAny(problems, Expect<ArgumentException>(
-                    () => _env.Step(action, NewObservation()),
-                    $"Step with an action of {wrongSize} elements (the space {_actionSpace} needs {size})"));
-            }
-        }
-
-        PassOrFail(EnvCheck.ActionLength, problems);
-    }
-
-    private void CheckInvalidAction()
-    {
-        var invalidActions = new List<TAction[]>();
-        switch (_actionSpace)
-        {
-            case DiscreteSpace discrete:
-                invalidActions.Add(IntAction([discrete.Start + discrete.N]));
-                invalidActions.Add(IntAction([discrete.Start - 1]));
-                break;
-            case MultiDiscreteSpace multiDiscrete:
-                var tooLarge = new int[multiDiscrete.FlatSize];
-                tooLarge[0] = multiDiscrete.Nvec[0];
-                var negative = new int[multiDiscrete.FlatSize];
-                negative[^1] = -1;
-                invalidActions.Add(IntAction(tooLarge));
-                invalidActions.Add(IntAction(negative));
-                break;
-            case BoxSpace<float> box:
-                var nan = new TAction[box.FlatSize];
-                MemoryMarshal.Cast<TAction, float>(nan.AsSpan()).Fill(float.NaN);
-                invalidActions.Add(nan);
-                break;
-            default:
-                Skip(EnvCheck.InvalidAction, $"no invalid action is defined for {_actionSpace}");
-                return;
-        }
-
-        var problems = new List<string>();
-        foreach (var action in invalidActions)
-        {
-            if (TryReset(NewObservation(), _seed, EnvCheck.InvalidAction))
-            {
-                AddIfAny(problems, Expect<ArgumentException>(
-                    () => _env.Step(action, NewObservation()),
-                    $"Step with the action {Format(action)}, outside {_actionSpace},"));
-            }
-        }
-
-        PassOrFail(EnvCheck.InvalidAction, problems);
-    }
-
-    private static void AddIfAny(List<string> problems, string? problem)
-    {
-        if (problem is not null)
-        {
-            problems.Add(problem);
-        }
-    }
-
-    private static TAction[] IntAction(int[] values) => MemoryMarshal.Cast<int, TAction>(values).ToArray();
-
-    private static IEnumerable<int> WrongLengths(int size) => size > 1 ? [size + 1, size - 1] : [size + 1, 0];
 
     private TAction[] SampleAction()
     {
@@ -402,7 +276,7 @@ internal sealed class EnvCheckRun<TObservation, TAction>
         }
         catch (Exception e) when (IsEnvFault(e))
         {
-            Fail(check, $"Reset(seed: {seed?.ToString(CultureInfo.InvariantCulture) ?? "null"}) threw {Describe(e)}");
+            _outcomes.Fail(check, $"Reset(seed: {seed?.ToString(CultureInfo.InvariantCulture) ?? "null"}) threw {Describe(e)}");
             return false;
         }
     }
@@ -473,47 +347,6 @@ internal sealed class EnvCheckRun<TObservation, TAction>
     private static string Describe(object? value) => value?.ToString() ?? "null";
 
     private static string Describe(Exception e) => $"{e.GetType().Name}: {e.Message}";
-
-    private void Pass(EnvCheck check)
-    {
-        if (_outcomes[(int)check] == Outcome.NotRun)
-        {
-            _outcomes[(int)check] = Outcome.Passed;
-        }
-    }
-
-    private void Fail(EnvCheck check, string message)
-    {
-        if (_outcomes[(int)check] != Outcome.Failed)
-        {
-            _outcomes[(int)check] = Outcome.Failed;
-            _messages[(int)check] = message;
-        }
-    }
-
-    private void Skip(EnvCheck check, string reason)
-    {
-        if (_outcomes[(int)check] == Outcome.NotRun)
-        {
-            _outcomes[(int)check] = Outcome.Skipped;
-            _messages[(int)check] = reason;
-        }
-    }
-
-    private void PassOrFail(EnvCheck check, List<string> problems) =>
-        PassOrFail(check, problems.Count == 0 ? null : string.Join(" ", problems));
-
-    private void PassOrFail(EnvCheck check, string? problem)
-    {
-        if (problem is null)
-        {
-            Pass(check);
-        }
-        else
-        {
-            Fail(check, problem);
-        }
-    }
 
     private sealed record Trajectory(TObservation[] ResetObservation, List<(TObservation[] Observation, StepResult Result)> Steps);
 }

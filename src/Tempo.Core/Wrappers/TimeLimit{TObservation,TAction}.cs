@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using Tempo.Core.Envs;
 
 namespace Tempo.Core.Wrappers;
@@ -5,7 +7,8 @@ namespace Tempo.Core.Wrappers;
 /// <summary>Truncates episodes after a fixed number of steps.</summary>
 /// <remarks>
 /// As in Gymnasium, the step that reaches the limit reports <c>Truncated = true</c> even if it also
-/// terminated; the learner must still treat a terminated step as terminal.
+/// terminated; the learner must still treat a terminated step as terminal. Stepping again after the
+/// limit without a reset throws, as stepping an ended episode does.
 /// </remarks>
 public sealed class TimeLimit<TObservation, TAction> : EnvWrapper<TObservation, TAction>
     where TObservation : unmanaged
@@ -17,7 +20,11 @@ public sealed class TimeLimit<TObservation, TAction> : EnvWrapper<TObservation, 
     public TimeLimit(IEnv<TObservation, TAction> inner, int maxEpisodeSteps)
         : base(inner)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxEpisodeSteps);
+        if (maxEpisodeSteps <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxEpisodeSteps), maxEpisodeSteps, $"The maximum episode length must be positive, got {maxEpisodeSteps}.");
+        }
+
         MaxEpisodeSteps = maxEpisodeSteps;
     }
 
@@ -30,15 +37,26 @@ public sealed class TimeLimit<TObservation, TAction> : EnvWrapper<TObservation, 
     /// <inheritdoc/>
     public override void Reset(Span<TObservation> observation, int? seed = null)
     {
-        _elapsedSteps = 0;
         Inner.Reset(observation, seed);
+        _elapsedSteps = 0;
     }
 
     /// <inheritdoc/>
     public override StepResult Step(ReadOnlySpan<TAction> action, Span<TObservation> observation)
     {
+        if (_elapsedSteps >= MaxEpisodeSteps)
+        {
+            ThrowTruncated();
+        }
+
         var result = Inner.Step(action, observation);
         _elapsedSteps++;
         return _elapsedSteps >= MaxEpisodeSteps ? result with { Truncated = true } : result;
     }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowTruncated() =>
+        throw new InvalidOperationException(
+            $"{nameof(TimeLimit<,>)}: Step called after the episode was truncated at {MaxEpisodeSteps} steps; call Reset first.");
 }

@@ -99,8 +99,14 @@ public sealed class FfmpegVideoWriter : IVideoWriter
         {
             // A broken pipe means ffmpeg has exited; its exit code and error output say why.
             _state = WriterState.Faulted;
-            var exited = _process.WaitForExit(_completionTimeout);
-            throw new InvalidOperationException(FailureMessage(exited ? _process.ExitCode : null), exception);
+            int? exitCode = null;
+            if (_process.WaitForExit(_completionTimeout))
+            {
+                _process.WaitForExit();
+                exitCode = _process.ExitCode;
+            }
+
+            throw new InvalidOperationException(FailureMessage(exitCode), exception);
         }
 
         FrameCount++;

@@ -4,6 +4,7 @@
 set -euo pipefail
 
 need=()
+command -v ffmpeg >/dev/null || need+=(ffmpeg)
 command -v dotnet >/dev/null || { echo "the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
 
 if [ ${#need[@]} -gt 0 ]; then

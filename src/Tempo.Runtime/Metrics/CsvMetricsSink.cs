@@ -166,6 +166,12 @@ public sealed class CsvMetricsSink : IMetricsSink
         stream.ReadExactly(prefix);
         var lineEnd = Array.IndexOf(prefix, (byte)'\n');
         var found = Encoding.UTF8.GetString(prefix, 0, lineEnd < 0 ? prefix.Length : lineEnd);
+        if (found == Header + "\r")
+        {
+            throw new InvalidDataException(
+                $"Cannot append to '{path}': it has Windows (CRLF) line endings; metrics.csv uses LF. Convert the file to LF line endings to resume.");
+        }
+
         if (lineEnd < 0 || found != Header)
         {
             throw new InvalidDataException(

@@ -4,7 +4,7 @@ namespace Tempo.Runtime.Tests.Metrics;
 
 public sealed class CompositeMetricsSinkTests
 {
-    private static readonly EpisodeReport Episode = new(42, 1.0, new(1.0, 42, 1.0));
+    private static readonly EpisodeReport _episode = new(42, 1.0, new(1.0, 42, 1.0));
 
     [Fact]
     public void Write_FansOutToEverySinkInOrder()
@@ -12,7 +12,7 @@ public sealed class CompositeMetricsSinkTests
         var log = new List<string>();
         using (var composite = new CompositeMetricsSink(new RecordingSink("a", log), new RecordingSink("b", log)))
         {
-            composite.WriteEpisode(Episode);
+            composite.WriteEpisode(_episode);
             composite.Write(SampleReports.Simulator());
         }
 
@@ -42,7 +42,7 @@ public sealed class CompositeMetricsSinkTests
         var second = new InvalidOperationException("second");
         var composite = new CompositeMetricsSink(new RecordingSink("a", log, first), new RecordingSink("b", log, second));
 
-        var thrown = Assert.Throws<AggregateException>(() => composite.WriteEpisode(Episode));
+        var thrown = Assert.Throws<AggregateException>(() => composite.WriteEpisode(_episode));
 
         Assert.Equal([first, second], thrown.InnerExceptions);
     }
@@ -66,7 +66,7 @@ public sealed class CompositeMetricsSinkTests
         composite.Dispose();
 
         Assert.Throws<ObjectDisposedException>(() => composite.Write(SampleReports.Simulator()));
-        Assert.Throws<ObjectDisposedException>(() => composite.WriteEpisode(Episode));
+        Assert.Throws<ObjectDisposedException>(() => composite.WriteEpisode(_episode));
     }
 
     [Fact]

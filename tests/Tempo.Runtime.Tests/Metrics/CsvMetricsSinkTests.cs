@@ -251,6 +251,16 @@ public sealed class CsvMetricsSinkTests : IDisposable
     }
 
     [Fact]
+    public void Open_AppendToFileWithCrlfLineEndings_ThrowsNamingTheLineEndings()
+    {
+        File.WriteAllText(MetricsPath, ExpectedHeader + "\r\n");
+
+        var error = Assert.Throws<InvalidDataException>(() => CsvMetricsSink.Open(MetricsPath, FileMode.Append));
+
+        Assert.Contains("CRLF", error.Message);
+    }
+
+    [Fact]
     public void Open_AppendToFileWithoutLineBreak_ThrowsHeaderMismatch()
     {
         File.WriteAllText(MetricsPath, "not a csv at all");

@@ -7,10 +7,10 @@ namespace Tempo.Runtime.Tests.Metrics.TensorBoard;
 public sealed class TensorBoardMetricsSinkTests : IDisposable
 {
     // 2023-11-14T22:13:20.25Z.
-    private static readonly DateTimeOffset Start = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_250);
+    private static readonly DateTimeOffset _start = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_250);
 
     private readonly TemporaryDirectory _directory = new();
-    private readonly ManualTimeProvider _clock = new(Start);
+    private readonly ManualTimeProvider _clock = new(_start);
 
     public void Dispose() => _directory.Dispose();
 

@@ -1,0 +1,81 @@
+namespace Tempo.Runtime.Metrics;
+
+/// <summary>The scalar tags of the TensorBoard event files, named as CleanRL names them where CleanRL has the metric.</summary>
+/// <remarks>
+/// <c>charts/</c> and <c>losses/</c> follow CleanRL's ppo.py so curves can be overlaid with CleanRL runs;
+/// <c>live/</c> holds the timing of live envs and <c>async/</c> the bookkeeping of the actor-learner channels.
+/// </remarks>
+public static class MetricNames
+{
+    /// <summary>Return of one finished episode, logged at the step it ended (CleanRL).</summary>
+    public const string EpisodicReturn = "charts/episodic_return";
+
+    /// <summary>Length of one finished episode, logged at the step it ended (CleanRL).</summary>
+    public const string EpisodicLength = "charts/episodic_length";
+
+    /// <summary>Mean return of the last 20 finished episodes, per report.</summary>
+    public const string EpisodicReturnMean = "charts/episodic_return_mean";
+
+    /// <summary>Mean length of the last 20 finished episodes, per report.</summary>
+    public const string EpisodicLengthMean = "charts/episodic_length_mean";
+
+    /// <summary>Episodes finished so far.</summary>
+    public const string Episodes = "charts/episodes";
+
+    /// <summary>Environment steps per second (CleanRL).</summary>
+    public const string StepsPerSecond = "charts/SPS";
+
+    /// <summary>Learning rate of the last update (CleanRL).</summary>
+    public const string LearningRate = "charts/learning_rate";
+
+    /// <summary>Learner updates (gradient steps) per second.</summary>
+    public const string LearnerUpdatesPerSecond = "charts/learner_updates_per_s";
+
+    /// <summary>Policy version after the last update.</summary>
+    public const string PolicyVersion = "charts/policy_version";
+
+    /// <summary>Value loss (CleanRL).</summary>
+    public const string ValueLoss = "losses/value_loss";
+
+    /// <summary>Policy (surrogate) loss (CleanRL).</summary>
+    public const string PolicyLoss = "losses/policy_loss";
+
+    /// <summary>Mean policy entropy (CleanRL).</summary>
+    public const string Entropy = "losses/entropy";
+
+    /// <summary>Approximate KL divergence, k3 estimator (CleanRL).</summary>
+    public const string ApproxKl = "losses/approx_kl";
+
+    /// <summary>Fraction of clipped ratios (CleanRL).</summary>
+    public const string ClipFraction = "losses/clipfrac";
+
+    /// <summary>Explained variance of the value targets (CleanRL).</summary>
+    public const string ExplainedVariance = "losses/explained_variance";
+
+    /// <summary>Global gradient norm before clipping.</summary>
+    public const string GradientNorm = "losses/grad_norm";
+
+    /// <summary>Median action gap of a live env, in milliseconds.</summary>
+    public const string ActionGapP50Milliseconds = "live/action_gap_p50_ms";
+
+    /// <summary>99th percentile action gap of a live env, in milliseconds.</summary>
+    public const string ActionGapP99Milliseconds = "live/action_gap_p99_ms";
+
+    /// <summary>Largest action gap of a live env, in milliseconds.</summary>
+    public const string ActionGapMaxMilliseconds = "live/action_gap_max_ms";
+
+    /// <summary>Steps whose deadline the actor missed.</summary>
+    public const string DeadlineOverruns = "live/deadline_overruns";
+
+    /// <summary>Mean policy lag of the segments trained on.</summary>
+    public const string PolicyLagMean = "async/policy_lag_mean";
+
+    /// <summary>Largest policy lag of the segments trained on.</summary>
+    public const string PolicyLagMax = "async/policy_lag_max";
+
+    /// <summary>Segments dropped for being older than the lag limit.</summary>
+    public const string SegmentsDroppedStale = "async/segments_dropped_stale";
+
+    /// <summary>Segments dropped because the trajectory queue was full.</summary>
+    public const string SegmentsDroppedQueueFull = "async/segments_dropped_queue_full";
+}

@@ -4,7 +4,7 @@ using Tempo.Core.Spaces;
 namespace Tempo.Core.Wrappers;
 
 /// <summary>Base for wrappers: forwards everything to the inner env; a wrapper overrides the one thing it changes.</summary>
-public abstract class EnvWrapper<TObservation, TAction> : IEnv<TObservation, TAction>, IEnvWrapper
+public abstract class EnvWrapper<TObservation, TAction> : IEnv<TObservation, TAction>, IEnvWrapper, IPausable<TObservation>
     where TObservation : unmanaged
     where TAction : unmanaged
 {
@@ -33,6 +33,24 @@ public abstract class EnvWrapper<TObservation, TAction> : IEnv<TObservation, TAc
 
     /// <inheritdoc/>
     public virtual StepResult Step(ReadOnlySpan<TAction> action, Span<TObservation> observation) => Inner.Step(action, observation);
+
+    /// <inheritdoc/>
+    public virtual bool CanPause => Inner is IPausable<TObservation> { CanPause: true };
+
+    /// <inheritdoc/>
+    public virtual bool IsPaused => Inner is IPausable<TObservation> { IsPaused: true };
+
+    /// <inheritdoc/>
+    public virtual void Pause() => InnerPausable.Pause();
+
+    /// <summary>Resumes the inner env; a wrapper that transforms observations overrides this to transform the fresh one too.</summary>
+    public virtual void Resume(Span<TObservation> observation) => InnerPausable.Resume(observation);
+
+    /// <summary>The inner env as a pausable env; throws <see cref="NotSupportedException"/> naming the env when it cannot pause.</summary>
+    protected IPausable<TObservation> InnerPausable =>
+        Inner is IPausable<TObservation> { CanPause: true } pausable
+            ? pausable
+            : throw new NotSupportedException($"{Inner} cannot pause; check CanPause before calling Pause or Resume.");
 
     /// <inheritdoc/>
     public override string ToString() => $"{GetType().Name.Split('`')[0]}<{Inner}>";

@@ -13,11 +13,11 @@ namespace Tempo.Nn.Distributions;
 /// </remarks>
 public static class DiagonalNormal
 {
-    // log(sqrt(2π)), the constant PyTorch's Normal.log_prob subtracts.
-    private static readonly float LogSqrtTwoPi = (float)Math.Log(Math.Sqrt(2 * Math.PI));
+    // log(√(2π)), the constant PyTorch's Normal.log_prob subtracts.
+    private const float LogSqrtTwoPi = 0.918938533204672742f;
 
     // 0.5 + 0.5·log(2π), the per-dimension entropy of a unit Gaussian.
-    private static readonly float UnitEntropy = (float)(0.5 + (0.5 * Math.Log(2 * Math.PI)));
+    private const float UnitEntropy = 1.418938533204672742f;
 
     /// <summary>Draws <c>mean + exp(logStd)·ε</c> with ε ~ N(0, 1) (Box–Muller from <paramref name="random"/>) into <paramref name="actions"/>.</summary>
     public static void Sample(ReadOnlySpan<float> mean, ReadOnlySpan<float> logStd, Random random, Span<float> actions)

@@ -14,7 +14,7 @@ internal static class Crc32C
 {
     private const uint ReflectedPolynomial = 0x82F63B78;
 
-    private static readonly uint[] Table = CreateTable();
+    private static readonly uint[] _table = CreateTable();
 
     /// <summary>Returns the CRC of the bytes checksummed by <paramref name="crc"/> followed by <paramref name="data"/>; start from 0.</summary>
     public static uint Append(uint crc, ReadOnlySpan<byte> data)
@@ -62,7 +62,7 @@ internal static class Crc32C
     {
         foreach (var value in data)
         {
-            state = Table[(byte)(state ^ value)] ^ (state >> 8);
+            state = _table[(byte)(state ^ value)] ^ (state >> 8);
         }
 
         return state;

@@ -7,7 +7,7 @@ namespace Tempo.Nn.Serialization;
 /// <summary>Reads little-endian fields from a header, turning every overrun or bad value into an <see cref="InvalidDataException"/>.</summary>
 internal ref struct HeaderReader(ReadOnlySpan<byte> header, string source)
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    private static readonly UTF8Encoding _strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly ReadOnlySpan<byte> _header = header;
     private readonly string _source = source;
@@ -40,7 +40,7 @@ internal ref struct HeaderReader(ReadOnlySpan<byte> header, string source)
         var bytes = Take(length, field);
         try
         {
-            return StrictUtf8.GetString(bytes);
+            return _strictUtf8.GetString(bytes);
         }
         catch (DecoderFallbackException)
         {

@@ -125,7 +125,7 @@ public static class ParameterSerializer
 
             if (!string.Equals(header.OptimizerAlgorithm, optimizerState.Algorithm, StringComparison.Ordinal))
             {
-                throw new InvalidDataException($"{source} holds {header.OptimizerAlgorithm} optimizer state, which cannot be loaded into a {optimizerState.Algorithm} optimizer.");
+                throw new InvalidDataException($"{source} holds {header.OptimizerAlgorithm} optimizer state, which cannot be loaded as {optimizerState.Algorithm} optimizer state.");
             }
         }
 

@@ -4,15 +4,15 @@ namespace Tempo.Nn.Tests.Losses;
 
 public sealed class MseLossTests
 {
-    private static readonly float[] Input = [1f, 2f, 3f];
-    private static readonly float[] Target = [0f, 2f, 5f];
+    private static readonly float[] _input = [1f, 2f, 3f];
+    private static readonly float[] _target = [0f, 2f, 5f];
 
     [Fact]
     public void Forward_HandComputed_MeanAndSum()
     {
         // Differences (1, 0, −2), squares (1, 0, 4).
-        Assert.Equal(5f / 3f, MseLoss.Forward(Input, Target), 1e-7f);
-        Assert.Equal(5f, MseLoss.Forward(Input, Target, LossReduction.Sum));
+        Assert.Equal(5f / 3f, MseLoss.Forward(_input, _target), 1e-7f);
+        Assert.Equal(5f, MseLoss.Forward(_input, _target, LossReduction.Sum));
     }
 
     [Fact]
@@ -20,10 +20,10 @@ public sealed class MseLossTests
     {
         var gradient = new float[3];
 
-        MseLoss.Backward(Input, Target, gradient);
+        MseLoss.Backward(_input, _target, gradient);
         Assert.Equal([2f / 3f, 0f, -4f / 3f], gradient);
 
-        MseLoss.Backward(Input, Target, gradient, LossReduction.Sum, lossGradient: 0.5f);
+        MseLoss.Backward(_input, _target, gradient, LossReduction.Sum, lossGradient: 0.5f);
         Assert.Equal([1f, 0f, -2f], gradient);
     }
 
@@ -56,7 +56,7 @@ public sealed class MseLossTests
     [Fact]
     public void Backward_GradientWrongLength_Throws()
     {
-        var error = Assert.Throws<ArgumentException>(() => MseLoss.Backward(Input, Target, new float[2]));
+        var error = Assert.Throws<ArgumentException>(() => MseLoss.Backward(_input, _target, new float[2]));
 
         Assert.Equal("inputGradient", error.ParamName);
     }

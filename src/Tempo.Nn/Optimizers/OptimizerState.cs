@@ -36,13 +36,7 @@ public sealed class OptimizerState
             for (var index = 0; index < parameters.Count; index++)
             {
                 var parameter = parameters[index];
-                var shape = new int[parameter.Value.Rank];
-                for (var axis = 0; axis < shape.Length; axis++)
-                {
-                    shape[axis] = parameter.Value.Shape[axis];
-                }
-
-                _buffers[(kind * _parameterCount) + index] = new OptimizerBuffer($"{bufferKinds[kind]}/{parameter.Name}", new Tensor(shape));
+                _buffers[(kind * _parameterCount) + index] = new OptimizerBuffer($"{bufferKinds[kind]}/{parameter.Name}", new Tensor([.. parameter.Value.Shape]));
             }
         }
     }

@@ -1,3 +1,4 @@
+using Tempo.Algorithms.Policies;
 namespace Tempo.Runtime.Policies;
 
 /// <summary>Where the learner publishes policy snapshots and actors take the newest one.</summary>

@@ -1,3 +1,4 @@
+using Tempo.Algorithms.Policies;
 namespace Tempo.Runtime.Policies;
 
 /// <summary>The in-process policy store: one volatile reference, so publishing and reading never block.</summary>

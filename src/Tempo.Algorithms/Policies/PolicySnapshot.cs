@@ -1,4 +1,4 @@
-namespace Tempo.Runtime.Policies;
+namespace Tempo.Algorithms.Policies;
 
 /// <summary>An immutable copy of a policy's weights, tagged with its version.</summary>
 /// <remarks>Weights are the flat concatenation of the network's parameters in their enumeration order.</remarks>

@@ -1,8 +1,7 @@
+using Tempo.Algorithms.Policies;
 using Tempo.Core.Envs;
-using Tempo.Runtime.Actors;
-using Tempo.Runtime.Policies;
 
-namespace Tempo.Runtime.Segments;
+namespace Tempo.Algorithms.Experience;
 
 /// <summary>A fixed-length chunk of one actor's experience: the unit that crosses from actors to the learner.</summary>
 /// <remarks>

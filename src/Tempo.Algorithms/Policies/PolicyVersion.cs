@@ -1,4 +1,4 @@
-namespace Tempo.Runtime.Policies;
+namespace Tempo.Algorithms.Policies;
 
 /// <summary>A monotonically increasing policy version: 0 is the initial weights, each learner update adds one.</summary>
 /// <param name="Value">The version number.</param>

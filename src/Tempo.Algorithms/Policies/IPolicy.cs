@@ -1,4 +1,4 @@
-namespace Tempo.Runtime.Policies;
+namespace Tempo.Algorithms.Policies;
 
 /// <summary>Acting-only view of a policy: observations in, actions with their log-probabilities and values out.</summary>
 /// <typeparam name="TObservation">Observation element type.</typeparam>

@@ -1,4 +1,4 @@
-namespace Tempo.Runtime.Segments;
+namespace Tempo.Algorithms.Experience;
 
 /// <summary>The shape of a segment: T steps of N envs, with flat observation and action sizes.</summary>
 /// <param name="Steps">Steps per env (T).</param>

@@ -1,4 +1,4 @@
-namespace Tempo.Runtime.Policies;
+namespace Tempo.Algorithms.Policies;
 
 /// <summary>How a policy turns its distribution into an action.</summary>
 public enum ActionSelection

@@ -11,13 +11,14 @@ internal static class EnvsCommand
         var command = new Command("envs", "List the registered environments with their observation and action spaces.");
         command.SetAction(_ =>
         {
-            output.WriteLine($"{"id",-26} {"observation space",-58} {"action space",-34} time limit");
             foreach (var id in registry.Ids)
             {
                 var spec = registry.GetSpec(id);
                 using var env = registry.Make(id);
                 var limit = spec.MaxEpisodeSteps?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none";
-                output.WriteLine($"{id,-26} {env.ObservationSpace,-58} {env.ActionSpace,-34} {limit}");
+                output.WriteLine($"{id} (time limit: {limit})");
+                output.WriteLine($"  observation  {env.ObservationSpace}");
+                output.WriteLine($"  action       {env.ActionSpace}");
             }
 
             return 0;

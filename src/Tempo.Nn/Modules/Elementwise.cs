@@ -136,24 +136,35 @@ internal static class Elementwise
     }
 
     /// <summary>sums[c] += Σ_r matrix[r, c] for a row-major matrix with sums.Length columns (the bias gradient).</summary>
+    /// <remarks>The batch sum is formed first and then added, as PyTorch accumulates a computed gradient.</remarks>
     public static void AddColumnSums(ReadOnlySpan<float> matrix, Span<float> sums)
     {
         var columns = sums.Length;
+        var rows = matrix.Length / columns;
         var fullColumns = Vector256.IsHardwareAccelerated ? columns - (columns % Lanes) : 0;
+        ref var m = ref MemoryMarshal.GetReference(matrix);
         ref var s = ref MemoryMarshal.GetReference(sums);
-        for (var offset = 0; offset < matrix.Length; offset += columns)
+        var c = 0;
+        for (; c < fullColumns; c += Lanes)
         {
-            ref var row = ref MemoryMarshal.GetReference(matrix.Slice(offset, columns));
-            var c = 0;
-            for (; c < fullColumns; c += Lanes)
+            var sum = Vector256<float>.Zero;
+            for (var r = 0; r < rows; r++)
             {
-                (Vector256.LoadUnsafe(ref s, (nuint)c) + Vector256.LoadUnsafe(ref row, (nuint)c)).StoreUnsafe(ref s, (nuint)c);
+                sum += Vector256.LoadUnsafe(ref m, (nuint)((r * columns) + c));
             }
 
-            for (; c < columns; c++)
+            (Vector256.LoadUnsafe(ref s, (nuint)c) + sum).StoreUnsafe(ref s, (nuint)c);
+        }
+
+        for (; c < columns; c++)
+        {
+            var sum = 0f;
+            for (var r = 0; r < rows; r++)
             {
-                Unsafe.Add(ref s, c) += Unsafe.Add(ref row, c);
+                sum += Unsafe.Add(ref m, (r * columns) + c);
             }
+
+            Unsafe.Add(ref s, c) += sum;
         }
     }
 

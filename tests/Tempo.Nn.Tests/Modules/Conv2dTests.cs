@@ -68,8 +68,8 @@ public sealed class Conv2dTests
     [Fact]
     public void Forward_OutputShape_FollowsPyTorchFormula()
     {
-        var layer = new Conv2d(4, 32, 8, new Random(0), stride: 4);
-        Assert.Equal([2, 32, 20, 20], layer.Forward(new Tensor(2, 4, 84, 84)).Shape);
+        var layer = new Conv2d(1, 2, 8, new Random(0), stride: 4);
+        Assert.Equal([1, 2, 20, 20], layer.Forward(new Tensor(1, 1, 84, 84)).Shape);
         Assert.Equal(20, layer.OutputSize(84));
         Assert.Equal(9, new Conv2d(32, 64, 4, new Random(0), stride: 2).OutputSize(20));
         Assert.Equal(7, new Conv2d(3, 5, 3, new Random(0), padding: 1).OutputSize(7));

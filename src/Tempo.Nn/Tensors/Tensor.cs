@@ -53,6 +53,16 @@ public sealed class Tensor
     public void Reshape(params int[] shape)
     {
         ArgumentNullException.ThrowIfNull(shape);
+        Reshape((ReadOnlySpan<int>)shape);
+    }
+
+    /// <summary>Changes the shape without allocating unless the storage must grow or the rank changes; contents are unspecified afterwards.</summary>
+    /// <remarks>
+    /// Modules call this on every forward pass, so a same-rank reshape updates the dimensions in place:
+    /// <see cref="Shape"/> always describes the current shape.
+    /// </remarks>
+    public void Reshape(params ReadOnlySpan<int> shape)
+    {
         var length = CheckedLength(shape);
         if (length > _data.Length)
         {
@@ -61,7 +71,14 @@ public sealed class Tensor
 
         if (!_shape.AsSpan().SequenceEqual(shape))
         {
-            _shape = (int[])shape.Clone();
+            if (_shape.Length == shape.Length)
+            {
+                shape.CopyTo(_shape);
+            }
+            else
+            {
+                _shape = shape.ToArray();
+            }
         }
 
         Length = length;
@@ -73,14 +90,14 @@ public sealed class Tensor
     /// <inheritdoc/>
     public override string ToString() => $"Tensor[{string.Join(", ", _shape)}]";
 
-    private static int CheckedLength(int[] shape)
+    private static int CheckedLength(ReadOnlySpan<int> shape)
     {
         var length = 1;
         foreach (var dimension in shape)
         {
             if (dimension < 0)
             {
-                throw new ArgumentOutOfRangeException(nameof(shape), dimension, $"Tensor dimensions must be non-negative; got [{string.Join(", ", shape)}].");
+                throw new ArgumentOutOfRangeException(nameof(shape), dimension, $"Tensor dimensions must be non-negative; got [{string.Join(", ", shape.ToArray())}].");
             }
 
             length = checked(length * dimension);

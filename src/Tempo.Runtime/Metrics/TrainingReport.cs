@@ -1,3 +1,4 @@
+using Tempo.Algorithms.Learners;
 namespace Tempo.Runtime.Metrics;
 
 /// <summary>One periodic report of a training run: the row of metrics.csv and the scalars of TensorBoard.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Tempo.Algorithms.Learners;
 using Tempo.Runtime.Metrics;
 
 namespace Tempo.Runtime.Tests.Metrics;

@@ -1,3 +1,4 @@
+using Tempo.Algorithms.Learners;
 using Tempo.Runtime.Metrics;
 
 namespace Tempo.Runtime.Tests.Metrics;

@@ -1,4 +1,4 @@
-namespace Tempo.Runtime.Metrics;
+namespace Tempo.Algorithms.Learners;
 
 /// <summary>What one learner update measured (CleanRL's logged quantities), averaged over its minibatches.</summary>
 public sealed record LearnerStatistics

@@ -1,0 +1,177 @@
+using Tempo.Algorithms.Policies;
+using Tempo.Nn.Distributions;
+using Tempo.Nn.Initialization;
+using Tempo.Nn.Modules;
+using Tempo.Nn.Tensors;
+
+namespace Tempo.Algorithms.Models;
+
+/// <summary>CleanRL's <c>ppo.py</c> agent: separate tanh MLPs for the logits (actor) and the value (critic).</summary>
+/// <remarks>
+/// Initialized as CleanRL's <c>layer_init</c>: orthogonal weights with gain √2 in hidden layers, 0.01 for the
+/// policy head and 1 for the value head, zero biases. Parameters are named <c>actor.0.weight</c>, …,
+/// <c>critic.4.bias</c>, as in the PyTorch module.
+/// </remarks>
+public sealed class CategoricalMlpActorCritic : IActorCritic<float, int>
+{
+    private readonly Sequential _actor;
+    private readonly Sequential _critic;
+    private readonly ParameterSet _parameters;
+    private readonly Random _random;
+    private readonly Tensor _input;
+    private readonly Tensor _logitsGradient;
+    private readonly Tensor _valueGradient;
+    private int[] _actions = [];
+    private Tensor? _logits;
+    private int _evaluatedBatch;
+
+    /// <summary>Builds the networks for <paramref name="observationSize"/> inputs and <paramref name="actionCount"/> actions.</summary>
+    /// <param name="observationSize">Elements of one observation.</param>
+    /// <param name="actionCount">Number of discrete actions.</param>
+    /// <param name="hiddenSizes">Hidden layer widths (CleanRL: 64, 64).</param>
+    /// <param name="random">Source of the initial weights and, afterwards, of sampled actions.</param>
+    public CategoricalMlpActorCritic(int observationSize, int actionCount, IReadOnlyList<int> hiddenSizes, Random random)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(observationSize);
+        ArgumentOutOfRangeException.ThrowIfLessThan(actionCount, 2);
+        ArgumentNullException.ThrowIfNull(hiddenSizes);
+        _random = random ?? throw new ArgumentNullException(nameof(random));
+        ObservationSize = observationSize;
+        ActionCount = actionCount;
+        int[] actorSizes = [observationSize, .. hiddenSizes, actionCount];
+        int[] criticSizes = [observationSize, .. hiddenSizes, 1];
+        _critic = Mlp.CreateOrthogonal(criticSizes, Activation.Tanh, LayerInit.HiddenGain, LayerInit.ValueHeadGain, random);
+        _actor = Mlp.CreateOrthogonal(actorSizes, Activation.Tanh, LayerInit.HiddenGain, LayerInit.PolicyHeadGain, random);
+        _parameters = new ParameterSet([.. _actor.NamedParameters("actor"), .. _critic.NamedParameters("critic")]);
+        _input = new Tensor(1, observationSize);
+        _logitsGradient = new Tensor(1, actionCount);
+        _valueGradient = new Tensor(1, 1);
+    }
+
+    /// <inheritdoc/>
+    public int ObservationSize { get; }
+
+    /// <summary>Number of discrete actions.</summary>
+    public int ActionCount { get; }
+
+    /// <inheritdoc/>
+    public int ActionSize => 1;
+
+    /// <inheritdoc/>
+    public PolicyVersion Version { get; private set; }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<NamedParameter> NamedParameters => _parameters.Named;
+
+    /// <inheritdoc/>
+    public int WeightCount => _parameters.WeightCount;
+
+    /// <inheritdoc/>
+    public void Act(ReadOnlySpan<float> observations, int batch, ActionSelection selection, Span<int> actions, Span<float> logProbs, Span<float> values)
+    {
+        var logits = ForwardActor(observations, batch).Span;
+        if (selection == ActionSelection.Sample)
+        {
+            Categorical.Sample(logits, ActionCount, _random, actions[..batch]);
+        }
+        else
+        {
+            for (var row = 0; row < batch; row++)
+            {
+                actions[row] = ArgMax(logits.Slice(row * ActionCount, ActionCount));
+            }
+        }
+
+        Categorical.LogProb(logits, ActionCount, actions[..batch], logProbs[..batch]);
+        _critic.Forward(_input).Span.CopyTo(values[..batch]);
+    }
+
+    /// <inheritdoc/>
+    public void EstimateValues(ReadOnlySpan<float> observations, int batch, Span<float> values)
+    {
+        LoadInput(observations, batch);
+        _critic.Forward(_input).Span.CopyTo(values[..batch]);
+    }
+
+    /// <inheritdoc/>
+    public void Evaluate(ReadOnlySpan<float> observations, ReadOnlySpan<int> actions, int batch, Span<float> logProbs, Span<float> entropy, Span<float> values)
+    {
+        _logits = ForwardActor(observations, batch);
+        if (_actions.Length < batch)
+        {
+            _actions = new int[batch];
+        }
+
+        actions[..batch].CopyTo(_actions);
+        Categorical.LogProbAndEntropy(_logits.Span, ActionCount, actions[..batch], logProbs[..batch], entropy[..batch]);
+        _critic.Forward(_input).Span.CopyTo(values[..batch]);
+        _evaluatedBatch = batch;
+    }
+
+    /// <inheritdoc/>
+    public void Backward(ReadOnlySpan<float> logProbGradients, ReadOnlySpan<float> entropyGradients, ReadOnlySpan<float> valueGradients)
+    {
+        if (_logits is null)
+        {
+            throw new InvalidOperationException("Backward called before Evaluate.");
+        }
+
+        var batch = _evaluatedBatch;
+        _logitsGradient.Reshape(batch, ActionCount);
+        Categorical.Backward(_logits.Span, ActionCount, _actions.AsSpan(0, batch), logProbGradients[..batch], entropyGradients[..batch], _logitsGradient.Span);
+        _actor.AccumulateParameterGradients(_logitsGradient);
+        _valueGradient.Reshape(batch, 1);
+        valueGradients[..batch].CopyTo(_valueGradient.Span);
+        _critic.AccumulateParameterGradients(_valueGradient);
+    }
+
+    /// <inheritdoc/>
+    public void CopyWeightsTo(Span<float> destination) => _parameters.CopyTo(destination);
+
+    /// <inheritdoc/>
+    public void Load(PolicySnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        _parameters.LoadFrom(snapshot.Weights);
+        Version = snapshot.Version;
+    }
+
+    /// <inheritdoc/>
+    public void SetVersion(PolicyVersion version) => Version = version;
+
+    private Tensor ForwardActor(ReadOnlySpan<float> observations, int batch)
+    {
+        LoadInput(observations, batch);
+        return _actor.Forward(_input);
+    }
+
+    private void LoadInput(ReadOnlySpan<float> observations, int batch)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
+        if (observations.Length < batch * ObservationSize)
+        {
+            throw new ArgumentException($"{batch} observations of {ObservationSize} elements need {batch * ObservationSize} values; got {observations.Length}.", nameof(observations));
+        }
+
+        if (_input.Dim(0) != batch)
+        {
+            _input.Reshape(batch, ObservationSize);
+        }
+
+        observations[..(batch * ObservationSize)].CopyTo(_input.Span);
+    }
+
+    private static int ArgMax(ReadOnlySpan<float> values)
+    {
+        var best = 0;
+        for (var i = 1; i < values.Length; i++)
+        {
+            if (values[i] > values[best])
+            {
+                best = i;
+            }
+        }
+
+        return best;
+    }
+}

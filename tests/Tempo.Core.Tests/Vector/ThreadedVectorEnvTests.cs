@@ -25,9 +25,9 @@ public sealed class ThreadedVectorEnvTests : VectorEnvContractTests
         var random = new RandomSource(99);
         var actions = new int[numEnvs];
 
-        for (var t = 0; t < 2000; t++)
+        for (var t = 0; t < 600; t++)
         {
-            if (t % 700 == 0)
+            if (t % 250 == 0)
             {
                 // Seeded and unseeded resets along the way.
                 int? seed = t == 0 ? 42 : null;

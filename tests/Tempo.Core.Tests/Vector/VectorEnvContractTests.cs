@@ -273,14 +273,14 @@ public abstract class VectorEnvContractTests
         var buffers = vector.CreateBuffers();
         var actions = new int[NumEnvs];
         vector.Reset(buffers, seed: 0);
-        for (var t = 0; t < 2000; t++)
+        for (var t = 0; t < 300; t++)
         {
             actions[t % NumEnvs] = t % ScriptedEnv.ActionCount;
             vector.Step(actions, buffers);
         }
 
         var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var t = 0; t < 1000; t++)
+        for (var t = 0; t < 500; t++)
         {
             actions[t % NumEnvs] = t % ScriptedEnv.ActionCount;
             vector.Step(actions, buffers);

@@ -8,8 +8,9 @@ namespace Tempo.Core.Vector;
 /// <remarks>
 /// <para>
 /// The envs are split into contiguous blocks, one per worker thread and one for the calling thread, which steps its
-/// own block while the workers step theirs. The threads are created once; each call wakes them with an event and
-/// waits on a countdown, so a step allocates nothing. Each env is only ever touched by the thread that owns its block.
+/// own block while the workers step theirs. The threads are created once; each call is one round of a spin-then-block
+/// handshake (<see cref="RoundBarrier"/>), so a step allocates nothing. Each env is only ever touched by the thread that
+/// owns its block, which keeps thread-affine envs (a game's window or graphics context) on one thread.
 /// </para>
 /// <para>
 /// Results equal those of <see cref="SyncVectorEnv{TObservation, TAction}"/> for the same envs, seeds and actions.
@@ -22,7 +23,7 @@ public sealed class ThreadedVectorEnv<TObservation, TAction> : IVectorEnv<TObser
 {
     private readonly EnvBatch<TObservation, TAction> _batch;
     private readonly Worker[] _workers;
-    private readonly CountdownEvent _finished;
+    private readonly RoundBarrier _barrier;
 
     // The caller's actions are copied here because a span cannot cross to another thread.
     private readonly TAction[] _actions;
@@ -47,7 +48,6 @@ public sealed class ThreadedVectorEnv<TObservation, TAction> : IVectorEnv<TObser
         var workerCount = Math.Min(requested, count - 1);
 
         _actions = new TAction[count * _batch.ActionSize];
-        _finished = new CountdownEvent(0);
         _workers = new Worker[workerCount];
 
         // Contiguous blocks, sizes differing by at most one; the workers take the first blocks, the caller the last.
@@ -61,6 +61,7 @@ public sealed class ThreadedVectorEnv<TObservation, TAction> : IVectorEnv<TObser
         }
 
         _callerFrom = from;
+        _barrier = new RoundBarrier(workerCount);
         for (var k = 0; k < workerCount; k++)
         {
             var thread = new Thread(RunWorker)
@@ -126,18 +127,16 @@ public sealed class ThreadedVectorEnv<TObservation, TAction> : IVectorEnv<TObser
 
         _disposed = true;
         _command = Command.Stop;
-        foreach (var worker in _workers)
+        if (_workers.Length > 0)
         {
-            worker.Go.Set();
+            _barrier.StartRound();
         }
 
         foreach (var worker in _workers)
         {
             worker.Thread?.Join();
-            worker.Go.Dispose();
         }
 
-        _finished.Dispose();
         _batch.Dispose();
     }
 
@@ -151,11 +150,7 @@ public sealed class ThreadedVectorEnv<TObservation, TAction> : IVectorEnv<TObser
         _seed = seed;
         if (_workers.Length > 0)
         {
-            _finished.Reset(_workers.Length);
-            foreach (var worker in _workers)
-            {
-                worker.Go.Set();
-            }
+            _barrier.StartRound();
         }
 
         ExceptionDispatchInfo? callerFailure = null;
@@ -171,7 +166,7 @@ public sealed class ThreadedVectorEnv<TObservation, TAction> : IVectorEnv<TObser
 
         if (_workers.Length > 0)
         {
-            _finished.Wait();
+            _barrier.WaitForWorkers();
         }
 
         _buffers = null;
@@ -202,12 +197,10 @@ public sealed class ThreadedVectorEnv<TObservation, TAction> : IVectorEnv<TObser
     private void RunWorker(object? state)
     {
         var worker = (Worker)state!;
+        var round = 0L;
         while (true)
         {
-            worker.Go.Wait();
-
-            // Safe: the caller sets Go again only after this worker has signalled _finished below.
-            worker.Go.Reset();
+            round = _barrier.WaitForRound(round);
             if (_command == Command.Stop)
             {
                 return;
@@ -223,18 +216,16 @@ public sealed class ThreadedVectorEnv<TObservation, TAction> : IVectorEnv<TObser
                 worker.Failure = ExceptionDispatchInfo.Capture(e);
             }
 
-            _finished.Signal();
+            _barrier.FinishRound();
         }
     }
 
-    /// <summary>One worker thread's block of envs and its wake-up signal.</summary>
+    /// <summary>One worker thread and its block of envs.</summary>
     private sealed class Worker(int from, int to)
     {
         public int From { get; } = from;
 
         public int To { get; } = to;
-
-        public ManualResetEventSlim Go { get; } = new(initialState: false);
 
         public Thread? Thread { get; set; }
 

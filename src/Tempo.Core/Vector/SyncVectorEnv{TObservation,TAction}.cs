@@ -1,0 +1,50 @@
+using Tempo.Core.Envs;
+using Tempo.Core.Spaces;
+
+namespace Tempo.Core.Vector;
+
+/// <summary>A vector env that steps its envs one after another on the calling thread.</summary>
+/// <remarks>The right choice for fast envs (classic control), where handing work to other threads costs more than the step.</remarks>
+public sealed class SyncVectorEnv<TObservation, TAction> : IVectorEnv<TObservation, TAction>
+    where TObservation : unmanaged
+    where TAction : unmanaged
+{
+    private readonly EnvBatch<TObservation, TAction> _batch;
+
+    /// <summary>Creates a vector over <paramref name="envs"/>, which must all have the same spaces; the vector takes ownership of them.</summary>
+    public SyncVectorEnv(IReadOnlyList<IEnv<TObservation, TAction>> envs) => _batch = new(envs, this, nameof(envs));
+
+    /// <inheritdoc/>
+    public int NumEnvs => _batch.Count;
+
+    /// <inheritdoc/>
+    public Space<TObservation> SingleObservationSpace => _batch.ObservationSpace;
+
+    /// <inheritdoc/>
+    public Space<TAction> SingleActionSpace => _batch.ActionSpace;
+
+    /// <inheritdoc/>
+    public VectorStepBuffers<TObservation> CreateBuffers() => _batch.CreateBuffers();
+
+    /// <inheritdoc/>
+    public void Reset(VectorStepBuffers<TObservation> buffers, int? seed = null)
+    {
+        _batch.BeginReset(buffers, seed);
+        _batch.ResetRange(0, _batch.Count, buffers, seed);
+        _batch.Complete();
+    }
+
+    /// <inheritdoc/>
+    public void Step(ReadOnlySpan<TAction> actions, VectorStepBuffers<TObservation> buffers)
+    {
+        _batch.BeginStep(actions.Length, buffers);
+        _batch.StepRange(0, _batch.Count, actions, buffers);
+        _batch.Complete();
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"SyncVectorEnv({NumEnvs} × {SingleObservationSpace} → {SingleActionSpace})";
+
+    /// <inheritdoc/>
+    public void Dispose() => _batch.Dispose();
+}

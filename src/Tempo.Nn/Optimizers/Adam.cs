@@ -29,12 +29,18 @@ public sealed class Adam : IOptimizer
 
     /// <summary>Creates an optimizer over <paramref name="parameters"/> with zeroed moments.</summary>
     public Adam(IReadOnlyList<Parameter> parameters, AdamOptions options)
+        : this(OptimizerState.Named(parameters), options)
+    {
+    }
+
+    /// <summary>Creates an optimizer over named parameters (a module's <c>NamedParameters</c>); state is keyed by those names.</summary>
+    public Adam(IReadOnlyList<NamedParameter> parameters, AdamOptions options)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         State = new OptimizerState(nameof(Adam), parameters, "exp_avg", "exp_avg_sq");
-        _parameters = [.. parameters];
+        _parameters = [.. parameters.Select(p => p.Parameter)];
         Options = options;
         _learningRate = options.LearningRate;
     }

@@ -21,6 +21,15 @@ public sealed class OptimizerState
     /// <param name="parameters">The parameters, each exactly once, with distinct names.</param>
     /// <param name="bufferKinds">The buffer kinds, each giving one buffer per parameter (e.g. <c>exp_avg</c>, <c>exp_avg_sq</c>).</param>
     public OptimizerState(string algorithm, IReadOnlyList<Parameter> parameters, params string[] bufferKinds)
+        : this(algorithm, Named(parameters), bufferKinds)
+    {
+    }
+
+    /// <summary>Creates zeroed state keyed by the given names (a module's dotted paths, e.g. <c>actor.0.weight</c>).</summary>
+    /// <param name="algorithm">The optimizer's name (e.g. <c>Adam</c>); state saved by one algorithm is never loaded into another.</param>
+    /// <param name="parameters">The parameters with distinct names, each parameter exactly once.</param>
+    /// <param name="bufferKinds">The buffer kinds, each giving one buffer per parameter.</param>
+    public OptimizerState(string algorithm, IReadOnlyList<NamedParameter> parameters, params string[] bufferKinds)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(algorithm);
         ArgumentNullException.ThrowIfNull(parameters);
@@ -35,8 +44,8 @@ public sealed class OptimizerState
             ArgumentException.ThrowIfNullOrWhiteSpace(bufferKinds[kind], nameof(bufferKinds));
             for (var index = 0; index < parameters.Count; index++)
             {
-                var parameter = parameters[index];
-                _buffers[(kind * _parameterCount) + index] = new OptimizerBuffer($"{bufferKinds[kind]}/{parameter.Name}", new Tensor([.. parameter.Value.Shape]));
+                var (name, parameter) = parameters[index];
+                _buffers[(kind * _parameterCount) + index] = new OptimizerBuffer($"{bufferKinds[kind]}/{name}", new Tensor([.. parameter.Value.Shape]));
             }
         }
     }
@@ -71,13 +80,27 @@ public sealed class OptimizerState
         }
     }
 
-    private static void ValidateParameters(IReadOnlyList<Parameter> parameters)
+    /// <summary>Names each parameter by its own (local) name.</summary>
+    internal static NamedParameter[] Named(IReadOnlyList<Parameter> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var named = new NamedParameter[parameters.Count];
+        for (var index = 0; index < named.Length; index++)
+        {
+            var parameter = parameters[index];
+            named[index] = new NamedParameter(parameter?.Name ?? string.Empty, parameter!);
+        }
+
+        return named;
+    }
+
+    private static void ValidateParameters(IReadOnlyList<NamedParameter> parameters)
     {
         var seen = new HashSet<Parameter>(ReferenceEqualityComparer.Instance);
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (var index = 0; index < parameters.Count; index++)
         {
-            var parameter = parameters[index];
+            var (name, parameter) = parameters[index];
             if (parameter is null)
             {
                 ThrowInvalidParameter(nameof(parameters), $"Parameter {index} is null.");
@@ -85,17 +108,17 @@ public sealed class OptimizerState
 
             if (!seen.Add(parameter))
             {
-                ThrowInvalidParameter(nameof(parameters), $"Parameter '{parameter.Name}' (index {index}) appears more than once; an optimizer updates each parameter once per step.");
+                ThrowInvalidParameter(nameof(parameters), $"Parameter '{name}' (index {index}) appears more than once; an optimizer updates each parameter once per step.");
             }
 
-            if (!names.Add(parameter.Name))
+            if (!names.Add(name))
             {
-                ThrowInvalidParameter(nameof(parameters), $"Two parameters are named '{parameter.Name}' (second at index {index}); optimizer state is keyed by name, so names must be distinct.");
+                ThrowInvalidParameter(nameof(parameters), $"Two parameters are named '{name}' (second at index {index}); optimizer state is keyed by name, so names must be distinct.");
             }
 
             if (parameter.Gradient.Length != parameter.Value.Length)
             {
-                ThrowInvalidParameter(nameof(parameters), $"Parameter '{parameter.Name}' has {parameter.Value.Length} values but its gradient has {parameter.Gradient.Length} elements.");
+                ThrowInvalidParameter(nameof(parameters), $"Parameter '{name}' has {parameter.Value.Length} values but its gradient has {parameter.Gradient.Length} elements.");
             }
         }
     }

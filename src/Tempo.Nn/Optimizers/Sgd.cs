@@ -26,6 +26,12 @@ public sealed class Sgd : IOptimizer
 
     /// <summary>Creates an optimizer over <paramref name="parameters"/>.</summary>
     public Sgd(IReadOnlyList<Parameter> parameters, SgdOptions options)
+        : this(OptimizerState.Named(parameters), options)
+    {
+    }
+
+    /// <summary>Creates an optimizer over named parameters (a module's <c>NamedParameters</c>); state is keyed by those names.</summary>
+    public Sgd(IReadOnlyList<NamedParameter> parameters, SgdOptions options)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(options);
@@ -33,7 +39,7 @@ public sealed class Sgd : IOptimizer
         State = options.Momentum != 0
             ? new OptimizerState(nameof(Sgd), parameters, "momentum_buffer")
             : new OptimizerState(nameof(Sgd), parameters);
-        _parameters = [.. parameters];
+        _parameters = [.. parameters.Select(p => p.Parameter)];
         Options = options;
         _learningRate = options.LearningRate;
     }

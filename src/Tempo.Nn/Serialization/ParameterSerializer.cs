@@ -20,7 +20,11 @@ public static class ParameterSerializer
     private const int CopyChunkBytes = 1 << 16;
 
     /// <summary>Writes the file atomically: into a temporary file in the same folder, flushed to disk, then renamed over <paramref name="path"/>.</summary>
-    public static void Save(string path, IReadOnlyList<Parameter> parameters, OptimizerState? optimizerState = null)
+    public static void Save(string path, IReadOnlyList<Parameter> parameters, OptimizerState? optimizerState = null) =>
+        Save(path, OptimizerState.Named(parameters), optimizerState);
+
+    /// <summary>Saves named parameters (a module's dotted paths) and optionally the optimizer state, atomically.</summary>
+    public static void Save(string path, IReadOnlyList<NamedParameter> parameters, OptimizerState? optimizerState = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var fullPath = Path.GetFullPath(path);
@@ -45,7 +49,11 @@ public static class ParameterSerializer
 
     /// <summary>Loads the file at <paramref name="path"/> into <paramref name="parameters"/> (and <paramref name="optimizerState"/> when given).</summary>
     /// <exception cref="InvalidDataException">The file is corrupt, truncated, of another version, has trailing bytes, or does not match the parameters.</exception>
-    public static void Load(string path, IReadOnlyList<Parameter> parameters, OptimizerState? optimizerState = null)
+    public static void Load(string path, IReadOnlyList<Parameter> parameters, OptimizerState? optimizerState = null) =>
+        Load(path, OptimizerState.Named(parameters), optimizerState);
+
+    /// <summary>Loads the file into named parameters (and the optimizer state when given); nothing changes unless all of it is valid.</summary>
+    public static void Load(string path, IReadOnlyList<NamedParameter> parameters, OptimizerState? optimizerState = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, CopyChunkBytes);
@@ -53,7 +61,11 @@ public static class ParameterSerializer
     }
 
     /// <summary>Writes the parameters (and the optimizer state when given) to <paramref name="stream"/> from its current position.</summary>
-    public static void Write(Stream stream, IReadOnlyList<Parameter> parameters, OptimizerState? optimizerState = null)
+    public static void Write(Stream stream, IReadOnlyList<Parameter> parameters, OptimizerState? optimizerState = null) =>
+        Write(stream, OptimizerState.Named(parameters), optimizerState);
+
+    /// <summary>Writes named parameters (and the optimizer state when given) to <paramref name="stream"/> from its current position.</summary>
+    public static void Write(Stream stream, IReadOnlyList<NamedParameter> parameters, OptimizerState? optimizerState = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var parameterTargets = ParameterTargets(parameters);
@@ -103,13 +115,17 @@ public static class ParameterSerializer
     /// </summary>
     /// <remarks>Optimizer state in the data is verified but ignored when <paramref name="optimizerState"/> is null (loading weights for inference).</remarks>
     /// <exception cref="InvalidDataException">The data is corrupt, truncated, of another version, or does not match the parameters.</exception>
-    public static void Read(Stream stream, IReadOnlyList<Parameter> parameters, OptimizerState? optimizerState = null)
+    public static void Read(Stream stream, IReadOnlyList<Parameter> parameters, OptimizerState? optimizerState = null) =>
+        Read(stream, OptimizerState.Named(parameters), optimizerState);
+
+    /// <summary>Reads one blob into named parameters (and the optimizer state when given); nothing changes unless all of it is valid.</summary>
+    public static void Read(Stream stream, IReadOnlyList<NamedParameter> parameters, OptimizerState? optimizerState = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         Read(stream, parameters, optimizerState, "Parameter data", requireEndOfStream: false);
     }
 
-    private static void Read(Stream stream, IReadOnlyList<Parameter> parameters, OptimizerState? optimizerState, string source, bool requireEndOfStream)
+    private static void Read(Stream stream, IReadOnlyList<NamedParameter> parameters, OptimizerState? optimizerState, string source, bool requireEndOfStream)
     {
         var parameterTargets = ParameterTargets(parameters);
         var bufferTargets = BufferTargets(optimizerState);
@@ -267,14 +283,19 @@ public static class ParameterSerializer
         return names.Count > Shown ? $"{quoted} and {names.Count - Shown} more" : quoted;
     }
 
-    private static (string Name, Tensor Tensor)[] ParameterTargets(IReadOnlyList<Parameter> parameters)
+    private static (string Name, Tensor Tensor)[] ParameterTargets(IReadOnlyList<NamedParameter> parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         var targets = new (string, Tensor)[parameters.Count];
         for (var index = 0; index < targets.Length; index++)
         {
-            var parameter = parameters[index] ?? throw new ArgumentException($"Parameter {index} is null.", nameof(parameters));
-            targets[index] = (parameter.Name, parameter.Value);
+            var (name, parameter) = parameters[index];
+            if (parameter is null)
+            {
+                throw new ArgumentException($"Parameter {index} is null.", nameof(parameters));
+            }
+
+            targets[index] = (name, parameter.Value);
         }
 
         RequireDistinctNames(targets, nameof(parameters));

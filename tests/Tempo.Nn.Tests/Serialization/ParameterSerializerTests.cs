@@ -162,9 +162,9 @@ public sealed class ParameterSerializerTests : IDisposable
     {
         using var stream = new MemoryStream();
 
-        ParameterSerializer.Write(stream, []);
+        ParameterSerializer.Write(stream, Array.Empty<Parameter>());
         stream.Position = 0;
-        ParameterSerializer.Read(stream, []);
+        ParameterSerializer.Read(stream, Array.Empty<Parameter>());
 
         Assert.Equal(stream.Length, stream.Position);
     }

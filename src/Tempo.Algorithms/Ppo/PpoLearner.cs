@@ -1,0 +1,193 @@
+using Tempo.Algorithms.Experience;
+using Tempo.Algorithms.Learners;
+using Tempo.Algorithms.Models;
+using Tempo.Algorithms.Policies;
+using Tempo.Algorithms.Returns;
+using Tempo.Core.Seeding;
+using Tempo.Nn.Modules;
+using Tempo.Nn.Optimizers;
+
+namespace Tempo.Algorithms.Ppo;
+
+/// <summary>PPO's update, step for step as CleanRL's <c>ppo.py</c>: GAE, then epochs of shuffled minibatches of the clipped loss.</summary>
+/// <remarks>
+/// Differences from CleanRL, both deliberate: truncated episodes bootstrap from V(final observation) rather
+/// than being treated as terminal, and several segments (actors) can be trained on at once; they are laid
+/// side by side along the env axis.
+/// </remarks>
+public sealed class PpoLearner<TObservation, TAction> : ILearner<TObservation, TAction>
+    where TObservation : unmanaged
+    where TAction : unmanaged
+{
+    private readonly IActorCritic<TObservation, TAction> _model;
+    private readonly PpoOptions _options;
+    private readonly RandomSource _random;
+    private readonly Adam _optimizer;
+    private readonly IReadOnlyList<Parameter> _parameters;
+    private readonly RolloutBatch<TObservation, TAction> _rollout;
+    private readonly MinibatchBuffers<TObservation, TAction> _minibatch;
+    private long _updates;
+
+    /// <summary>Creates the learner; it owns the optimizer over <paramref name="model"/>'s parameters.</summary>
+    /// <param name="model">The model to train; its version becomes the learner's.</param>
+    /// <param name="options">Validated PPO settings.</param>
+    /// <param name="random">Source of the minibatch shuffles.</param>
+    public PpoLearner(IActorCritic<TObservation, TAction> model, PpoOptions options, RandomSource random)
+    {
+        _model = model ?? throw new ArgumentNullException(nameof(model));
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _random = random ?? throw new ArgumentNullException(nameof(random));
+        options.Validate();
+        _parameters = model.NamedParameters.Select(p => p.Parameter).ToArray();
+        _optimizer = new Adam(model.NamedParameters, new AdamOptions { LearningRate = options.LearningRate, Epsilon = options.AdamEps });
+        _rollout = new RolloutBatch<TObservation, TAction>(model.ObservationSize, model.ActionSize);
+        _minibatch = new MinibatchBuffers<TObservation, TAction>(model.ObservationSize, model.ActionSize);
+    }
+
+    /// <inheritdoc/>
+    public PolicyVersion Version => _model.Version;
+
+    /// <summary>Updates done so far (one per rollout); drives the annealing schedules.</summary>
+    public long Updates => _updates;
+
+    /// <summary>The optimizer, for checkpoints.</summary>
+    public IOptimizer Optimizer => _optimizer;
+
+    /// <summary>Restores the update count after loading a checkpoint.</summary>
+    public void RestoreUpdates(long updates)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(updates);
+        _updates = updates;
+    }
+
+    /// <inheritdoc/>
+    public PolicySnapshot Snapshot()
+    {
+        var weights = new float[_model.WeightCount];
+        _model.CopyWeightsTo(weights);
+        return new PolicySnapshot(_model.Version, weights);
+    }
+
+    /// <inheritdoc/>
+    public LearnerStatistics Update(IReadOnlyList<Segment<TObservation, TAction>> segments)
+    {
+        _rollout.Gather(segments);
+        var gamma = (float)_options.Gamma;
+
+        // Bootstrap values: the tail of every env, and every truncated step's final observation.
+        _model.EstimateValues(_rollout.BootstrapObservations, _rollout.Envs, _rollout.BootstrapValues);
+        _rollout.EstimateTruncationValues(_model);
+        Gae.Compute(
+            _rollout.Rewards, _rollout.Values, _rollout.Terminated, _rollout.Truncated, _rollout.TruncationValues,
+            _rollout.BootstrapValues, gamma, (float)_options.GaeLambda, _rollout.Advantages, _rollout.Returns);
+
+        // CleanRL anneals with frac = 1 − (iteration − 1) / num_iterations, set before the update.
+        var fraction = 1.0 - ((double)_updates / Math.Max(1, _options.NumIterations));
+        fraction = Math.Max(fraction, 0.0);
+        var learningRate = _options.AnnealLr ? fraction * _options.LearningRate : _options.LearningRate;
+        _optimizer.LearningRate = learningRate;
+        var clipCoef = _options.AnnealClipCoef ? fraction * _options.ClipCoef : _options.ClipCoef;
+        var coefficients = new PpoLossCoefficients((float)clipCoef, (float)_options.EntCoef, (float)_options.VfCoef, _options.ClipVloss);
+
+        var batchSize = _rollout.Transitions;
+        var minibatchSize = batchSize / _options.NumMinibatches;
+        var indices = _rollout.Indices;
+        var accumulator = new UpdateAccumulator();
+        for (var epoch = 0; epoch < _options.UpdateEpochs; epoch++)
+        {
+            Shuffle(indices);
+            for (var start = 0; start + minibatchSize <= batchSize; start += minibatchSize)
+            {
+                var slice = indices.AsSpan(start, minibatchSize);
+                _minibatch.Gather(_rollout, slice, _options.NormAdv);
+                _model.Evaluate(_minibatch.Observations, _minibatch.Actions, minibatchSize, _minibatch.NewLogProbs, _minibatch.Entropy, _minibatch.NewValues);
+                var terms = PpoLoss.Compute(
+                    _minibatch.NewLogProbs, _minibatch.OldLogProbs, _minibatch.Advantages, _minibatch.Entropy,
+                    _minibatch.NewValues, _minibatch.OldValues, _minibatch.Returns, coefficients,
+                    _minibatch.LogProbGradients, _minibatch.EntropyGradients, _minibatch.ValueGradients);
+                Gradients.ZeroGrad(_parameters);
+                _model.Backward(_minibatch.LogProbGradients, _minibatch.EntropyGradients, _minibatch.ValueGradients);
+                var norm = Gradients.ClipGradNorm(_parameters, (float)_options.MaxGradNorm);
+                _optimizer.Step();
+                accumulator.Add(terms, norm);
+            }
+
+            if (_options.TargetKl is { } targetKl && accumulator.LastApproxKl > targetKl)
+            {
+                break;
+            }
+        }
+
+        _updates++;
+        _model.SetVersion(_model.Version.Next());
+        return new LearnerStatistics
+        {
+            LearningRate = learningRate,
+            PolicyLoss = accumulator.Last.PolicyLoss,
+            ValueLoss = accumulator.Last.ValueLoss,
+            Entropy = accumulator.Last.Entropy,
+            ApproxKl = accumulator.Last.ApproxKl,
+            ClipFraction = accumulator.MeanClipFraction,
+            ExplainedVariance = ExplainedVariance(_rollout.Values, _rollout.Returns),
+            GradientNorm = accumulator.MeanGradientNorm,
+            PolicyVersion = _model.Version.Value,
+        };
+    }
+
+    /// <summary>1 − Var[R − V] / Var[R], as CleanRL logs it (NaN when the returns do not vary).</summary>
+    internal static double ExplainedVariance(ReadOnlySpan<float> predicted, ReadOnlySpan<float> targets)
+    {
+        double meanTarget = 0, meanResidual = 0;
+        for (var i = 0; i < targets.Length; i++)
+        {
+            meanTarget += targets[i];
+            meanResidual += targets[i] - predicted[i];
+        }
+
+        meanTarget /= targets.Length;
+        meanResidual /= targets.Length;
+        double varianceTarget = 0, varianceResidual = 0;
+        for (var i = 0; i < targets.Length; i++)
+        {
+            var t = targets[i] - meanTarget;
+            var r = targets[i] - predicted[i] - meanResidual;
+            varianceTarget += t * t;
+            varianceResidual += r * r;
+        }
+
+        return varianceTarget == 0 ? double.NaN : 1 - (varianceResidual / varianceTarget);
+    }
+
+    private void Shuffle(int[] indices)
+    {
+        for (var i = indices.Length - 1; i > 0; i--)
+        {
+            var j = _random.Next(i + 1);
+            (indices[i], indices[j]) = (indices[j], indices[i]);
+        }
+    }
+
+    /// <summary>Averages what CleanRL logs: the last minibatch's losses, the mean clip fraction and gradient norm.</summary>
+    private struct UpdateAccumulator
+    {
+        private double _clipFractionSum;
+        private double _normSum;
+        private int _count;
+
+        public PpoLossTerms Last { get; private set; }
+
+        public readonly double LastApproxKl => Last.ApproxKl;
+
+        public readonly double MeanClipFraction => _count == 0 ? 0 : _clipFractionSum / _count;
+
+        public readonly double MeanGradientNorm => _count == 0 ? 0 : _normSum / _count;
+
+        public void Add(PpoLossTerms terms, float norm)
+        {
+            Last = terms;
+            _clipFractionSum += terms.ClipFraction;
+            _normSum += norm;
+            _count++;
+        }
+    }
+}

@@ -8,5 +8,6 @@ var root = new RootCommand("Tempo: reinforcement learning for live games.")
 {
     EnvsCommand.Create(registry, Console.Out),
     RunCommand.Create(registry, Console.Out, Console.Error),
+    TrainCommand.Create(registry, Console.Out, Console.Error, TimeProvider.System),
 };
 return root.Parse(args).Invoke();

@@ -50,6 +50,52 @@ internal sealed class EnvBatch<TObservation, TAction> : IDisposable
         ActionSize = ActionSpace.FlatSize;
     }
 
+    /// <summary>Whether every env in the batch can pause.</summary>
+    public bool CanPause
+    {
+        get
+        {
+            foreach (var env in _envs)
+            {
+                if (env is not IPausable<TObservation> { CanPause: true })
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Pauses every env, in order.</summary>
+    public void Pause()
+    {
+        RequirePausable();
+        foreach (var env in _envs)
+        {
+            ((IPausable<TObservation>)env).Pause();
+        }
+    }
+
+    /// <summary>Resumes every env, writing each one's fresh observation into the batch observation.</summary>
+    public void Resume(VectorStepBuffers<TObservation> buffers)
+    {
+        ArgumentNullException.ThrowIfNull(buffers);
+        RequirePausable();
+        for (var i = 0; i < _envs.Length; i++)
+        {
+            ((IPausable<TObservation>)_envs[i]).Resume(buffers.Observation(i));
+        }
+    }
+
+    private void RequirePausable()
+    {
+        if (!CanPause)
+        {
+            throw new NotSupportedException($"{_owner} cannot pause: not every env in it can; check CanPause first.");
+        }
+    }
+
     private enum Phase
     {
         NeverReset,

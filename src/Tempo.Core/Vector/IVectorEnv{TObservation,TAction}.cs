@@ -44,4 +44,13 @@ public interface IVectorEnv<TObservation, TAction> : IDisposable
     /// <param name="actions">The batch action: <c>NumEnvs × SingleActionSpace.FlatSize</c> elements, env 0 first.</param>
     /// <param name="buffers">Receives observations, rewards, end flags and, for envs that ended, their final observation and statistics.</param>
     void Step(ReadOnlySpan<TAction> actions, VectorStepBuffers<TObservation> buffers);
+
+    /// <summary>Whether every env can pause (see <see cref="Envs.IPausable{TObservation}"/>).</summary>
+    bool CanPause { get; }
+
+    /// <summary>Freezes every env's world; no Step may follow until <see cref="Resume"/>.</summary>
+    void Pause();
+
+    /// <summary>Unfreezes every env and writes their fresh observations into <paramref name="buffers"/>.</summary>
+    void Resume(VectorStepBuffers<TObservation> buffers);
 }

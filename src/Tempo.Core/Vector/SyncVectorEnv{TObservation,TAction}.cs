@@ -43,6 +43,15 @@ public sealed class SyncVectorEnv<TObservation, TAction> : IVectorEnv<TObservati
     }
 
     /// <inheritdoc/>
+    public bool CanPause => _batch.CanPause;
+
+    /// <inheritdoc/>
+    public void Pause() => _batch.Pause();
+
+    /// <inheritdoc/>
+    public void Resume(VectorStepBuffers<TObservation> buffers) => _batch.Resume(buffers);
+
+    /// <inheritdoc/>
     public override string ToString() => $"SyncVectorEnv({NumEnvs} × {SingleObservationSpace} → {SingleActionSpace})";
 
     /// <inheritdoc/>

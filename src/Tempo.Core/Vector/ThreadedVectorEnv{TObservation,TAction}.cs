@@ -114,6 +114,15 @@ public sealed class ThreadedVectorEnv<TObservation, TAction> : IVectorEnv<TObser
     }
 
     /// <inheritdoc/>
+    public bool CanPause => _batch.CanPause;
+
+    /// <inheritdoc/>
+    public void Pause() => _batch.Pause();
+
+    /// <inheritdoc/>
+    public void Resume(VectorStepBuffers<TObservation> buffers) => _batch.Resume(buffers);
+
+    /// <inheritdoc/>
     public override string ToString() =>
         $"ThreadedVectorEnv({NumEnvs} × {SingleObservationSpace} → {SingleActionSpace}, {WorkerThreads} worker threads)";
 

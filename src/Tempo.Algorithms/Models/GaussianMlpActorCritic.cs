@@ -1,0 +1,168 @@
+using Tempo.Algorithms.Policies;
+using Tempo.Nn.Distributions;
+using Tempo.Nn.Initialization;
+using Tempo.Nn.Modules;
+using Tempo.Nn.Tensors;
+
+namespace Tempo.Algorithms.Models;
+
+/// <summary>CleanRL's <c>ppo_continuous_action.py</c> agent: a tanh MLP for the Gaussian's mean, a state-independent log-std, a tanh MLP critic.</summary>
+/// <remarks>
+/// Initialized as CleanRL's <c>layer_init</c> (orthogonal, gains √2 / 0.01 / 1, zero biases) with log-std 0.
+/// Actions are sampled unclipped; clipping to the action space is the env stack's job (a ClipAction wrapper),
+/// so the log-probabilities stay those of the sampled actions. Parameters are named <c>critic.*</c>,
+/// <c>actor_mean.*</c> and <c>actor_logstd</c>, as in the PyTorch module.
+/// </remarks>
+public sealed class GaussianMlpActorCritic : IActorCritic<float, float>
+{
+    private readonly Sequential _actor;
+    private readonly Sequential _critic;
+    private readonly ParameterSet _parameters;
+    private readonly Random _random;
+    private readonly Tensor _input;
+    private readonly Tensor _meanGradient;
+    private readonly Parameter _logStd;
+    private readonly float[] _entropyRow;
+    private readonly Tensor _valueGradient;
+    private float[] _actions = [];
+    private Tensor? _mean;
+    private int _evaluatedBatch;
+
+    /// <summary>Builds the networks for <paramref name="observationSize"/> inputs and <paramref name="actionSize"/>-dimensional actions.</summary>
+    /// <param name="observationSize">Elements of one observation.</param>
+    /// <param name="actionSize">Dimensions of one action.</param>
+    /// <param name="hiddenSizes">Hidden layer widths (CleanRL: 64, 64).</param>
+    /// <param name="random">Source of the initial weights and, afterwards, of sampled actions.</param>
+    public GaussianMlpActorCritic(int observationSize, int actionSize, IReadOnlyList<int> hiddenSizes, Random random)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(observationSize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(actionSize);
+        ArgumentNullException.ThrowIfNull(hiddenSizes);
+        _random = random ?? throw new ArgumentNullException(nameof(random));
+        ObservationSize = observationSize;
+        ActionSize = actionSize;
+        int[] actorSizes = [observationSize, .. hiddenSizes, actionSize];
+        int[] criticSizes = [observationSize, .. hiddenSizes, 1];
+        _critic = Mlp.CreateOrthogonal(criticSizes, Activation.Tanh, LayerInit.HiddenGain, LayerInit.ValueHeadGain, random);
+        _actor = Mlp.CreateOrthogonal(actorSizes, Activation.Tanh, LayerInit.HiddenGain, LayerInit.PolicyHeadGain, random);
+        _logStd = new Parameter("actor_logstd", 1, actionSize);
+        _parameters = new ParameterSet([.. _critic.NamedParameters("critic"), .. _actor.NamedParameters("actor_mean"), new NamedParameter("actor_logstd", _logStd)]);
+        _entropyRow = new float[1];
+        _input = new Tensor(1, observationSize);
+        _meanGradient = new Tensor(1, actionSize);
+        _valueGradient = new Tensor(1, 1);
+    }
+
+    /// <inheritdoc/>
+    public int ObservationSize { get; }
+
+    /// <inheritdoc/>
+    public int ActionSize { get; }
+
+    /// <inheritdoc/>
+    public PolicyVersion Version { get; private set; }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<NamedParameter> NamedParameters => _parameters.Named;
+
+    /// <inheritdoc/>
+    public int WeightCount => _parameters.WeightCount;
+
+    /// <inheritdoc/>
+    public void Act(ReadOnlySpan<float> observations, int batch, ActionSelection selection, Span<float> actions, Span<float> logProbs, Span<float> values)
+    {
+        var mean = ForwardActor(observations, batch).Span;
+        var taken = actions[..(batch * ActionSize)];
+        if (selection == ActionSelection.Sample)
+        {
+            DiagonalNormal.Sample(mean, _logStd.Value.Span, _random, taken);
+        }
+        else
+        {
+            mean.CopyTo(taken);
+        }
+
+        DiagonalNormal.LogProb(mean, _logStd.Value.Span, taken, logProbs[..batch]);
+        _critic.Forward(_input).Span.CopyTo(values[..batch]);
+    }
+
+    /// <inheritdoc/>
+    public void EstimateValues(ReadOnlySpan<float> observations, int batch, Span<float> values)
+    {
+        LoadInput(observations, batch);
+        _critic.Forward(_input).Span.CopyTo(values[..batch]);
+    }
+
+    /// <inheritdoc/>
+    public void Evaluate(ReadOnlySpan<float> observations, ReadOnlySpan<float> actions, int batch, Span<float> logProbs, Span<float> entropy, Span<float> values)
+    {
+        _mean = ForwardActor(observations, batch);
+        var size = batch * ActionSize;
+        if (_actions.Length < size)
+        {
+            _actions = new float[size];
+        }
+
+        actions[..size].CopyTo(_actions);
+        DiagonalNormal.LogProb(_mean.Span, _logStd.Value.Span, actions[..size], logProbs[..batch]);
+        DiagonalNormal.Entropy(_logStd.Value.Span, _entropyRow);
+        entropy[..batch].Fill(_entropyRow[0]);
+        _critic.Forward(_input).Span.CopyTo(values[..batch]);
+        _evaluatedBatch = batch;
+    }
+
+    /// <inheritdoc/>
+    public void Backward(ReadOnlySpan<float> logProbGradients, ReadOnlySpan<float> entropyGradients, ReadOnlySpan<float> valueGradients)
+    {
+        if (_mean is null)
+        {
+            throw new InvalidOperationException("Backward called before Evaluate.");
+        }
+
+        var batch = _evaluatedBatch;
+        _meanGradient.Reshape(batch, ActionSize);
+        DiagonalNormal.Backward(
+            _mean.Span, _logStd.Value.Span, _actions.AsSpan(0, batch * ActionSize), logProbGradients[..batch], entropyGradients[..batch],
+            _meanGradient.Span, _logStd.Gradient.Span);
+        _actor.AccumulateParameterGradients(_meanGradient);
+        _valueGradient.Reshape(batch, 1);
+        valueGradients[..batch].CopyTo(_valueGradient.Span);
+        _critic.AccumulateParameterGradients(_valueGradient);
+    }
+
+    /// <inheritdoc/>
+    public void CopyWeightsTo(Span<float> destination) => _parameters.CopyTo(destination);
+
+    /// <inheritdoc/>
+    public void Load(PolicySnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        _parameters.LoadFrom(snapshot.Weights);
+        Version = snapshot.Version;
+    }
+
+    /// <inheritdoc/>
+    public void SetVersion(PolicyVersion version) => Version = version;
+
+    private Tensor ForwardActor(ReadOnlySpan<float> observations, int batch)
+    {
+        LoadInput(observations, batch);
+        return _actor.Forward(_input);
+    }
+
+    private void LoadInput(ReadOnlySpan<float> observations, int batch)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
+        if (observations.Length < batch * ObservationSize)
+        {
+            throw new ArgumentException($"{batch} observations of {ObservationSize} elements need {batch * ObservationSize} values; got {observations.Length}.", nameof(observations));
+        }
+
+        if (_input.Dim(0) != batch)
+        {
+            _input.Reshape(batch, ObservationSize);
+        }
+
+        observations[..(batch * ObservationSize)].CopyTo(_input.Span);
+    }
+}

@@ -1,0 +1,68 @@
+using System.CommandLine;
+using System.Globalization;
+using Tempo.Algorithms.Ppo;
+using Tempo.Cli.Training;
+using Tempo.Core.Envs.Registry;
+using Tempo.Runtime.Metrics;
+
+namespace Tempo.Cli.Commands;
+
+/// <summary><c>tempo train</c>: trains an agent and writes metrics, TensorBoard events and checkpoints to a run folder.</summary>
+internal static class TrainCommand
+{
+    public static Command Create(EnvRegistry registry, TextWriter output, TextWriter error, TimeProvider time)
+    {
+        var env = new Option<string>("--env") { Description = "Environment id (see 'tempo envs')." };
+        var algo = new Option<TrainAlgorithm>("--algo") { Description = "Learning algorithm." };
+        var schedule = new Option<TrainSchedule>("--schedule") { Description = "sync: collect, pause, train, resume." };
+        var seed = new Option<int>("--seed") { Description = "Seed of envs (env i gets seed + i), networks and shuffles." };
+        var runDir = new Option<string>("--run-dir") { Description = "Folder for metrics.csv, TensorBoard events, config and checkpoints." };
+        var targetReturn = new Option<double>("--target-return") { Description = "Stop once the mean return of the last 20 episodes reaches this." };
+        var pause = new Option<bool>("--pause") { Description = "Pause envs that can pause while the learner trains (sync schedule)." };
+        var config = new Option<FileInfo>("--config") { Description = "JSON file of settings; keys are these flags without the dashes." };
+        var plain = new Option<bool>("--plain") { Description = "Print one line per report instead of a live progress line." };
+        var ppoFlags = new PpoFlags();
+
+        var command = new Command("train", "Train an agent.") { env, algo, schedule, seed, runDir, targetReturn, pause, config, plain };
+        foreach (var option in ppoFlags.Options)
+        {
+            command.Add(option);
+        }
+
+        command.SetAction((parse, cancellationToken) => Task.FromResult(CliErrors.Guard(error, () =>
+        {
+            var settings = new TrainSettings { Env = "CartPole-v1", Ppo = new PpoOptions() };
+            if (parse.GetValue(config) is { } file)
+            {
+                if (!file.Exists)
+                {
+                    return CliErrors.Fail(error, $"config file {file.FullName} does not exist.");
+                }
+
+                settings = TrainConfigFile.Read(file.FullName, settings);
+            }
+
+            settings = Override(parse, env, settings, (s, v) => s with { Env = v });
+            settings = Override(parse, algo, settings, (s, v) => s with { Algo = v });
+            settings = Override(parse, schedule, settings, (s, v) => s with { Schedule = v });
+            settings = Override(parse, seed, settings, (s, v) => s with { Seed = v });
+            settings = Override(parse, runDir, settings, (s, v) => s with { RunDir = v });
+            settings = Override(parse, targetReturn, settings, (s, v) => s with { TargetReturn = v });
+            settings = Override(parse, pause, settings, (s, v) => s with { Pause = v });
+            settings = settings with { Ppo = ppoFlags.Apply(parse, settings.Ppo) };
+
+            using var progress = ConsoleProgressSink.ForConsole(time, plainLines: parse.GetValue(plain));
+            var outcome = PpoRun.Run(registry, settings, progress, progress.WriteLine, time, cancellationToken);
+            progress.Dispose();
+            var mean = outcome.ReturnMean is { } m ? m.ToString("F2", CultureInfo.InvariantCulture) : "n/a";
+            output.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"trained {outcome.GlobalStep} steps in {outcome.WallTimeSeconds:F2} s; {outcome.Episodes} episodes; last-20 mean return {mean}; run folder {Path.GetFullPath(settings.RunDir)}"));
+            return 0;
+        })));
+        return command;
+    }
+
+    private static TrainSettings Override<T>(ParseResult parse, Option<T> option, TrainSettings settings, Func<TrainSettings, T, TrainSettings> apply) =>
+        parse.GetResult(option) is null ? settings : apply(settings, parse.GetValue(option)!);
+}

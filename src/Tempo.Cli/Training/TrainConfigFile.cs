@@ -1,0 +1,101 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Tempo.Algorithms.Ppo;
+
+namespace Tempo.Cli.Training;
+
+/// <summary>Reads and writes a flat JSON config whose keys are the flags of <c>tempo train</c> without dashes (<c>"num-envs": 8</c>).</summary>
+internal static class TrainConfigFile
+{
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.KebabCaseLower,
+        IgnoreReadOnlyProperties = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+        WriteIndented = true,
+    };
+
+    private static readonly string[] RunKeys = ["env", "algo", "schedule", "seed", "run-dir", "target-return", "pause", "checkpoint-every"];
+
+    /// <summary>Writes settings as a flat config: run keys first, then every PPO hyperparameter.</summary>
+    public static string Serialize(TrainSettings settings)
+    {
+        var root = new JsonObject
+        {
+            ["env"] = settings.Env,
+            ["algo"] = JsonSerializer.SerializeToNode(settings.Algo, JsonOptions),
+            ["schedule"] = JsonSerializer.SerializeToNode(settings.Schedule, JsonOptions),
+            ["seed"] = settings.Seed,
+            ["run-dir"] = settings.RunDir,
+            ["target-return"] = settings.TargetReturn,
+            ["pause"] = settings.Pause,
+            ["checkpoint-every"] = settings.CheckpointEvery,
+        };
+        foreach (var (key, value) in JsonSerializer.SerializeToNode(settings.Ppo, JsonOptions)!.AsObject())
+        {
+            root[key] = value?.DeepClone();
+        }
+
+        return root.ToJsonString(JsonOptions);
+    }
+
+    /// <summary>Reads a config file over <paramref name="defaults"/>; unknown keys and wrong types are errors naming the key.</summary>
+    public static TrainSettings Read(string path, TrainSettings defaults)
+    {
+        JsonObject root;
+        try
+        {
+            root = JsonNode.Parse(File.ReadAllText(path))?.AsObject() ?? throw new InvalidDataException($"Config file {path} is empty.");
+        }
+        catch (JsonException error)
+        {
+            throw new InvalidDataException($"Config file {path} is not valid JSON: {error.Message}", error);
+        }
+        catch (InvalidOperationException error)
+        {
+            throw new InvalidDataException($"Config file {path} must hold a JSON object of settings.", error);
+        }
+
+        var ppoNode = JsonSerializer.SerializeToNode(defaults.Ppo, JsonOptions)!.AsObject();
+        var settings = defaults;
+        foreach (var (key, value) in root)
+        {
+            try
+            {
+                settings = key switch
+                {
+                    "env" => settings with { Env = value!.GetValue<string>() },
+                    "algo" => settings with { Algo = value.Deserialize<TrainAlgorithm>(JsonOptions) },
+                    "schedule" => settings with { Schedule = value.Deserialize<TrainSchedule>(JsonOptions) },
+                    "seed" => settings with { Seed = value!.GetValue<int>() },
+                    "run-dir" => settings with { RunDir = value!.GetValue<string>() },
+                    "target-return" => settings with { TargetReturn = value?.GetValue<double>() },
+                    "pause" => settings with { Pause = value!.GetValue<bool>() },
+                    "checkpoint-every" => settings with { CheckpointEvery = value!.GetValue<int>() },
+                    _ when ppoNode.ContainsKey(key) => settings,
+                    _ => throw new InvalidDataException($"Config file {path}: unknown key '{key}'. Known keys: {string.Join(", ", RunKeys.Concat(ppoNode.Select(p => p.Key)))}."),
+                };
+            }
+            catch (Exception error) when (error is InvalidOperationException or FormatException or JsonException or NullReferenceException)
+            {
+                throw new InvalidDataException($"Config file {path}: key '{key}' has a value of the wrong type ({value?.ToJsonString() ?? "null"}).", error);
+            }
+
+            if (ppoNode.ContainsKey(key))
+            {
+                ppoNode[key] = value?.DeepClone();
+            }
+        }
+
+        try
+        {
+            return settings with { Ppo = ppoNode.Deserialize<PpoOptions>(JsonOptions)! };
+        }
+        catch (JsonException error)
+        {
+            throw new InvalidDataException($"Config file {path}: {error.Message}", error);
+        }
+    }
+}

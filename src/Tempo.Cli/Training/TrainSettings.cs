@@ -1,0 +1,34 @@
+using Tempo.Algorithms.Ppo;
+
+namespace Tempo.Cli.Training;
+
+/// <summary>Everything <c>tempo train</c> needs, after defaults, the config file and the flags were merged.</summary>
+internal sealed record TrainSettings
+{
+    /// <summary>The env id.</summary>
+    public required string Env { get; init; }
+
+    /// <summary>The learning algorithm.</summary>
+    public TrainAlgorithm Algo { get; init; } = TrainAlgorithm.Ppo;
+
+    /// <summary>Who runs when.</summary>
+    public TrainSchedule Schedule { get; init; } = TrainSchedule.Sync;
+
+    /// <summary>Seed of envs, networks and shuffles.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Where metrics, config and checkpoints go.</summary>
+    public string RunDir { get; init; } = "runs/latest";
+
+    /// <summary>Stop once the mean return of the last 20 episodes reaches this.</summary>
+    public double? TargetReturn { get; init; }
+
+    /// <summary>Pause envs that can pause while the learner trains (synchronous schedule).</summary>
+    public bool Pause { get; init; } = true;
+
+    /// <summary>Write a checkpoint every this many updates (and at the end).</summary>
+    public int CheckpointEvery { get; init; } = 50;
+
+    /// <summary>PPO's hyperparameters.</summary>
+    public required PpoOptions Ppo { get; init; }
+}

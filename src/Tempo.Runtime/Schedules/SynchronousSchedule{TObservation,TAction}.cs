@@ -1,0 +1,97 @@
+using Tempo.Algorithms.Experience;
+using Tempo.Algorithms.Learners;
+using Tempo.Runtime.Actors;
+
+namespace Tempo.Runtime.Schedules;
+
+/// <summary>CleanRL/RLlib-style PPO schedule: the actors collect, the envs pause, the learner trains, the envs resume.</summary>
+/// <remarks>
+/// Pausing is exact: the last Step of a rollout comes before Pause, and the first Step of the next rollout after
+/// Resume, which hands the actor a fresh observation (a live world may have moved). Envs that cannot pause keep
+/// running on their own clock while the learner trains — which is why live games want the asynchronous schedule.
+/// </remarks>
+public sealed class SynchronousSchedule<TObservation, TAction>
+    where TObservation : unmanaged
+    where TAction : unmanaged
+{
+    private readonly IReadOnlyList<Actor<TObservation, TAction>> _actors;
+    private readonly ILearner<TObservation, TAction> _learner;
+    private readonly SynchronousScheduleOptions _options;
+    private readonly ITrainingCallbacks _callbacks;
+    private readonly Segment<TObservation, TAction>[] _segments;
+
+    /// <summary>Creates the schedule; actors must have been started.</summary>
+    public SynchronousSchedule(
+        IReadOnlyList<Actor<TObservation, TAction>> actors,
+        ILearner<TObservation, TAction> learner,
+        SynchronousScheduleOptions options,
+        ITrainingCallbacks callbacks)
+    {
+        ArgumentNullException.ThrowIfNull(actors);
+        if (actors.Count == 0)
+        {
+            throw new ArgumentException("The schedule needs at least one actor.", nameof(actors));
+        }
+
+        _actors = actors;
+        _learner = learner ?? throw new ArgumentNullException(nameof(learner));
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _callbacks = callbacks ?? throw new ArgumentNullException(nameof(callbacks));
+        options.Validate();
+        _segments = actors.Select(a => new Segment<TObservation, TAction>(a.LayoutFor(options.StepsPerRollout))).ToArray();
+    }
+
+    /// <summary>Iterations completed.</summary>
+    public long Iteration { get; private set; }
+
+    /// <summary>Env steps over all actors.</summary>
+    public long GlobalStep => _actors.Sum(a => a.Steps);
+
+    /// <summary>Runs the iterations, or until <paramref name="cancellationToken"/> is cancelled (checked between iterations).</summary>
+    public void Run(CancellationToken cancellationToken = default)
+    {
+        var snapshot = _learner.Snapshot();
+        foreach (var actor in _actors)
+        {
+            actor.Policy.Load(snapshot);
+        }
+
+        while (Iteration < _options.Iterations && !cancellationToken.IsCancellationRequested)
+        {
+            var iteration = Iteration + 1;
+            for (var k = 0; k < _actors.Count; k++)
+            {
+                _actors[k].Collect(_segments[k]);
+            }
+
+            _callbacks.OnRolloutEnded(new RolloutEnded(iteration, GlobalStep));
+            var paused = _options.PauseDuringUpdates && _actors.All(a => a.CanPause);
+            if (paused)
+            {
+                foreach (var actor in _actors)
+                {
+                    actor.Pause();
+                }
+            }
+
+            _callbacks.OnUpdateStarting(new UpdateStarting(iteration, GlobalStep, paused));
+            var statistics = _learner.Update(_segments);
+            snapshot = _learner.Snapshot();
+            foreach (var actor in _actors)
+            {
+                actor.Policy.Load(snapshot);
+            }
+
+            _callbacks.OnUpdateFinished(new UpdateFinished(iteration, GlobalStep, statistics));
+            if (paused)
+            {
+                foreach (var actor in _actors)
+                {
+                    actor.Resume();
+                }
+            }
+
+            Iteration = iteration;
+        }
+    }
+}

@@ -1,0 +1,97 @@
+using Tempo.Runtime.Actors;
+using Tempo.Runtime.Metrics;
+using Tempo.Runtime.Schedules;
+
+namespace Tempo.Runtime.Training;
+
+/// <summary>Turns a run's events into metrics: episode windows, periodic reports to the sinks, the solved line.</summary>
+/// <remarks>
+/// Implements the training callbacks so any schedule can drive it. Not thread-safe: the synchronous schedule
+/// calls it from one thread; asynchronous schedules must marshal actor events to one thread first.
+/// </remarks>
+public sealed class TrainingMonitor : ITrainingCallbacks
+{
+    private readonly IMetricsSink _sinks;
+    private readonly TimeProvider _time;
+    private readonly long _startTimestamp;
+    private readonly EpisodeWindow _window = new();
+    private readonly SolvedDetector? _solved;
+    private readonly Action<string> _announce;
+    private readonly long _stepOffset;
+    private long _globalStep;
+    private long _lastReportStep;
+    private long _lastReportTimestamp;
+    private long _updatesSinceReport;
+
+    /// <summary>Creates a monitor writing to <paramref name="sinks"/>.</summary>
+    /// <param name="sinks">Where reports and episodes go.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="targetReturn">Stop once the mean return of the last 20 episodes reaches this; null to never stop early.</param>
+    /// <param name="announce">Prints a line for people (the solved line).</param>
+    /// <param name="stepOffset">Env steps done before this process started (a resumed run).</param>
+    public TrainingMonitor(IMetricsSink sinks, TimeProvider time, double? targetReturn, Action<string> announce, long stepOffset = 0)
+    {
+        _sinks = sinks ?? throw new ArgumentNullException(nameof(sinks));
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _announce = announce ?? throw new ArgumentNullException(nameof(announce));
+        _solved = targetReturn is { } target ? new SolvedDetector(target) : null;
+        _stepOffset = stepOffset;
+        _startTimestamp = time.GetTimestamp();
+        _lastReportTimestamp = _startTimestamp;
+        _lastReportStep = stepOffset;
+        _globalStep = stepOffset;
+    }
+
+    /// <summary>Whether the target return was reached; the run should stop.</summary>
+    public bool IsSolved => _solved?.IsSolved ?? false;
+
+    /// <summary>When and where the target was reached, if it was.</summary>
+    public EpisodeReport? SolvedAt => _solved?.SolvedAt;
+
+    /// <summary>Episodes finished so far.</summary>
+    public long Episodes => _window.TotalEpisodes;
+
+    /// <summary>Mean return of the last 20 episodes.</summary>
+    public double? ReturnMean => _window.ReturnMean;
+
+    /// <summary>Seconds since the monitor started.</summary>
+    public double WallTimeSeconds => _time.GetElapsedTime(_startTimestamp).TotalSeconds;
+
+    /// <inheritdoc/>
+    public void OnEpisodeEnded(in EpisodeEnded episode)
+    {
+        _window.Add(episode.Statistics);
+        var report = new EpisodeReport(_stepOffset + episode.ActorSteps, WallTimeSeconds, episode.Statistics);
+        _sinks.WriteEpisode(report);
+        if (_solved is not null && _solved.Observe(report))
+        {
+            _announce(_solved.SolvedLine);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void OnRolloutEnded(in RolloutEnded rollout) => _globalStep = _stepOffset + rollout.GlobalStep;
+
+    /// <inheritdoc/>
+    public void OnUpdateFinished(in UpdateFinished update)
+    {
+        _updatesSinceReport++;
+        _globalStep = _stepOffset + update.GlobalStep;
+        var now = _time.GetTimestamp();
+        var seconds = Math.Max(_time.GetElapsedTime(_lastReportTimestamp, now).TotalSeconds, 1e-9);
+        _sinks.Write(new TrainingReport
+        {
+            GlobalStep = _globalStep,
+            WallTimeSeconds = _time.GetElapsedTime(_startTimestamp, now).TotalSeconds,
+            Episodes = _window.TotalEpisodes,
+            EpisodicReturnMean = _window.ReturnMean,
+            EpisodicLengthMean = _window.LengthMean,
+            StepsPerSecond = (_globalStep - _lastReportStep) / seconds,
+            LearnerUpdatesPerSecond = _updatesSinceReport / seconds,
+            Learner = update.Statistics,
+        });
+        _lastReportStep = _globalStep;
+        _lastReportTimestamp = now;
+        _updatesSinceReport = 0;
+    }
+}

@@ -1,0 +1,177 @@
+using System.Runtime.CompilerServices;
+using Tempo.Nn.Kernels.Simd;
+
+namespace Tempo.Nn.Kernels;
+
+/// <summary>The cache-blocked GEMM for large shapes: Goto/BLIS loop nest with packed A and B panels and a register-blocked micro-kernel.</summary>
+/// <remarks>
+/// Loop order (Goto &amp; van de Geijn 2008): columns in NC blocks → depth in KC blocks (pack op(B) KC×NC) → rows in
+/// MC blocks (pack op(A) MC×KC) → NR-wide B micro-panels → MR-tall A micro-panels → micro-kernel. Transposes are
+/// handled only by the packing routines, so one micro-kernel serves every transpose form.
+/// </remarks>
+internal static unsafe class PackedGemm
+{
+    /// <summary>Runs the whole problem (K ≥ 1) with <paramref name="microRows"/>×(2·width) micro-kernels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run<TOps, TVector>(in GemmProblem problem, in GemmBuffers buffers, int microRows)
+        where TOps : struct, ISimdOps<TVector>
+        where TVector : unmanaged
+    {
+        var microColumns = 2 * TOps.Width;
+        var blocking = buffers.Blocking;
+        var rowBlock = Math.Max(microRows, blocking.RowBlock / microRows * microRows);
+        var columnBlock = Math.Max(microColumns, blocking.ColumnBlock / microColumns * microColumns);
+        var depthBlock = blocking.DepthBlock;
+        var packedA = buffers.PackedA;
+        var packedB = buffers.PackedB;
+        var epilogue = problem.Epilogue;
+        var hasEpilogue = !epilogue.IsNone;
+        var c = problem.C;
+        var ldc = problem.Ldc;
+
+        for (var jc = 0; jc < problem.N; jc += columnBlock)
+        {
+            var nc = Math.Min(columnBlock, problem.N - jc);
+            for (var pc = 0; pc < problem.K; pc += depthBlock)
+            {
+                var kc = Math.Min(depthBlock, problem.K - pc);
+                var beta = pc == 0 ? problem.Beta : 1f;
+                var last = pc + kc == problem.K;
+                PackB<TOps, TVector>(problem, pc, jc, kc, nc, packedB, microColumns);
+                for (var ic = 0; ic < problem.M; ic += rowBlock)
+                {
+                    var mc = Math.Min(rowBlock, problem.M - ic);
+                    PackA(problem, ic, pc, mc, kc, packedA, microRows);
+                    for (var jr = 0; jr < nc; jr += microColumns)
+                    {
+                        var nr = Math.Min(microColumns, nc - jr);
+                        var panelB = packedB + (jr * kc);
+                        for (var ir = 0; ir < mc; ir += microRows)
+                        {
+                            var mr = Math.Min(microRows, mc - ir);
+                            var tile = c + ((ic + ir) * ldc) + jc + jr;
+                            if (microRows == 8)
+                            {
+                                MicroKernels.Kernel8<TOps, TVector>(kc, packedA + (ir * kc), panelB, tile, ldc, mr, nr, beta);
+                            }
+                            else
+                            {
+                                MicroKernels.Kernel6<TOps, TVector>(kc, packedA + (ir * kc), panelB, tile, ldc, mr, nr, beta);
+                            }
+
+                            if (last && hasEpilogue)
+                            {
+                                epilogue.Apply<TOps, TVector>(tile, ldc, ic + ir, mr, jc + jr, nr);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Packs op(A)[row0.., depth0..] (rows×depth) into MR-row panels: panel-major, then depth, then row; pads rows with zeros.</summary>
+    public static void PackA(in GemmProblem problem, int row0, int depth0, int rows, int depth, float* destination, int microRows)
+    {
+        var rowStride = problem.RowStrideA;
+        var columnStride = problem.ColumnStrideA;
+        var source = problem.A + (row0 * rowStride) + (depth0 * columnStride);
+        for (var i0 = 0; i0 < rows; i0 += microRows)
+        {
+            var panelRows = Math.Min(microRows, rows - i0);
+            var panel = destination + (i0 * depth);
+            var origin = source + (i0 * rowStride);
+            if (rowStride == 1 && panelRows == microRows)
+            {
+                // op(A) columns are contiguous (A stored transposed): each depth step is one contiguous copy.
+                for (var p = 0; p < depth; p++)
+                {
+                    Unsafe.CopyBlockUnaligned(panel + (p * microRows), origin + (p * columnStride), (uint)(microRows * sizeof(float)));
+                }
+
+                continue;
+            }
+
+            if (panelRows < microRows)
+            {
+                new Span<float>(panel, depth * microRows).Clear();
+            }
+
+            for (var ii = 0; ii < panelRows; ii++)
+            {
+                var line = origin + (ii * rowStride);
+                var target = panel + ii;
+                if (columnStride == 1)
+                {
+                    for (var p = 0; p < depth; p++)
+                    {
+                        target[p * microRows] = line[p];
+                    }
+                }
+                else
+                {
+                    for (var p = 0; p < depth; p++)
+                    {
+                        target[p * microRows] = line[p * columnStride];
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Packs op(B)[depth0.., column0..] (depth×columns) into NR-column panels: panel-major, then depth, then column; pads with zeros.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void PackB<TOps, TVector>(in GemmProblem problem, int depth0, int column0, int depth, int columns, float* destination, int microColumns)
+        where TOps : struct, ISimdOps<TVector>
+        where TVector : unmanaged
+    {
+        var rowStride = problem.RowStrideB;
+        var columnStride = problem.ColumnStrideB;
+        var source = problem.B + (depth0 * rowStride) + (column0 * columnStride);
+        var width = TOps.Width;
+        for (var j0 = 0; j0 < columns; j0 += microColumns)
+        {
+            var panelColumns = Math.Min(microColumns, columns - j0);
+            var panel = destination + (j0 * depth);
+            var origin = source + (j0 * columnStride);
+            if (columnStride == 1 && panelColumns == microColumns)
+            {
+                // op(B) rows are contiguous (B not transposed): two vector copies per depth step.
+                for (var p = 0; p < depth; p++)
+                {
+                    var line = origin + (p * rowStride);
+                    var target = panel + (p * microColumns);
+                    TOps.Store(target, TOps.Load(line));
+                    TOps.Store(target + width, TOps.Load(line + width));
+                }
+
+                continue;
+            }
+
+            if (panelColumns < microColumns)
+            {
+                new Span<float>(panel, depth * microColumns).Clear();
+            }
+
+            for (var jj = 0; jj < panelColumns; jj++)
+            {
+                var line = origin + (jj * columnStride);
+                var target = panel + jj;
+                if (rowStride == 1)
+                {
+                    for (var p = 0; p < depth; p++)
+                    {
+                        target[p * microColumns] = line[p];
+                    }
+                }
+                else
+                {
+                    for (var p = 0; p < depth; p++)
+                    {
+                        target[p * microColumns] = line[p * rowStride];
+                    }
+                }
+            }
+        }
+    }
+}

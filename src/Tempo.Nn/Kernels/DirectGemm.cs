@@ -19,7 +19,7 @@ internal static unsafe class DirectGemm
 
     /// <summary>Computes the problem; <paramref name="paddedB"/> says op(B)'s rows may be read up to a whole vector past column N (zeros there).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run<TOps, TVector>(in GemmProblem problem, float* scratch, bool paddedB)
+    public static void Run<TOps, TVector>(in GemmProblem problem, float* scratch, bool paddedB, bool maskedEdges)
         where TOps : struct, ISimdOps<TVector>
         where TVector : unmanaged
     {
@@ -81,8 +81,88 @@ internal static unsafe class DirectGemm
 
         if (main < n)
         {
-            Tail<TOps, TVector>(problem, main, scratch, paddedB);
+            if (maskedEdges && TOps.HasMaskedMemory)
+            {
+                MaskedTail<TOps, TVector>(problem, main);
+            }
+            else
+            {
+                Tail<TOps, TVector>(problem, main, scratch, paddedB);
+            }
         }
+    }
+
+    /// <summary>Columns [start, N) (fewer than one vector) with masked loads and stores of B and C.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MaskedTail<TOps, TVector>(in GemmProblem problem, int start)
+        where TOps : struct, ISimdOps<TVector>
+        where TVector : unmanaged
+    {
+        var columns = problem.N - start;
+        var mask = TOps.FirstLanes(columns);
+        int m = problem.M, k = problem.K;
+        nint rsa = problem.RowStrideA, csa = problem.ColumnStrideA, ldb = problem.RowStrideB, ldc = problem.Ldc;
+        var b = problem.B + start;
+        var beta = problem.Beta;
+        var epilogue = problem.Epilogue;
+        for (var i = 0; i < m; i += 4)
+        {
+            var rows = Math.Min(4, m - i);
+            var a0 = problem.A + (i * rsa);
+            var a1 = a0 + (Math.Min(1, rows - 1) * rsa);
+            var a2 = a0 + (Math.Min(2, rows - 1) * rsa);
+            var a3 = a0 + (Math.Min(3, rows - 1) * rsa);
+            TVector c0 = TOps.Zero, c1 = TOps.Zero, c2 = TOps.Zero, c3 = TOps.Zero;
+            var row = b;
+            for (var p = k; p > 0; p--)
+            {
+                var x = TOps.LoadMasked(row, mask);
+                c0 = TOps.MultiplyAdd(TOps.Broadcast(*a0), x, c0);
+                c1 = TOps.MultiplyAdd(TOps.Broadcast(*a1), x, c1);
+                c2 = TOps.MultiplyAdd(TOps.Broadcast(*a2), x, c2);
+                c3 = TOps.MultiplyAdd(TOps.Broadcast(*a3), x, c3);
+                a0 += csa;
+                a1 += csa;
+                a2 += csa;
+                a3 += csa;
+                row += ldb;
+            }
+
+            var tile = problem.C + (i * ldc) + start;
+            StoreMasked<TOps, TVector>(tile, c0, beta, mask);
+            if (rows > 1)
+            {
+                StoreMasked<TOps, TVector>(tile + ldc, c1, beta, mask);
+            }
+
+            if (rows > 2)
+            {
+                StoreMasked<TOps, TVector>(tile + (2 * ldc), c2, beta, mask);
+            }
+
+            if (rows > 3)
+            {
+                StoreMasked<TOps, TVector>(tile + (3 * ldc), c3, beta, mask);
+            }
+
+            if (!epilogue.IsNone)
+            {
+                epilogue.Apply<TOps, TVector>(tile, ldc, i, rows, start, columns);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreMasked<TOps, TVector>(float* c, TVector value, float beta, TVector mask)
+        where TOps : struct, ISimdOps<TVector>
+        where TVector : unmanaged
+    {
+        if (beta != 0f)
+        {
+            value = TOps.MultiplyAdd(TOps.LoadMasked(c, mask), TOps.Broadcast(beta), value);
+        }
+
+        TOps.StoreMasked(c, value, mask);
     }
 
     /// <summary>Columns [start, N) (fewer than one vector): computed from a zero-padded slab into a temporary, then merged with β.</summary>

@@ -48,7 +48,7 @@ internal static unsafe class GemmCore
         var width = Width(path);
         var kernel = Choose(strategy, problem, width);
         var parts = parallelism is { ThreadCount: > 1 } && problem.Flops >= KernelParallelism.MinimumParallelFlops ? parallelism.ThreadCount : 1;
-        var job = new Job { Problem = problem, Path = path, Kernel = kernel };
+        var job = new Job { Problem = problem, Path = path, Kernel = kernel, MaskedEdges = strategy != GemmStrategy.DirectScratchEdges };
         switch (kernel)
         {
             case Kernel.Dot:
@@ -61,11 +61,11 @@ internal static unsafe class GemmCore
                 break;
 
             case Kernel.Direct:
-                var scratch = DirectGemm.ScratchFloats(problem, width, paddedB: false);
+                var scratch = job.MaskedEdges && HasMaskedMemory(path) ? 0 : DirectGemm.ScratchFloats(problem, width, paddedB: false);
                 if (parts == 1 && scratch <= StackScratchFloats)
                 {
                     var stack = stackalloc float[StackScratchFloats];
-                    RunDirect(path, problem, stack, paddedB: false);
+                    RunDirect(path, problem, stack, paddedB: false, strategy != GemmStrategy.DirectScratchEdges);
                     return;
                 }
 
@@ -97,6 +97,13 @@ internal static unsafe class GemmCore
         }
     }
 
+    private static bool HasMaskedMemory(SimdPath path) => path switch
+    {
+        SimdPath.Vector512 => Simd512.HasMaskedMemory,
+        SimdPath.Vector256 => Simd256.HasMaskedMemory,
+        _ => Simd128.HasMaskedMemory,
+    };
+
     private static int Width(SimdPath path) => path switch
     {
         SimdPath.Vector512 => 16,
@@ -115,7 +122,7 @@ internal static unsafe class GemmCore
                 return Kernel.Packed;
             case GemmStrategy.Dot when dotPossible:
                 return Kernel.Dot;
-            case GemmStrategy.Direct or GemmStrategy.Dot:
+            case GemmStrategy.Direct or GemmStrategy.DirectScratchEdges or GemmStrategy.Dot:
                 return rowsContiguousB ? Kernel.Direct : Kernel.DirectTransposedB;
         }
 
@@ -175,7 +182,7 @@ internal static unsafe class GemmCore
                 job.Kernel = Kernel.Direct;
                 if (parts == 1)
                 {
-                    RunDirect(job.Path, problem, null, paddedB: true);
+                    RunDirect(job.Path, problem, null, paddedB: true, maskedEdges: true);
                 }
                 else
                 {
@@ -284,7 +291,7 @@ internal static unsafe class GemmCore
                 RunDot(job.Path, problem);
                 break;
             default:
-                RunDirect(job.Path, problem, buffers.Scratch, job.PaddedB);
+                RunDirect(job.Path, problem, buffers.Scratch, job.PaddedB, job.MaskedEdges);
                 break;
         }
     }
@@ -299,13 +306,13 @@ internal static unsafe class GemmCore
         }
     }
 
-    private static void RunDirect(SimdPath path, in GemmProblem problem, float* scratch, bool paddedB)
+    private static void RunDirect(SimdPath path, in GemmProblem problem, float* scratch, bool paddedB, bool maskedEdges)
     {
         switch (path)
         {
-            case SimdPath.Vector512: DirectGemm.Run<Simd512, Vector512<float>>(problem, scratch, paddedB); break;
-            case SimdPath.Vector256: DirectGemm.Run<Simd256, Vector256<float>>(problem, scratch, paddedB); break;
-            default: DirectGemm.Run<Simd128, Vector128<float>>(problem, scratch, paddedB); break;
+            case SimdPath.Vector512: DirectGemm.Run<Simd512, Vector512<float>>(problem, scratch, paddedB, maskedEdges); break;
+            case SimdPath.Vector256: DirectGemm.Run<Simd256, Vector256<float>>(problem, scratch, paddedB, maskedEdges); break;
+            default: DirectGemm.Run<Simd128, Vector128<float>>(problem, scratch, paddedB, maskedEdges); break;
         }
     }
 
@@ -326,5 +333,6 @@ internal static unsafe class GemmCore
         public SimdPath Path;
         public Kernel Kernel;
         public bool PaddedB;
+        public bool MaskedEdges;
     }
 }

@@ -9,6 +9,9 @@ internal enum GemmStrategy
     /// <summary>Unpacked row-broadcast kernels (transposed B is first copied untransposed into scratch).</summary>
     Direct,
 
+    /// <summary>Like <see cref="Direct"/> but with edge columns copied through scratch, as on hardware without masked loads (tests only).</summary>
+    DirectScratchEdges,
+
     /// <summary>Dot-product kernels (A·Bᵀ only; other forms fall back to <see cref="Direct"/>).</summary>
     Dot,
 

@@ -71,6 +71,7 @@ internal static unsafe class PackedGemm
     }
 
     /// <summary>Packs op(A)[row0.., depth0..] (rows×depth) into MR-row panels: panel-major, then depth, then row; pads rows with zeros.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA(in GemmProblem problem, int row0, int depth0, int rows, int depth, float* destination, int microRows)
     {
         var rowStride = problem.RowStrideA;
@@ -92,6 +93,21 @@ internal static unsafe class PackedGemm
                 continue;
             }
 
+            var done = 0;
+            if (columnStride == 1 && panelRows == 8 && microRows == 8 && Transpose8x8.IsSupported)
+            {
+                // op(A) rows are contiguous: transpose 8×8 blocks straight into the panel.
+                for (; done + 8 <= depth; done += 8)
+                {
+                    Transpose8x8.Run(origin + done, rowStride, panel + (done * 8), 8);
+                }
+
+                if (done == depth)
+                {
+                    continue;
+                }
+            }
+
             if (panelRows < microRows)
             {
                 new Span<float>(panel, depth * microRows).Clear();
@@ -103,14 +119,14 @@ internal static unsafe class PackedGemm
                 var target = panel + ii;
                 if (columnStride == 1)
                 {
-                    for (var p = 0; p < depth; p++)
+                    for (var p = done; p < depth; p++)
                     {
                         target[p * microRows] = line[p];
                     }
                 }
                 else
                 {
-                    for (var p = 0; p < depth; p++)
+                    for (var p = done; p < depth; p++)
                     {
                         target[p * microRows] = line[p * columnStride];
                     }
@@ -148,6 +164,24 @@ internal static unsafe class PackedGemm
                 continue;
             }
 
+            var done = 0;
+            if (rowStride == 1 && panelColumns == microColumns && microColumns % 8 == 0 && Transpose8x8.IsSupported)
+            {
+                // op(B) columns are contiguous (B stored transposed): transpose 8×8 blocks into the panel.
+                for (; done + 8 <= depth; done += 8)
+                {
+                    for (var jj = 0; jj < microColumns; jj += 8)
+                    {
+                        Transpose8x8.Run(origin + (jj * columnStride) + done, columnStride, panel + (done * microColumns) + jj, microColumns);
+                    }
+                }
+
+                if (done == depth)
+                {
+                    continue;
+                }
+            }
+
             if (panelColumns < microColumns)
             {
                 new Span<float>(panel, depth * microColumns).Clear();
@@ -159,14 +193,14 @@ internal static unsafe class PackedGemm
                 var target = panel + jj;
                 if (rowStride == 1)
                 {
-                    for (var p = 0; p < depth; p++)
+                    for (var p = done; p < depth; p++)
                     {
                         target[p * microColumns] = line[p];
                     }
                 }
                 else
                 {
-                    for (var p = 0; p < depth; p++)
+                    for (var p = done; p < depth; p++)
                     {
                         target[p * microColumns] = line[p * rowStride];
                     }

@@ -76,6 +76,7 @@ public sealed class GemmTests
     [InlineData("Packed", Transpose.Yes, Transpose.Yes)]
     [InlineData("Direct", Transpose.No, Transpose.No)]
     [InlineData("Direct", Transpose.Yes, Transpose.Yes)]
+    [InlineData("DirectScratchEdges", Transpose.No, Transpose.No)]
     [InlineData("Dot", Transpose.No, Transpose.Yes)]
     public void Multiply_TwoThreads_EqualsOneThreadWithinTolerance(string strategyName, Transpose transA, Transpose transB)
     {

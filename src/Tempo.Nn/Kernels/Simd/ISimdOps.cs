@@ -57,6 +57,18 @@ internal unsafe interface ISimdOps<TVector>
     /// <summary>Lane-wise select: where <paramref name="condition"/> &gt; 0 take <paramref name="value"/>, else 0.</summary>
     static abstract TVector WherePositive(TVector condition, TVector value);
 
+    /// <summary>Whether <see cref="LoadMasked"/> and <see cref="StoreMasked"/> exist in hardware (AVX/AVX-512); without them kernels copy edges through scratch.</summary>
+    static abstract bool HasMaskedMemory { get; }
+
+    /// <summary>A mask selecting the first <paramref name="count"/> lanes (0 ≤ count ≤ <see cref="Width"/>).</summary>
+    static abstract TVector FirstLanes(int count);
+
+    /// <summary>Loads the lanes selected by <paramref name="mask"/> (others zero) without touching memory past them.</summary>
+    static abstract TVector LoadMasked(float* source, TVector mask);
+
+    /// <summary>Stores the lanes selected by <paramref name="mask"/> without touching memory past them.</summary>
+    static abstract void StoreMasked(float* destination, TVector value, TVector mask);
+
     /// <summary>The sum of all lanes.</summary>
     static abstract float Sum(TVector value);
 }

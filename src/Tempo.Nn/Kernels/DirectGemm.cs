@@ -105,13 +105,13 @@ internal static unsafe class DirectGemm
         var b = problem.B + start;
         var beta = problem.Beta;
         var epilogue = problem.Epilogue;
-        for (var i = 0; i < m; i += 4)
+        var i = 0;
+        for (; i + 4 <= m; i += 4)
         {
-            var rows = Math.Min(4, m - i);
             var a0 = problem.A + (i * rsa);
-            var a1 = a0 + (Math.Min(1, rows - 1) * rsa);
-            var a2 = a0 + (Math.Min(2, rows - 1) * rsa);
-            var a3 = a0 + (Math.Min(3, rows - 1) * rsa);
+            var a1 = a0 + rsa;
+            var a2 = a1 + rsa;
+            var a3 = a2 + rsa;
             TVector c0 = TOps.Zero, c1 = TOps.Zero, c2 = TOps.Zero, c3 = TOps.Zero;
             var row = b;
             for (var p = k; p > 0; p--)
@@ -130,24 +130,45 @@ internal static unsafe class DirectGemm
 
             var tile = problem.C + (i * ldc) + start;
             StoreMasked<TOps, TVector>(tile, c0, beta, mask);
-            if (rows > 1)
-            {
-                StoreMasked<TOps, TVector>(tile + ldc, c1, beta, mask);
-            }
-
-            if (rows > 2)
-            {
-                StoreMasked<TOps, TVector>(tile + (2 * ldc), c2, beta, mask);
-            }
-
-            if (rows > 3)
-            {
-                StoreMasked<TOps, TVector>(tile + (3 * ldc), c3, beta, mask);
-            }
+            StoreMasked<TOps, TVector>(tile + ldc, c1, beta, mask);
+            StoreMasked<TOps, TVector>(tile + (2 * ldc), c2, beta, mask);
+            StoreMasked<TOps, TVector>(tile + (3 * ldc), c3, beta, mask);
 
             if (!epilogue.IsNone)
             {
-                epilogue.Apply<TOps, TVector>(tile, ldc, i, rows, start, columns);
+                epilogue.Apply<TOps, TVector>(tile, ldc, i, 4, start, columns);
+            }
+        }
+
+        for (; i < m; i++)
+        {
+            // One row: split the depth over four accumulators so the FMA chain latency does not dominate.
+            var a = problem.A + (i * rsa);
+            TVector c0 = TOps.Zero, c1 = TOps.Zero, c2 = TOps.Zero, c3 = TOps.Zero;
+            var row = b;
+            var p = 0;
+            for (; p + 4 <= k; p += 4)
+            {
+                c0 = TOps.MultiplyAdd(TOps.Broadcast(*a), TOps.LoadMasked(row, mask), c0);
+                c1 = TOps.MultiplyAdd(TOps.Broadcast(a[csa]), TOps.LoadMasked(row + ldb, mask), c1);
+                c2 = TOps.MultiplyAdd(TOps.Broadcast(a[2 * csa]), TOps.LoadMasked(row + (2 * ldb), mask), c2);
+                c3 = TOps.MultiplyAdd(TOps.Broadcast(a[3 * csa]), TOps.LoadMasked(row + (3 * ldb), mask), c3);
+                a += 4 * csa;
+                row += 4 * ldb;
+            }
+
+            for (; p < k; p++)
+            {
+                c0 = TOps.MultiplyAdd(TOps.Broadcast(*a), TOps.LoadMasked(row, mask), c0);
+                a += csa;
+                row += ldb;
+            }
+
+            var tile = problem.C + (i * ldc) + start;
+            StoreMasked<TOps, TVector>(tile, TOps.Add(TOps.Add(c0, c1), TOps.Add(c2, c3)), beta, mask);
+            if (!epilogue.IsNone)
+            {
+                epilogue.Apply<TOps, TVector>(tile, ldc, i, 1, start, columns);
             }
         }
     }

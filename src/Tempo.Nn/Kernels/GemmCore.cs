@@ -128,6 +128,12 @@ internal static unsafe class GemmCore
 
         long multiplyAdds = (long)problem.M * problem.N * problem.K;
         var smallOrSkinny = multiplyAdds <= SmallMultiplyAdds || problem.M < 8 || (problem.N <= 64 && (long)problem.K * problem.N <= 16 * 1024);
+        if (problem.RowStrideA == 1 && problem.M >= 64 && multiplyAdds > SmallMultiplyAdds)
+        {
+            // Transposed A read in place walks down columns at stride lda: with many rows, packing it is cheaper.
+            return Kernel.Packed;
+        }
+
         if (rowsContiguousB)
         {
             return smallOrSkinny && problem.K * (long)width <= GemmBlocking.ScratchFloats ? Kernel.Direct : Kernel.Packed;
@@ -202,20 +208,44 @@ internal static unsafe class GemmCore
     /// <summary>scratch[p·stride + j] = op(B)(p, j) for j &lt; N, zero for N ≤ j &lt; stride.</summary>
     private static void Transpose(in GemmProblem problem, float* scratch, int stride)
     {
-        for (var p = 0; p < problem.K; p++)
+        int k = problem.K, n = problem.N;
+        var b = problem.B;
+        nint rowStride = problem.RowStrideB, columnStride = problem.ColumnStrideB;
+        var p = 0;
+        if (rowStride == 1 && Transpose8x8.IsSupported)
+        {
+            for (; p + 8 <= k; p += 8)
+            {
+                var j = 0;
+                for (; j + 8 <= n; j += 8)
+                {
+                    Transpose8x8.Run(b + p + (j * columnStride), columnStride, scratch + ((nint)p * stride) + j, stride);
+                }
+
+                for (var q = p; q < p + 8; q++)
+                {
+                    var row = scratch + ((nint)q * stride);
+                    for (var jj = j; jj < n; jj++)
+                    {
+                        row[jj] = b[q + (jj * columnStride)];
+                    }
+                }
+            }
+        }
+
+        for (; p < k; p++)
         {
             var row = scratch + ((nint)p * stride);
-            var source = problem.B + (p * problem.RowStrideB);
-            var j = 0;
-            for (; j < problem.N; j++)
+            var source = b + (p * rowStride);
+            for (var j = 0; j < n; j++)
             {
-                row[j] = source[j * problem.ColumnStrideB];
+                row[j] = source[j * columnStride];
             }
+        }
 
-            for (; j < stride; j++)
-            {
-                row[j] = 0f;
-            }
+        for (p = 0; p < k; p++)
+        {
+            new Span<float>(scratch + ((nint)p * stride) + n, stride - n).Clear();
         }
     }
 

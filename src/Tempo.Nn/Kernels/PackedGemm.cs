@@ -77,22 +77,27 @@ internal static unsafe class PackedGemm
         var rowStride = problem.RowStrideA;
         var columnStride = problem.ColumnStrideA;
         var source = problem.A + (row0 * rowStride) + (depth0 * columnStride);
-        for (var i0 = 0; i0 < rows; i0 += microRows)
+        var wholePanels = rows / microRows * microRows;
+        if (rowStride == 1 && wholePanels > 0)
+        {
+            // op(A) columns are contiguous (A stored transposed): walk each stored row once and deal it out to the
+            // panels. Walking panel by panel instead would revisit the same cache sets at a power-of-two lda.
+            for (var p = 0; p < depth; p++)
+            {
+                var line = source + (p * columnStride);
+                var target = destination + (p * microRows);
+                for (var i0 = 0; i0 < wholePanels; i0 += microRows)
+                {
+                    Unsafe.CopyBlockUnaligned(target + (i0 * depth), line + i0, (uint)(microRows * sizeof(float)));
+                }
+            }
+        }
+
+        for (var i0 = rowStride == 1 ? wholePanels : 0; i0 < rows; i0 += microRows)
         {
             var panelRows = Math.Min(microRows, rows - i0);
             var panel = destination + (i0 * depth);
             var origin = source + (i0 * rowStride);
-            if (rowStride == 1 && panelRows == microRows)
-            {
-                // op(A) columns are contiguous (A stored transposed): each depth step is one contiguous copy.
-                for (var p = 0; p < depth; p++)
-                {
-                    Unsafe.CopyBlockUnaligned(panel + (p * microRows), origin + (p * columnStride), (uint)(microRows * sizeof(float)));
-                }
-
-                continue;
-            }
-
             var done = 0;
             if (columnStride == 1 && panelRows == 8 && microRows == 8 && Transpose8x8.IsSupported)
             {
@@ -145,25 +150,28 @@ internal static unsafe class PackedGemm
         var columnStride = problem.ColumnStrideB;
         var source = problem.B + (depth0 * rowStride) + (column0 * columnStride);
         var width = TOps.Width;
-        for (var j0 = 0; j0 < columns; j0 += microColumns)
+        var wholePanels = columns / microColumns * microColumns;
+        if (columnStride == 1 && wholePanels > 0)
+        {
+            // op(B) rows are contiguous (B not transposed): walk each stored row once, two vectors per panel.
+            for (var p = 0; p < depth; p++)
+            {
+                var line = source + (p * rowStride);
+                var target = destination + (p * microColumns);
+                for (var j0 = 0; j0 < wholePanels; j0 += microColumns)
+                {
+                    var panel = target + (j0 * depth);
+                    TOps.Store(panel, TOps.Load(line + j0));
+                    TOps.Store(panel + width, TOps.Load(line + j0 + width));
+                }
+            }
+        }
+
+        for (var j0 = columnStride == 1 ? wholePanels : 0; j0 < columns; j0 += microColumns)
         {
             var panelColumns = Math.Min(microColumns, columns - j0);
             var panel = destination + (j0 * depth);
             var origin = source + (j0 * columnStride);
-            if (columnStride == 1 && panelColumns == microColumns)
-            {
-                // op(B) rows are contiguous (B not transposed): two vector copies per depth step.
-                for (var p = 0; p < depth; p++)
-                {
-                    var line = origin + (p * rowStride);
-                    var target = panel + (p * microColumns);
-                    TOps.Store(target, TOps.Load(line));
-                    TOps.Store(target + width, TOps.Load(line + width));
-                }
-
-                continue;
-            }
-
             var done = 0;
             if (rowStride == 1 && panelColumns == microColumns && microColumns % 8 == 0 && Transpose8x8.IsSupported)
             {

@@ -68,5 +68,5 @@ internal readonly unsafe struct Simd256 : ISimdOps<Vector256<float>>
     public static void StoreMasked(float* destination, Vector256<float> value, Vector256<float> mask) => Avx.MaskStore(destination, mask, value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Sum(Vector256<float> value) => Vector256.Sum(value);
+    public static float Sum(Vector256<float> value) => Simd128.Sum(value.GetLower() + value.GetUpper());
 }

@@ -68,5 +68,5 @@ internal readonly unsafe struct Simd512 : ISimdOps<Vector512<float>>
     public static void StoreMasked(float* destination, Vector512<float> value, Vector512<float> mask) => Avx512F.MaskStore(destination, mask, value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Sum(Vector512<float> value) => Vector512.Sum(value);
+    public static float Sum(Vector512<float> value) => Simd256.Sum(value.GetLower() + value.GetUpper());
 }

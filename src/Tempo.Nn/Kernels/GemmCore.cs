@@ -24,7 +24,12 @@ internal static unsafe class GemmCore
     }
 
     /// <summary>Computes the problem with the given vector path and strategy, on <paramref name="parallelism"/>'s threads when large.</summary>
-    public static void Execute(SimdPath path, GemmStrategy strategy, in GemmProblem problem, KernelParallelism? parallelism)
+    /// <param name="path">The vector width.</param>
+    /// <param name="strategy">The kernel family, or <see cref="GemmStrategy.Auto"/>.</param>
+    /// <param name="problem">The validated problem.</param>
+    /// <param name="parallelism">Threads and their workspaces, or null.</param>
+    /// <param name="workspace">When <paramref name="parallelism"/> is null: the workspace of the calling thread, or null to rent scratch.</param>
+    public static void Execute(SimdPath path, GemmStrategy strategy, in GemmProblem problem, KernelParallelism? parallelism, GemmWorkspace? workspace = null)
     {
         if (problem.M == 0 || problem.N == 0)
         {
@@ -72,11 +77,11 @@ internal static unsafe class GemmCore
                 break;
 
             case Kernel.DirectTransposedB:
-                ExecuteTransposedB(ref job, width, parts, parallelism);
+                ExecuteTransposedB(ref job, width, parts, parallelism, workspace);
                 return;
         }
 
-        Dispatch(ref job, parts, parallelism);
+        Dispatch(ref job, parts, parallelism, workspace);
     }
 
     /// <summary>C = β·C then the epilogue (K = 0, where op(A)·op(B) is the zero matrix).</summary>
@@ -148,7 +153,7 @@ internal static unsafe class GemmCore
     }
 
     /// <summary>Copies op(B) (stored transposed) into row-major scratch with rows padded to whole vectors, then runs the direct kernels.</summary>
-    private static void ExecuteTransposedB(ref Job job, int width, int parts, KernelParallelism? parallelism)
+    private static void ExecuteTransposedB(ref Job job, int width, int parts, KernelParallelism? parallelism, GemmWorkspace? workspace)
     {
         ref var problem = ref job.Problem;
         var stride = GemmBlocking.RoundUp(problem.N, width);
@@ -156,10 +161,11 @@ internal static unsafe class GemmCore
         float[]? rented = null;
         var stack = stackalloc float[StackScratchFloats];
         float* scratch;
-        if (parallelism is not null && floats <= GemmBlocking.ScratchFloats)
+        var own = parallelism?.Workspace(0) ?? workspace;
+        if (own is not null && floats <= GemmBlocking.ScratchFloats)
         {
             // The copy is shared read-only by every part; workspace 0 belongs to the calling thread.
-            scratch = parallelism.Workspace(0).Buffers.Scratch;
+            scratch = own.Buffers.Scratch;
         }
         else if (floats <= StackScratchFloats)
         {
@@ -192,7 +198,7 @@ internal static unsafe class GemmCore
                 }
                 else
                 {
-                    Dispatch(ref job, parts, parallelism);
+                    Dispatch(ref job, parts, parallelism, workspace);
                 }
             }
         }
@@ -250,8 +256,14 @@ internal static unsafe class GemmCore
     }
 
     /// <summary>Runs the job on <paramref name="parts"/> threads, or with pooled buffers when there is no workspace.</summary>
-    private static void Dispatch(ref Job job, int parts, KernelParallelism? parallelism)
+    private static void Dispatch(ref Job job, int parts, KernelParallelism? parallelism, GemmWorkspace? workspace)
     {
+        if (parallelism is null && workspace is not null)
+        {
+            RunRange(ref job, 0, 1, workspace.Buffers);
+            return;
+        }
+
         if (parallelism is not null)
         {
             fixed (Job* state = &job)

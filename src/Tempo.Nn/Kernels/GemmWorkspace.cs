@@ -16,6 +16,7 @@ internal sealed unsafe class GemmWorkspace
     private readonly float[] _packedB;
     private readonly float[] _scratch;
     private float[] _columns = [];
+    private float[] _gradients = [];
 
     public GemmWorkspace(GemmBlocking blocking)
     {
@@ -41,6 +42,17 @@ internal sealed unsafe class GemmWorkspace
         }
 
         return Aligned(_columns);
+    }
+
+    /// <summary>A 64-byte-aligned buffer of at least <paramref name="floats"/> floats for per-thread gradient sums (grows, never shrinks).</summary>
+    public float* Gradients(long floats)
+    {
+        if (floats + (Alignment / sizeof(float)) > _gradients.Length)
+        {
+            _gradients = Allocate(checked((int)floats));
+        }
+
+        return Aligned(_gradients);
     }
 
     /// <summary>Rounds the address of the array's first element up to 64 bytes (the arrays are pinned, so this is stable).</summary>

@@ -1,148 +1,357 @@
+using System.Buffers;
+using Tempo.Nn.Kernels.Simd;
+
 namespace Tempo.Nn.Kernels;
 
 /// <summary>Forward and backward passes of a 2-D convolution on NCHW batches (PyTorch's layouts).</summary>
-public static class Conv2dKernels
+/// <remarks>
+/// Each image is lowered with im2col and multiplied by the weight matrix (Out × C·kh·kw), so the output lands in NCHW
+/// order without a transpose; 1×1 convolutions with stride 1 and no padding skip the lowering. Bias and activation are
+/// applied by the GEMM to each output tile while it is in cache. With a <see cref="KernelParallelism"/> of several
+/// threads, batches are split by image (each thread with its own column buffer, and for the weight gradient its own
+/// partial sums, added up at the end); a single image uses the threads inside its GEMMs instead.
+/// </remarks>
+public static unsafe class Conv2dKernels
 {
-    /// <summary>output[n, o, y, x] = bias[o] + Σ weight[o, c, i, j] · input[n, c, y·s + i − p, x·s + j − p].</summary>
+    private enum Pass
+    {
+        Forward,
+        BackwardInput,
+        BackwardWeight,
+    }
+
+    /// <summary>output[n, o, y, x] = activation(bias[o] + Σ weight[o, c, i, j] · input[n, c, y·s + i − p, x·s + j − p]).</summary>
     /// <param name="geometry">The sizes.</param>
     /// <param name="input">N×C×H×W.</param>
     /// <param name="weight">Out×C×kh×kw.</param>
     /// <param name="bias">Out elements, or empty for no bias.</param>
     /// <param name="output">N×Out×outH×outW; overwritten.</param>
-    public static void Forward(in Conv2dGeometry geometry, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output)
-    {
-        // Placeholder reference loop; the optimized kernels replace this body.
-        var g = geometry;
-        int oh = g.OutHeight, ow = g.OutWidth;
-        for (var n = 0; n < g.Batch; n++)
-        {
-            for (var o = 0; o < g.OutChannels; o++)
-            {
-                for (var y = 0; y < oh; y++)
-                {
-                    for (var x = 0; x < ow; x++)
-                    {
-                        var sum = bias.IsEmpty ? 0f : bias[o];
-                        for (var c = 0; c < g.InChannels; c++)
-                        {
-                            for (var i = 0; i < g.KernelHeight; i++)
-                            {
-                                var iy = (y * g.Stride) + i - g.Padding;
-                                if ((uint)iy >= (uint)g.Height)
-                                {
-                                    continue;
-                                }
-
-                                for (var j = 0; j < g.KernelWidth; j++)
-                                {
-                                    var ix = (x * g.Stride) + j - g.Padding;
-                                    if ((uint)ix >= (uint)g.Width)
-                                    {
-                                        continue;
-                                    }
-
-                                    sum += weight[(((((o * g.InChannels) + c) * g.KernelHeight) + i) * g.KernelWidth) + j]
-                                        * input[(((((n * g.InChannels) + c) * g.Height) + iy) * g.Width) + ix];
-                                }
-                            }
-                        }
-
-                        output[(((((n * g.OutChannels) + o) * oh) + y) * ow) + x] = sum;
-                    }
-                }
-            }
-        }
-    }
+    /// <param name="activation">Applied after the bias (fused).</param>
+    /// <param name="parallelism">Threads and scratch to use, or null for the calling thread with pooled scratch.</param>
+    public static void Forward(
+        in Conv2dGeometry geometry, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output,
+        Activation activation = Activation.None, KernelParallelism? parallelism = null) =>
+        Forward(SimdSupport.Best, geometry, input, weight, bias, output, activation, parallelism);
 
     /// <summary>Computes the input gradient from the output gradient; overwrites <paramref name="inputGradient"/>.</summary>
-    public static void BackwardInput(in Conv2dGeometry geometry, ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> weight, Span<float> inputGradient)
+    /// <param name="geometry">The sizes.</param>
+    /// <param name="outputGradient">N×Out×outH×outW.</param>
+    /// <param name="weight">Out×C×kh×kw.</param>
+    /// <param name="inputGradient">N×C×H×W; overwritten.</param>
+    /// <param name="parallelism">Threads and scratch to use, or null for the calling thread with pooled scratch.</param>
+    public static void BackwardInput(
+        in Conv2dGeometry geometry, ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> weight, Span<float> inputGradient,
+        KernelParallelism? parallelism = null) =>
+        BackwardInput(SimdSupport.Best, geometry, outputGradient, weight, inputGradient, parallelism);
+
+    /// <summary>Accumulates the weight gradient (and the bias gradient unless empty) from the output gradient.</summary>
+    /// <param name="geometry">The sizes.</param>
+    /// <param name="input">N×C×H×W, as given to the forward pass.</param>
+    /// <param name="outputGradient">N×Out×outH×outW.</param>
+    /// <param name="weightGradient">Out×C×kh×kw; added to.</param>
+    /// <param name="biasGradient">Out elements added to, or empty.</param>
+    /// <param name="parallelism">Threads and scratch to use, or null for the calling thread with pooled scratch.</param>
+    public static void BackwardWeight(
+        in Conv2dGeometry geometry, ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> weightGradient, Span<float> biasGradient,
+        KernelParallelism? parallelism = null) =>
+        BackwardWeight(SimdSupport.Best, geometry, input, outputGradient, weightGradient, biasGradient, parallelism);
+
+    internal static void Forward(
+        SimdPath path, in Conv2dGeometry geometry, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output,
+        Activation activation, KernelParallelism? parallelism)
     {
-        var g = geometry;
-        int oh = g.OutHeight, ow = g.OutWidth;
-        inputGradient[..g.InputLength].Clear();
-        for (var n = 0; n < g.Batch; n++)
+        geometry.Validate();
+        CheckLength(nameof(input), input.Length, geometry.InputLength);
+        CheckLength(nameof(weight), weight.Length, geometry.WeightLength);
+        CheckLength(nameof(output), output.Length, geometry.OutputLength);
+        if (!bias.IsEmpty)
         {
-            for (var o = 0; o < g.OutChannels; o++)
+            CheckLength(nameof(bias), bias.Length, geometry.OutChannels);
+        }
+
+        if ((uint)activation > (uint)Activation.Tanh)
+        {
+            KernelThrow.Invalid(nameof(activation), activation, "Unknown activation.");
+        }
+
+        CheckNoOverlap(nameof(output), output, input, weight, bias);
+        fixed (float* x = input, w = weight, b = bias, y = output)
+        {
+            var job = new Job { Geometry = geometry, Path = path, Pass = Pass.Forward, Input = x, Weight = w, Bias = bias.IsEmpty ? null : b, Output = y, Activation = activation };
+            Execute(ref job, parallelism);
+        }
+    }
+
+    internal static void BackwardInput(
+        SimdPath path, in Conv2dGeometry geometry, ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> weight, Span<float> inputGradient,
+        KernelParallelism? parallelism)
+    {
+        geometry.Validate();
+        CheckLength(nameof(outputGradient), outputGradient.Length, geometry.OutputLength);
+        CheckLength(nameof(weight), weight.Length, geometry.WeightLength);
+        CheckLength(nameof(inputGradient), inputGradient.Length, geometry.InputLength);
+        CheckNoOverlap(nameof(inputGradient), inputGradient, outputGradient, weight, default);
+        fixed (float* dy = outputGradient, w = weight, dx = inputGradient)
+        {
+            var job = new Job { Geometry = geometry, Path = path, Pass = Pass.BackwardInput, Output = dy, Weight = w, Input = dx };
+            Execute(ref job, parallelism);
+        }
+    }
+
+    internal static void BackwardWeight(
+        SimdPath path, in Conv2dGeometry geometry, ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> weightGradient, Span<float> biasGradient,
+        KernelParallelism? parallelism)
+    {
+        geometry.Validate();
+        CheckLength(nameof(input), input.Length, geometry.InputLength);
+        CheckLength(nameof(outputGradient), outputGradient.Length, geometry.OutputLength);
+        CheckLength(nameof(weightGradient), weightGradient.Length, geometry.WeightLength);
+        if (!biasGradient.IsEmpty)
+        {
+            CheckLength(nameof(biasGradient), biasGradient.Length, geometry.OutChannels);
+            CheckNoOverlap(nameof(biasGradient), biasGradient, input, outputGradient, weightGradient);
+        }
+
+        CheckNoOverlap(nameof(weightGradient), weightGradient, input, outputGradient, default);
+        fixed (float* x = input, dy = outputGradient, dw = weightGradient, db = biasGradient)
+        {
+            var job = new Job
             {
-                for (var y = 0; y < oh; y++)
+                Geometry = geometry, Path = path, Pass = Pass.BackwardWeight, Input = x, Output = dy, Weight = dw, Bias = biasGradient.IsEmpty ? null : db,
+            };
+            Execute(ref job, parallelism);
+        }
+    }
+
+    private static void Execute(ref Job job, KernelParallelism? parallelism)
+    {
+        var g = job.Geometry;
+        var flops = 2L * g.OutputLength * g.InChannels * g.KernelHeight * g.KernelWidth;
+        if (parallelism is { ThreadCount: > 1 } && g.Batch > 1 && flops >= KernelParallelism.MinimumParallelFlops)
+        {
+            var parts = Math.Min(parallelism.ThreadCount, g.Batch);
+            fixed (Job* state = &job)
+            {
+                parallelism.Run(&RunPart, state, parts);
+            }
+
+            if (job.Pass == Pass.BackwardWeight)
+            {
+                // Parts other than the caller's summed into their own workspace; add those partial sums once.
+                var weightFloats = g.WeightLength;
+                for (var part = 1; part < parts; part++)
                 {
-                    for (var x = 0; x < ow; x++)
+                    var partial = parallelism.Workspace(part).Gradients(GradientFloats(g));
+                    Add(job.Weight, partial, weightFloats);
+                    if (job.Bias != null)
                     {
-                        var dy = outputGradient[(((((n * g.OutChannels) + o) * oh) + y) * ow) + x];
-                        for (var c = 0; c < g.InChannels; c++)
+                        Add(job.Bias, partial + weightFloats, g.OutChannels);
+                    }
+                }
+            }
+
+            return;
+        }
+
+        var workspace = parallelism?.Workspace(0);
+        if (workspace is not null)
+        {
+            RunImages(ref job, 0, g.Batch, workspace.Columns(ColumnFloats(g)), job.Weight, job.Bias, parallelism, null);
+            return;
+        }
+
+        var rented = ArrayPool<float>.Shared.Rent((int)Math.Min(int.MaxValue, ColumnFloats(g) + 16));
+        try
+        {
+            fixed (float* pool = rented)
+            {
+                var columns = (float*)(((nint)pool + 63) & ~(nint)63);
+                RunImages(ref job, 0, g.Batch, columns, job.Weight, job.Bias, null, null);
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(rented);
+        }
+    }
+
+    private static void RunPart(void* state, int part, int parts, GemmWorkspace workspace)
+    {
+        ref var job = ref *(Job*)state;
+        var g = job.Geometry;
+        var first = (int)((long)g.Batch * part / parts);
+        var end = (int)((long)g.Batch * (part + 1) / parts);
+        var weight = job.Weight;
+        var bias = job.Bias;
+        if (job.Pass == Pass.BackwardWeight && part > 0)
+        {
+            var partial = workspace.Gradients(GradientFloats(g));
+            new Span<float>(partial, g.WeightLength + g.OutChannels).Clear();
+            weight = partial;
+            bias = job.Bias == null ? null : partial + g.WeightLength;
+        }
+
+        RunImages(ref job, first, end - first, workspace.Columns(ColumnFloats(g)), weight, bias, null, workspace);
+    }
+
+    /// <summary>Runs images [first, first + count) of the job on the calling thread.</summary>
+    /// <param name="job">The pass and its operands.</param>
+    /// <param name="first">The first image.</param>
+    /// <param name="count">Images to process.</param>
+    /// <param name="columns">Scratch for one image's column matrix.</param>
+    /// <param name="weightOrGradient">The weights (forward, input gradient) or the weight-gradient accumulator.</param>
+    /// <param name="biasOrGradient">The bias or the bias-gradient accumulator, or null.</param>
+    /// <param name="parallelism">Threads for the GEMMs of a batch too small to split by image, or null.</param>
+    /// <param name="workspace">The GEMM scratch of this thread, or null to rent.</param>
+    private static void RunImages(ref Job job, int first, int count, float* columns, float* weightOrGradient, float* biasOrGradient, KernelParallelism? parallelism, GemmWorkspace? workspace)
+    {
+        var g = job.Geometry;
+        var depth = g.InChannels * g.KernelHeight * g.KernelWidth;
+        var positions = g.OutHeight * g.OutWidth;
+        var imageFloats = (nint)g.InChannels * g.Height * g.Width;
+        var outputFloats = (nint)g.OutChannels * positions;
+        var pointwise = g.KernelHeight == 1 && g.KernelWidth == 1 && g.Stride == 1 && g.Padding == 0;
+        for (var n = first; n < first + count; n++)
+        {
+            var image = job.Input + (n * imageFloats);
+            var output = job.Output + (n * outputFloats);
+            switch (job.Pass)
+            {
+                case Pass.Forward:
+                {
+                    var lowered = pointwise ? image : columns;
+                    if (!pointwise)
+                    {
+                        Im2Col.Pack(g, image, columns);
+                    }
+
+                    // output_n (Out × P) = W (Out × K) · columns (K × P), then bias per row and the activation per tile.
+                    var problem = new GemmProblem
+                    {
+                        A = weightOrGradient, RowStrideA = depth, ColumnStrideA = 1,
+                        B = lowered, RowStrideB = positions, ColumnStrideB = 1,
+                        C = output, Ldc = positions, M = g.OutChannels, N = positions, K = depth,
+                        Epilogue = new GemmEpilogue(biasOrGradient, biasPerRow: true, job.Activation),
+                    };
+                    GemmCore.Execute(job.Path, GemmStrategy.Auto, problem, parallelism, workspace);
+                    break;
+                }
+
+                case Pass.BackwardInput:
+                {
+                    // columns (K × P) = Wᵀ (K × Out) · dY_n (Out × P), then scatter-add back to the image (col2im).
+                    var problem = new GemmProblem
+                    {
+                        A = weightOrGradient, RowStrideA = 1, ColumnStrideA = depth,
+                        B = output, RowStrideB = positions, ColumnStrideB = 1,
+                        C = pointwise ? image : columns, Ldc = positions, M = depth, N = positions, K = g.OutChannels,
+                    };
+                    GemmCore.Execute(job.Path, GemmStrategy.Auto, problem, parallelism, workspace);
+                    if (!pointwise)
+                    {
+                        new Span<float>(image, (int)imageFloats).Clear();
+                        Im2Col.Unpack(g, columns, image);
+                    }
+
+                    break;
+                }
+
+                default:
+                {
+                    var lowered = pointwise ? image : columns;
+                    if (!pointwise)
+                    {
+                        Im2Col.Pack(g, image, columns);
+                    }
+
+                    // dW (Out × K) += dY_n (Out × P) · columnsᵀ (P × K).
+                    var problem = new GemmProblem
+                    {
+                        A = output, RowStrideA = positions, ColumnStrideA = 1,
+                        B = lowered, RowStrideB = 1, ColumnStrideB = positions,
+                        C = weightOrGradient, Ldc = depth, M = g.OutChannels, N = depth, K = positions, Beta = 1f,
+                    };
+                    GemmCore.Execute(job.Path, GemmStrategy.Auto, problem, parallelism, workspace);
+                    if (biasOrGradient != null)
+                    {
+                        for (var o = 0; o < g.OutChannels; o++)
                         {
-                            for (var i = 0; i < g.KernelHeight; i++)
-                            {
-                                var iy = (y * g.Stride) + i - g.Padding;
-                                if ((uint)iy >= (uint)g.Height)
-                                {
-                                    continue;
-                                }
-
-                                for (var j = 0; j < g.KernelWidth; j++)
-                                {
-                                    var ix = (x * g.Stride) + j - g.Padding;
-                                    if ((uint)ix >= (uint)g.Width)
-                                    {
-                                        continue;
-                                    }
-
-                                    inputGradient[(((((n * g.InChannels) + c) * g.Height) + iy) * g.Width) + ix] +=
-                                        dy * weight[(((((o * g.InChannels) + c) * g.KernelHeight) + i) * g.KernelWidth) + j];
-                                }
-                            }
+                            biasOrGradient[o] += Sum(output + ((nint)o * positions), positions);
                         }
                     }
+
+                    break;
                 }
             }
         }
     }
 
-    /// <summary>Accumulates the weight gradient (and the bias gradient unless empty) from the output gradient.</summary>
-    public static void BackwardWeight(in Conv2dGeometry geometry, ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> weightGradient, Span<float> biasGradient)
+    private static long ColumnFloats(in Conv2dGeometry g) => (long)g.InChannels * g.KernelHeight * g.KernelWidth * g.OutHeight * g.OutWidth;
+
+    private static long GradientFloats(in Conv2dGeometry g) => (long)g.WeightLength + g.OutChannels;
+
+    private static float Sum(float* values, int count)
     {
-        var g = geometry;
-        int oh = g.OutHeight, ow = g.OutWidth;
-        for (var n = 0; n < g.Batch; n++)
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        var i = 0;
+        for (; i + 4 <= count; i += 4)
         {
-            for (var o = 0; o < g.OutChannels; o++)
-            {
-                for (var y = 0; y < oh; y++)
-                {
-                    for (var x = 0; x < ow; x++)
-                    {
-                        var dy = outputGradient[(((((n * g.OutChannels) + o) * oh) + y) * ow) + x];
-                        if (!biasGradient.IsEmpty)
-                        {
-                            biasGradient[o] += dy;
-                        }
-
-                        for (var c = 0; c < g.InChannels; c++)
-                        {
-                            for (var i = 0; i < g.KernelHeight; i++)
-                            {
-                                var iy = (y * g.Stride) + i - g.Padding;
-                                if ((uint)iy >= (uint)g.Height)
-                                {
-                                    continue;
-                                }
-
-                                for (var j = 0; j < g.KernelWidth; j++)
-                                {
-                                    var ix = (x * g.Stride) + j - g.Padding;
-                                    if ((uint)ix >= (uint)g.Width)
-                                    {
-                                        continue;
-                                    }
-
-                                    weightGradient[(((((o * g.InChannels) + c) * g.KernelHeight) + i) * g.KernelWidth) + j] +=
-                                        dy * input[(((((n * g.InChannels) + c) * g.Height) + iy) * g.Width) + ix];
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+            s0 += values[i];
+            s1 += values[i + 1];
+            s2 += values[i + 2];
+            s3 += values[i + 3];
         }
+
+        for (; i < count; i++)
+        {
+            s0 += values[i];
+        }
+
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    private static void Add(float* destination, float* source, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            destination[i] += source[i];
+        }
+    }
+
+    private static void CheckLength(string name, int actual, int expected)
+    {
+        if (actual != expected)
+        {
+            KernelThrow.LengthMismatch(name, actual, expected);
+        }
+    }
+
+    private static void CheckNoOverlap(string name, ReadOnlySpan<float> destination, ReadOnlySpan<float> first, ReadOnlySpan<float> second, ReadOnlySpan<float> third)
+    {
+        if (destination.Overlaps(first) || destination.Overlaps(second) || destination.Overlaps(third))
+        {
+            KernelThrow.Invalid(name, null, $"{name} must not overlap the other operands.");
+        }
+    }
+
+    /// <summary>One pass over a batch: what every thread needs (lives on the caller's stack for the call).</summary>
+    private struct Job
+    {
+        public Conv2dGeometry Geometry;
+        public SimdPath Path;
+        public Pass Pass;
+        public Activation Activation;
+
+        /// <summary>The input (forward, weight gradient) or the input gradient being written (input gradient).</summary>
+        public float* Input;
+
+        /// <summary>The weights, or the weight-gradient accumulator.</summary>
+        public float* Weight;
+
+        /// <summary>The bias, or the bias-gradient accumulator, or null.</summary>
+        public float* Bias;
+
+        /// <summary>The output (forward) or the output gradient (backward passes).</summary>
+        public float* Output;
     }
 }

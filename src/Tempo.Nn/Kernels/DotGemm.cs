@@ -1,0 +1,178 @@
+using System.Runtime.CompilerServices;
+using Tempo.Nn.Kernels.Simd;
+
+namespace Tempo.Nn.Kernels;
+
+/// <summary>Dot-product GEMM kernel for A·Bᵀ with few rows or few columns (batch-1 layers, narrow policy heads).</summary>
+/// <remarks>
+/// Requires op(A) rows and op(B) columns to be contiguous along the depth (A not transposed, B transposed), so every
+/// output is a dot product of two contiguous vectors. Tiles are 4 rows × 2 columns (8 accumulators); edge tiles repeat
+/// the last valid column and drop the duplicate results; leftover rows use 1 row × 4 column tiles, which keeps one code path for all sizes.
+/// </remarks>
+[SkipLocalsInit]
+internal static unsafe class DotGemm
+{
+    /// <summary>Computes the problem.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run<TOps, TVector>(in GemmProblem problem)
+        where TOps : struct, ISimdOps<TVector>
+        where TVector : unmanaged
+    {
+        var width = TOps.Width;
+        int m = problem.M, n = problem.N, k = problem.K;
+        var vectorDepth = k / width * width;
+        var lda = problem.RowStrideA;
+        var ldb = problem.ColumnStrideB;
+        var epilogue = problem.Epilogue;
+        var sums = stackalloc float[8];
+        var i = 0;
+        for (; i + 4 <= m; i += 4)
+        {
+            var a0 = problem.A + (i * lda);
+            for (var j = 0; j < n; j += 2)
+            {
+                var columns = Math.Min(2, n - j);
+                var b0 = problem.B + (j * ldb);
+                var b1 = problem.B + (Math.Min(j + 1, n - 1) * ldb);
+                Tile4x2<TOps, TVector>(k, vectorDepth, a0, lda, b0, b1, sums);
+                Store(problem.C + (i * problem.Ldc) + j, problem.Ldc, sums, 4, columns, 2, problem.Beta);
+            }
+
+            if (!epilogue.IsNone)
+            {
+                epilogue.Apply<TOps, TVector>(problem.C + (i * problem.Ldc), problem.Ldc, i, 4, 0, n);
+            }
+        }
+
+        for (; i < m; i++)
+        {
+            var a0 = problem.A + (i * lda);
+            for (var j = 0; j < n; j += 4)
+            {
+                var columns = Math.Min(4, n - j);
+                var b0 = problem.B + (j * ldb);
+                var b1 = problem.B + (Math.Min(j + 1, n - 1) * ldb);
+                var b2 = problem.B + (Math.Min(j + 2, n - 1) * ldb);
+                var b3 = problem.B + (Math.Min(j + 3, n - 1) * ldb);
+                Tile1x4<TOps, TVector>(k, vectorDepth, a0, b0, b1, b2, b3, sums);
+                Store(problem.C + (i * problem.Ldc) + j, problem.Ldc, sums, 1, columns, 4, problem.Beta);
+            }
+
+            if (!epilogue.IsNone)
+            {
+                epilogue.Apply<TOps, TVector>(problem.C + (i * problem.Ldc), problem.Ldc, i, 1, 0, n);
+            }
+        }
+    }
+
+    /// <summary>Dot products of rows a, a + lda, a + 2·lda, a + 3·lda with b0 and b1 into sums[2·row + column].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile4x2<TOps, TVector>(int k, int vectorDepth, float* a, nint lda, float* b0, float* b1, float* sums)
+        where TOps : struct, ISimdOps<TVector>
+        where TVector : unmanaged
+    {
+        var width = TOps.Width;
+        float* a0 = a, a1 = a + lda, a2 = a + (2 * lda), a3 = a + (3 * lda);
+        TVector s00 = TOps.Zero, s01 = TOps.Zero, s10 = TOps.Zero, s11 = TOps.Zero;
+        TVector s20 = TOps.Zero, s21 = TOps.Zero, s30 = TOps.Zero, s31 = TOps.Zero;
+        for (var p = 0; p < vectorDepth; p += width)
+        {
+            var x0 = TOps.Load(b0 + p);
+            var x1 = TOps.Load(b1 + p);
+            var y = TOps.Load(a0 + p);
+            s00 = TOps.MultiplyAdd(y, x0, s00);
+            s01 = TOps.MultiplyAdd(y, x1, s01);
+            y = TOps.Load(a1 + p);
+            s10 = TOps.MultiplyAdd(y, x0, s10);
+            s11 = TOps.MultiplyAdd(y, x1, s11);
+            y = TOps.Load(a2 + p);
+            s20 = TOps.MultiplyAdd(y, x0, s20);
+            s21 = TOps.MultiplyAdd(y, x1, s21);
+            y = TOps.Load(a3 + p);
+            s30 = TOps.MultiplyAdd(y, x0, s30);
+            s31 = TOps.MultiplyAdd(y, x1, s31);
+        }
+
+        sums[0] = TOps.Sum(s00);
+        sums[1] = TOps.Sum(s01);
+        sums[2] = TOps.Sum(s10);
+        sums[3] = TOps.Sum(s11);
+        sums[4] = TOps.Sum(s20);
+        sums[5] = TOps.Sum(s21);
+        sums[6] = TOps.Sum(s30);
+        sums[7] = TOps.Sum(s31);
+        for (var p = vectorDepth; p < k; p++)
+        {
+            sums[0] += a0[p] * b0[p];
+            sums[1] += a0[p] * b1[p];
+            sums[2] += a1[p] * b0[p];
+            sums[3] += a1[p] * b1[p];
+            sums[4] += a2[p] * b0[p];
+            sums[5] += a2[p] * b1[p];
+            sums[6] += a3[p] * b0[p];
+            sums[7] += a3[p] * b1[p];
+        }
+    }
+
+    /// <summary>Dot products of row a with b0 … b3 into sums[0..4], over two accumulator sets to hide FMA latency.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile1x4<TOps, TVector>(int k, int vectorDepth, float* a, float* b0, float* b1, float* b2, float* b3, float* sums)
+        where TOps : struct, ISimdOps<TVector>
+        where TVector : unmanaged
+    {
+        var width = TOps.Width;
+        TVector s0 = TOps.Zero, s1 = TOps.Zero, s2 = TOps.Zero, s3 = TOps.Zero;
+        TVector t0 = TOps.Zero, t1 = TOps.Zero, t2 = TOps.Zero, t3 = TOps.Zero;
+        var p = 0;
+        for (; p + (2 * width) <= vectorDepth; p += 2 * width)
+        {
+            var y = TOps.Load(a + p);
+            s0 = TOps.MultiplyAdd(y, TOps.Load(b0 + p), s0);
+            s1 = TOps.MultiplyAdd(y, TOps.Load(b1 + p), s1);
+            s2 = TOps.MultiplyAdd(y, TOps.Load(b2 + p), s2);
+            s3 = TOps.MultiplyAdd(y, TOps.Load(b3 + p), s3);
+            var q = p + width;
+            y = TOps.Load(a + q);
+            t0 = TOps.MultiplyAdd(y, TOps.Load(b0 + q), t0);
+            t1 = TOps.MultiplyAdd(y, TOps.Load(b1 + q), t1);
+            t2 = TOps.MultiplyAdd(y, TOps.Load(b2 + q), t2);
+            t3 = TOps.MultiplyAdd(y, TOps.Load(b3 + q), t3);
+        }
+
+        if (p < vectorDepth)
+        {
+            var y = TOps.Load(a + p);
+            s0 = TOps.MultiplyAdd(y, TOps.Load(b0 + p), s0);
+            s1 = TOps.MultiplyAdd(y, TOps.Load(b1 + p), s1);
+            s2 = TOps.MultiplyAdd(y, TOps.Load(b2 + p), s2);
+            s3 = TOps.MultiplyAdd(y, TOps.Load(b3 + p), s3);
+        }
+
+        sums[0] = TOps.Sum(TOps.Add(s0, t0));
+        sums[1] = TOps.Sum(TOps.Add(s1, t1));
+        sums[2] = TOps.Sum(TOps.Add(s2, t2));
+        sums[3] = TOps.Sum(TOps.Add(s3, t3));
+        for (p = vectorDepth; p < k; p++)
+        {
+            var x = a[p];
+            sums[0] += x * b0[p];
+            sums[1] += x * b1[p];
+            sums[2] += x * b2[p];
+            sums[3] += x * b3[p];
+        }
+    }
+
+    /// <summary>Writes the valid rows×columns of a sums tile (row stride <paramref name="stride"/>) into C with β.</summary>
+    private static void Store(float* c, nint ldc, float* sums, int rows, int columns, int stride, float beta)
+    {
+        for (var r = 0; r < rows; r++)
+        {
+            var line = c + (r * ldc);
+            for (var q = 0; q < columns; q++)
+            {
+                var value = sums[(stride * r) + q];
+                line[q] = beta == 0f ? value : (beta * line[q]) + value;
+            }
+        }
+    }
+}

@@ -1,0 +1,380 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using Tempo.Nn.Kernels.Simd;
+
+namespace Tempo.Nn.Kernels;
+
+/// <summary>Chooses a kernel for a validated <see cref="GemmProblem"/>, finds its scratch memory and splits it across threads.</summary>
+[SkipLocalsInit]
+internal static unsafe class GemmCore
+{
+    /// <summary>Below this many multiply-adds the direct kernels beat packing for any shape.</summary>
+    private const long SmallMultiplyAdds = 64 * 64 * 128;
+
+    /// <summary>Scratch of up to this many floats lives on the stack when no workspace is given.</summary>
+    private const int StackScratchFloats = 2048;
+
+    private enum Kernel
+    {
+        Direct,
+        DirectTransposedB,
+        Dot,
+        Packed,
+    }
+
+    /// <summary>Computes the problem with the given vector path and strategy, on <paramref name="parallelism"/>'s threads when large.</summary>
+    /// <param name="path">The vector width.</param>
+    /// <param name="strategy">The kernel family, or <see cref="GemmStrategy.Auto"/>.</param>
+    /// <param name="problem">The validated problem.</param>
+    /// <param name="parallelism">Threads and their workspaces, or null.</param>
+    /// <param name="workspace">When <paramref name="parallelism"/> is null: the workspace of the calling thread, or null to rent scratch.</param>
+    public static void Execute(SimdPath path, GemmStrategy strategy, in GemmProblem problem, KernelParallelism? parallelism, GemmWorkspace? workspace = null)
+    {
+        if (problem.M == 0 || problem.N == 0)
+        {
+            return;
+        }
+
+        if (problem.K == 0 || path == SimdPath.Scalar)
+        {
+            if (problem.K == 0)
+            {
+                ScaleOnly(path, problem);
+            }
+            else
+            {
+                ScalarGemm.Run(problem);
+            }
+
+            return;
+        }
+
+        var width = Width(path);
+        var kernel = Choose(strategy, problem, width);
+        var parts = parallelism is { ThreadCount: > 1 } && problem.Flops >= KernelParallelism.MinimumParallelFlops ? parallelism.ThreadCount : 1;
+        var job = new Job { Problem = problem, Path = path, Kernel = kernel, MaskedEdges = strategy != GemmStrategy.DirectScratchEdges };
+        switch (kernel)
+        {
+            case Kernel.Dot:
+                if (parts == 1)
+                {
+                    RunDot(path, problem);
+                    return;
+                }
+
+                break;
+
+            case Kernel.Direct:
+                var scratch = job.MaskedEdges && HasMaskedMemory(path) ? 0 : DirectGemm.ScratchFloats(problem, width, paddedB: false);
+                if (parts == 1 && scratch <= StackScratchFloats)
+                {
+                    var stack = stackalloc float[StackScratchFloats];
+                    RunDirect(path, problem, stack, paddedB: false, strategy != GemmStrategy.DirectScratchEdges);
+                    return;
+                }
+
+                break;
+
+            case Kernel.DirectTransposedB:
+                ExecuteTransposedB(ref job, width, parts, parallelism, workspace);
+                return;
+        }
+
+        Dispatch(ref job, parts, parallelism, workspace);
+    }
+
+    /// <summary>C = β·C then the epilogue (K = 0, where op(A)·op(B) is the zero matrix).</summary>
+    private static void ScaleOnly(SimdPath path, in GemmProblem problem)
+    {
+        for (var i = 0; i < problem.M; i++)
+        {
+            var row = problem.C + (i * problem.Ldc);
+            for (var j = 0; j < problem.N; j++)
+            {
+                row[j] = problem.Beta == 0f ? 0f : problem.Beta * row[j];
+            }
+        }
+
+        if (!problem.Epilogue.IsNone)
+        {
+            problem.Epilogue.Apply(path, problem.C, problem.Ldc, 0, problem.M, 0, problem.N);
+        }
+    }
+
+    private static bool HasMaskedMemory(SimdPath path) => path switch
+    {
+        SimdPath.Vector512 => Simd512.HasMaskedMemory,
+        SimdPath.Vector256 => Simd256.HasMaskedMemory,
+        _ => Simd128.HasMaskedMemory,
+    };
+
+    private static int Width(SimdPath path) => path switch
+    {
+        SimdPath.Vector512 => 16,
+        SimdPath.Vector256 => 8,
+        _ => 4,
+    };
+
+    private static Kernel Choose(GemmStrategy strategy, in GemmProblem problem, int width)
+    {
+        var rowsContiguousB = problem.ColumnStrideB == 1;
+        var dotPossible = problem.ColumnStrideA == 1 && problem.RowStrideB == 1;
+        var transposedScratch = (long)problem.K * GemmBlocking.RoundUp(problem.N, width);
+        switch (strategy)
+        {
+            case GemmStrategy.Packed:
+                return Kernel.Packed;
+            case GemmStrategy.Dot when dotPossible:
+                return Kernel.Dot;
+            case GemmStrategy.Direct or GemmStrategy.DirectScratchEdges or GemmStrategy.Dot:
+                return rowsContiguousB ? Kernel.Direct : Kernel.DirectTransposedB;
+        }
+
+        long multiplyAdds = (long)problem.M * problem.N * problem.K;
+        var smallOrSkinny = multiplyAdds <= SmallMultiplyAdds || problem.M < 8 || (problem.N <= 64 && (long)problem.K * problem.N <= 16 * 1024);
+        if (problem.RowStrideA == 1 && problem.M >= 64 && multiplyAdds > SmallMultiplyAdds)
+        {
+            // Transposed A read in place walks down columns at stride lda: with many rows, packing it is cheaper.
+            return Kernel.Packed;
+        }
+
+        if (rowsContiguousB)
+        {
+            return smallOrSkinny && problem.K * (long)width <= GemmBlocking.ScratchFloats ? Kernel.Direct : Kernel.Packed;
+        }
+
+        if (dotPossible && problem.K >= width && (problem.M <= 4 || problem.N < width))
+        {
+            return Kernel.Dot;
+        }
+
+        return smallOrSkinny && transposedScratch <= GemmBlocking.ScratchFloats ? Kernel.DirectTransposedB : Kernel.Packed;
+    }
+
+    /// <summary>Copies op(B) (stored transposed) into row-major scratch with rows padded to whole vectors, then runs the direct kernels.</summary>
+    private static void ExecuteTransposedB(ref Job job, int width, int parts, KernelParallelism? parallelism, GemmWorkspace? workspace)
+    {
+        ref var problem = ref job.Problem;
+        var stride = GemmBlocking.RoundUp(problem.N, width);
+        var floats = (long)problem.K * stride;
+        float[]? rented = null;
+        var stack = stackalloc float[StackScratchFloats];
+        float* scratch;
+        var own = parallelism?.Workspace(0) ?? workspace;
+        if (own is not null && floats <= GemmBlocking.ScratchFloats)
+        {
+            // The copy is shared read-only by every part; workspace 0 belongs to the calling thread.
+            scratch = own.Buffers.Scratch;
+        }
+        else if (floats <= StackScratchFloats)
+        {
+            scratch = stack;
+        }
+        else
+        {
+            rented = ArrayPool<float>.Shared.Rent((int)floats + 16);
+            scratch = null;
+        }
+
+        try
+        {
+            fixed (float* pool = rented)
+            {
+                if (rented is not null)
+                {
+                    scratch = (float*)(((nint)pool + 63) & ~(nint)63);
+                }
+
+                Transpose(problem, scratch, stride);
+                problem.B = scratch;
+                problem.RowStrideB = stride;
+                problem.ColumnStrideB = 1;
+                job.PaddedB = true;
+                job.Kernel = Kernel.Direct;
+                if (parts == 1)
+                {
+                    RunDirect(job.Path, problem, null, paddedB: true, maskedEdges: true);
+                }
+                else
+                {
+                    Dispatch(ref job, parts, parallelism, workspace);
+                }
+            }
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<float>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>scratch[p·stride + j] = op(B)(p, j) for j &lt; N, zero for N ≤ j &lt; stride.</summary>
+    private static void Transpose(in GemmProblem problem, float* scratch, int stride)
+    {
+        int k = problem.K, n = problem.N;
+        var b = problem.B;
+        nint rowStride = problem.RowStrideB, columnStride = problem.ColumnStrideB;
+        var p = 0;
+        if (rowStride == 1 && Transpose8x8.IsSupported)
+        {
+            for (; p + 8 <= k; p += 8)
+            {
+                var j = 0;
+                for (; j + 8 <= n; j += 8)
+                {
+                    Transpose8x8.Run(b + p + (j * columnStride), columnStride, scratch + ((nint)p * stride) + j, stride);
+                }
+
+                for (var q = p; q < p + 8; q++)
+                {
+                    var row = scratch + ((nint)q * stride);
+                    for (var jj = j; jj < n; jj++)
+                    {
+                        row[jj] = b[q + (jj * columnStride)];
+                    }
+                }
+            }
+        }
+
+        for (; p < k; p++)
+        {
+            var row = scratch + ((nint)p * stride);
+            var source = b + (p * rowStride);
+            for (var j = 0; j < n; j++)
+            {
+                row[j] = source[j * columnStride];
+            }
+        }
+
+        for (p = 0; p < k; p++)
+        {
+            new Span<float>(scratch + ((nint)p * stride) + n, stride - n).Clear();
+        }
+    }
+
+    /// <summary>Runs the job on <paramref name="parts"/> threads, or with pooled buffers when there is no workspace.</summary>
+    private static void Dispatch(ref Job job, int parts, KernelParallelism? parallelism, GemmWorkspace? workspace)
+    {
+        if (parallelism is null && workspace is not null)
+        {
+            RunRange(ref job, 0, 1, workspace.Buffers);
+            return;
+        }
+
+        if (parallelism is not null)
+        {
+            fixed (Job* state = &job)
+            {
+                parallelism.Run(&RunPart, state, parts);
+            }
+
+            return;
+        }
+
+        // No workspace: rent the packing blocks for this call only (ArrayPool keeps them for the next one).
+        var blocking = GemmBlocking.Default;
+        var needsPacking = job.Kernel == Kernel.Packed;
+        var aFloats = needsPacking ? Math.Min(blocking.PackedAFloats, (GemmBlocking.RoundUp(job.Problem.M, MicroKernels.MaxRows) * Math.Min(blocking.DepthBlock, job.Problem.K)) + 16) : 16;
+        var bFloats = needsPacking ? (int)Math.Min(blocking.PackedBFloats, (long)GemmBlocking.RoundUp(job.Problem.N, MicroKernels.MaxColumns) * Math.Min(blocking.DepthBlock, job.Problem.K)) + 16 : 16;
+        var scratchFloats = job.Kernel == Kernel.Direct ? (int)DirectGemm.ScratchFloats(job.Problem, Width(job.Path), job.PaddedB) + 16 : 16;
+        var packedA = ArrayPool<float>.Shared.Rent(aFloats + 16);
+        var packedB = ArrayPool<float>.Shared.Rent(bFloats + 16);
+        var scratch = ArrayPool<float>.Shared.Rent(scratchFloats + 16);
+        try
+        {
+            fixed (float* a = packedA, b = packedB, s = scratch)
+            {
+                var buffers = new GemmBuffers(blocking, Align(a), Align(b), Align(s), scratchFloats);
+                RunRange(ref job, 0, 1, buffers);
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(scratch);
+            ArrayPool<float>.Shared.Return(packedB);
+            ArrayPool<float>.Shared.Return(packedA);
+        }
+    }
+
+    private static float* Align(float* pointer) => (float*)(((nint)pointer + 63) & ~(nint)63);
+
+    private static void RunPart(void* state, int part, int parts, GemmWorkspace workspace) =>
+        RunRange(ref *(Job*)state, part, parts, workspace.Buffers);
+
+    /// <summary>Runs part <paramref name="part"/> of <paramref name="parts"/>: a band of rows, or of columns when there are few rows.</summary>
+    private static void RunRange(ref Job job, int part, int parts, in GemmBuffers buffers)
+    {
+        var problem = job.Problem;
+        if (parts > 1)
+        {
+            var splitRows = job.Kernel == Kernel.Packed ? problem.M >= problem.N : problem.M >= 8 * parts;
+            var extent = splitRows ? problem.M : problem.N;
+            var alignment = splitRows ? MicroKernels.MaxRows : MicroKernels.MaxColumns;
+            var chunk = GemmBlocking.RoundUp((extent + parts - 1) / parts, alignment);
+            var start = Math.Min(extent, part * chunk);
+            var count = Math.Min(extent - start, chunk);
+            if (count <= 0)
+            {
+                return;
+            }
+
+            problem = splitRows ? problem.Slice(start, count, 0, problem.N) : problem.Slice(0, problem.M, start, count);
+        }
+
+        switch (job.Kernel)
+        {
+            case Kernel.Packed:
+                RunPacked(job.Path, problem, buffers);
+                break;
+            case Kernel.Dot:
+                RunDot(job.Path, problem);
+                break;
+            default:
+                RunDirect(job.Path, problem, buffers.Scratch, job.PaddedB, job.MaskedEdges);
+                break;
+        }
+    }
+
+    private static void RunPacked(SimdPath path, in GemmProblem problem, in GemmBuffers buffers)
+    {
+        switch (path)
+        {
+            case SimdPath.Vector512: PackedGemm.Run<Simd512, Vector512<float>>(problem, buffers, 8); break;
+            case SimdPath.Vector256: PackedGemm.Run<Simd256, Vector256<float>>(problem, buffers, 6); break;
+            default: PackedGemm.Run<Simd128, Vector128<float>>(problem, buffers, 6); break;
+        }
+    }
+
+    private static void RunDirect(SimdPath path, in GemmProblem problem, float* scratch, bool paddedB, bool maskedEdges)
+    {
+        switch (path)
+        {
+            case SimdPath.Vector512: DirectGemm.Run<Simd512, Vector512<float>>(problem, scratch, paddedB, maskedEdges); break;
+            case SimdPath.Vector256: DirectGemm.Run<Simd256, Vector256<float>>(problem, scratch, paddedB, maskedEdges); break;
+            default: DirectGemm.Run<Simd128, Vector128<float>>(problem, scratch, paddedB, maskedEdges); break;
+        }
+    }
+
+    private static void RunDot(SimdPath path, in GemmProblem problem)
+    {
+        switch (path)
+        {
+            case SimdPath.Vector512: DotGemm.Run<Simd512, Vector512<float>>(problem); break;
+            case SimdPath.Vector256: DotGemm.Run<Simd256, Vector256<float>>(problem); break;
+            default: DotGemm.Run<Simd128, Vector128<float>>(problem); break;
+        }
+    }
+
+    /// <summary>What the threads of one call share (lives on the caller's stack for the duration of the call).</summary>
+    private struct Job
+    {
+        public GemmProblem Problem;
+        public SimdPath Path;
+        public Kernel Kernel;
+        public bool PaddedB;
+        public bool MaskedEdges;
+    }
+}

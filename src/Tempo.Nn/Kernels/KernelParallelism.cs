@@ -1,0 +1,170 @@
+using System.Runtime.ExceptionServices;
+
+namespace Tempo.Nn.Kernels;
+
+/// <summary>
+/// The threads and per-thread scratch memory that kernels may use: the calling thread plus <c>ThreadCount − 1</c>
+/// persistent worker threads. Hold one per compute loop (e.g. one per learner) and pass it to kernel calls.
+/// </summary>
+/// <remarks>
+/// With one thread it only supplies reusable scratch, so GEMM and convolution calls never rent memory. Large kernel
+/// calls (≥ <see cref="MinimumParallelFlops"/>) are split across the threads; smaller ones run on the caller alone.
+/// Workers park on an event between calls (they spin only briefly), so an idle instance costs no CPU. An instance
+/// serves one caller at a time: concurrent use from two threads throws <see cref="InvalidOperationException"/>.
+/// </remarks>
+public sealed unsafe class KernelParallelism : IDisposable
+{
+    /// <summary>Floating-point operations below which a kernel call stays on the calling thread.</summary>
+    public const long MinimumParallelFlops = 4_000_000;
+
+    private const int WorkerSpinCount = 64;
+
+    private readonly GemmWorkspace[] _workspaces;
+    private readonly Thread[] _workers;
+    private readonly ManualResetEventSlim[] _start;
+    private readonly ManualResetEventSlim[] _done;
+    private delegate*<void*, int, int, GemmWorkspace, void> _body;
+    private void* _state;
+    private int _parts;
+    private int _busy;
+    private volatile bool _disposed;
+    private ExceptionDispatchInfo? _failure;
+
+    /// <summary>Creates an instance that runs kernels on the calling thread plus <paramref name="threadCount"/> − 1 workers.</summary>
+    /// <param name="threadCount">Threads per kernel call, including the caller's; 1 means no worker threads.</param>
+    public KernelParallelism(int threadCount = 1)
+        : this(threadCount, GemmBlocking.Default)
+    {
+    }
+
+    internal KernelParallelism(int threadCount, GemmBlocking blocking)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(threadCount);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(threadCount, 64);
+        ThreadCount = threadCount;
+        _workspaces = new GemmWorkspace[threadCount];
+        for (var i = 0; i < threadCount; i++)
+        {
+            _workspaces[i] = new GemmWorkspace(blocking);
+        }
+
+        _workers = new Thread[threadCount - 1];
+        _start = new ManualResetEventSlim[threadCount - 1];
+        _done = new ManualResetEventSlim[threadCount - 1];
+        for (var i = 0; i < _workers.Length; i++)
+        {
+            _start[i] = new ManualResetEventSlim(false, WorkerSpinCount);
+            _done[i] = new ManualResetEventSlim(false, WorkerSpinCount);
+            var part = i + 1;
+            _workers[i] = new Thread(() => WorkerLoop(part))
+            {
+                IsBackground = true,
+                Name = $"Tempo kernel worker {part}",
+            };
+            _workers[i].Start();
+        }
+    }
+
+    /// <summary>Threads a large kernel call is split across (the caller included).</summary>
+    public int ThreadCount { get; }
+
+    /// <summary>Stops the worker threads; the instance cannot be used afterwards.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        for (var i = 0; i < _workers.Length; i++)
+        {
+            _start[i].Set();
+            _workers[i].Join();
+            _start[i].Dispose();
+            _done[i].Dispose();
+        }
+    }
+
+    /// <summary>The scratch memory of thread <paramref name="index"/> (0 = the caller).</summary>
+    internal GemmWorkspace Workspace(int index) => _workspaces[index];
+
+    /// <summary>Runs body(state, part, parts, workspace) for part = 0 … parts − 1, part 0 on the caller, and waits for all.</summary>
+    /// <remarks><paramref name="state"/> must stay valid until this returns (it usually points to the caller's stack).</remarks>
+    internal void Run(delegate*<void*, int, int, GemmWorkspace, void> body, void* state, int parts)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (parts <= 1)
+        {
+            body(state, 0, 1, _workspaces[0]);
+            return;
+        }
+
+        if (Interlocked.Exchange(ref _busy, 1) != 0)
+        {
+            throw new InvalidOperationException("This KernelParallelism is already running a kernel; use one instance per calling thread.");
+        }
+
+        try
+        {
+            parts = Math.Min(parts, ThreadCount);
+            _body = body;
+            _state = state;
+            _parts = parts;
+            _failure = null;
+            for (var i = 0; i < parts - 1; i++)
+            {
+                _start[i].Set();
+            }
+
+            try
+            {
+                body(state, 0, parts, _workspaces[0]);
+            }
+            finally
+            {
+                for (var i = 0; i < parts - 1; i++)
+                {
+                    _done[i].Wait();
+                    _done[i].Reset();
+                }
+            }
+
+            _failure?.Throw();
+        }
+        finally
+        {
+            _body = null;
+            _state = null;
+            Volatile.Write(ref _busy, 0);
+        }
+    }
+
+    private void WorkerLoop(int part)
+    {
+        var start = _start[part - 1];
+        var done = _done[part - 1];
+        while (true)
+        {
+            start.Wait();
+            start.Reset();
+            if (_disposed)
+            {
+                return;
+            }
+
+            try
+            {
+                _body(_state, part, _parts, _workspaces[part]);
+            }
+#pragma warning disable CA1031 // The failure is handed to the calling thread, which rethrows it.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                _failure = ExceptionDispatchInfo.Capture(exception);
+            }
+
+            done.Set();
+        }
+    }
+}

@@ -1,0 +1,243 @@
+using Tempo.Nn.Kernels;
+using Tempo.Nn.Kernels.Simd;
+
+namespace Tempo.Nn.Tests.Kernels;
+
+public sealed class Conv2dKernelsTests
+{
+    // Batch, C, H, W, Out, kh, kw, stride, padding: strided, padded, pointwise, non-square kernels, and a small Nature-CNN stack.
+    private static readonly Conv2dGeometry[] Geometries =
+    [
+        new(Batch: 2, InChannels: 3, Height: 7, Width: 6, OutChannels: 5, KernelHeight: 3, KernelWidth: 3, Stride: 1, Padding: 1),
+        new(Batch: 3, InChannels: 2, Height: 9, Width: 11, OutChannels: 4, KernelHeight: 3, KernelWidth: 2, Stride: 2, Padding: 2),
+        new(Batch: 2, InChannels: 4, Height: 36, Width: 36, OutChannels: 8, KernelHeight: 8, KernelWidth: 8, Stride: 4, Padding: 0),
+        new(Batch: 2, InChannels: 8, Height: 8, Width: 8, OutChannels: 16, KernelHeight: 4, KernelWidth: 4, Stride: 2, Padding: 0),
+        new(Batch: 2, InChannels: 16, Height: 3, Width: 3, OutChannels: 16, KernelHeight: 3, KernelWidth: 3, Stride: 1, Padding: 0),
+        new(Batch: 2, InChannels: 5, Height: 4, Width: 3, OutChannels: 7, KernelHeight: 1, KernelWidth: 1, Stride: 1, Padding: 0),
+        new(Batch: 1, InChannels: 1, Height: 5, Width: 5, OutChannels: 1, KernelHeight: 5, KernelWidth: 5, Stride: 3, Padding: 4),
+        new(Batch: 5, InChannels: 3, Height: 12, Width: 10, OutChannels: 33, KernelHeight: 3, KernelWidth: 3, Stride: 1, Padding: 1),
+
+        // ≥ 4 MFLOP, so two threads split the batch by image.
+        new(Batch: 5, InChannels: 8, Height: 20, Width: 20, OutChannels: 32, KernelHeight: 3, KernelWidth: 3, Stride: 1, Padding: 1),
+    ];
+
+    public static TheoryData<int, int> PathsAndThreads()
+    {
+        var data = new TheoryData<int, int>();
+        foreach (var path in Enum.GetValues<SimdPath>().Where(SimdSupport.IsSupported))
+        {
+            data.Add((int)path, 1);
+            data.Add((int)path, 2);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(PathsAndThreads))]
+    public void Forward_ManyGeometries_MatchesNaiveReference(int pathValue, int threads)
+    {
+        var path = (SimdPath)pathValue;
+        using var parallelism = threads > 1 ? new KernelParallelism(threads) : null;
+        var random = new Random(11);
+        foreach (var g in Geometries)
+        {
+            foreach (var activation in Enum.GetValues<Activation>())
+            {
+                var input = GemmReference.Random(random, g.InputLength);
+                var weight = GemmReference.Random(random, g.WeightLength);
+                var bias = GemmReference.Random(random, g.OutChannels);
+                var output = Enumerable.Repeat(float.NaN, g.OutputLength).ToArray();
+                Conv2dKernels.Forward(path, g, input, weight, bias, output, activation, parallelism);
+                var expected = ReferenceForward(g, input, weight, bias);
+                for (var i = 0; i < expected.Length; i++)
+                {
+                    var e = activation switch
+                    {
+                        Activation.Relu => Math.Max(expected[i], 0),
+                        Activation.Tanh => Math.Tanh(expected[i]),
+                        _ => expected[i],
+                    };
+                    AssertClose(e, output[i], $"{path} T{threads} {g} {activation} output[{i}]");
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(PathsAndThreads))]
+    public void BackwardInput_ManyGeometries_MatchesNaiveReference(int pathValue, int threads)
+    {
+        var path = (SimdPath)pathValue;
+        using var parallelism = threads > 1 ? new KernelParallelism(threads) : null;
+        var random = new Random(12);
+        foreach (var g in Geometries)
+        {
+            var outputGradient = GemmReference.Random(random, g.OutputLength);
+            var weight = GemmReference.Random(random, g.WeightLength);
+            var inputGradient = Enumerable.Repeat(float.NaN, g.InputLength).ToArray();
+            Conv2dKernels.BackwardInput(path, g, outputGradient, weight, inputGradient, parallelism);
+            var expected = new double[g.InputLength];
+            Visit(g, (n, o, y, x, c, iy, ix, wIndex, inIndex, outIndex) => expected[inIndex] += (double)outputGradient[outIndex] * weight[wIndex]);
+            for (var i = 0; i < expected.Length; i++)
+            {
+                AssertClose(expected[i], inputGradient[i], $"{path} T{threads} {g} dX[{i}]");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(PathsAndThreads))]
+    public void BackwardWeight_ManyGeometries_AccumulatesNaiveReference(int pathValue, int threads)
+    {
+        var path = (SimdPath)pathValue;
+        using var parallelism = threads > 1 ? new KernelParallelism(threads) : null;
+        var random = new Random(13);
+        foreach (var g in Geometries)
+        {
+            var input = GemmReference.Random(random, g.InputLength);
+            var outputGradient = GemmReference.Random(random, g.OutputLength);
+            var weightGradient = GemmReference.Random(random, g.WeightLength);
+            var biasGradient = GemmReference.Random(random, g.OutChannels);
+            var expectedWeight = weightGradient.Select(v => (double)v).ToArray();
+            var expectedBias = biasGradient.Select(v => (double)v).ToArray();
+            Visit(g, (n, o, y, x, c, iy, ix, wIndex, inIndex, outIndex) => expectedWeight[wIndex] += (double)outputGradient[outIndex] * input[inIndex]);
+            for (var n = 0; n < g.Batch; n++)
+            {
+                for (var o = 0; o < g.OutChannels; o++)
+                {
+                    for (var p = 0; p < g.OutHeight * g.OutWidth; p++)
+                    {
+                        expectedBias[o] += outputGradient[(((n * g.OutChannels) + o) * g.OutHeight * g.OutWidth) + p];
+                    }
+                }
+            }
+
+            Conv2dKernels.BackwardWeight(path, g, input, outputGradient, weightGradient, biasGradient, parallelism);
+            for (var i = 0; i < expectedWeight.Length; i++)
+            {
+                AssertClose(expectedWeight[i], weightGradient[i], $"{path} T{threads} {g} dW[{i}]", 1e-4);
+            }
+
+            for (var i = 0; i < expectedBias.Length; i++)
+            {
+                AssertClose(expectedBias[i], biasGradient[i], $"{path} T{threads} {g} dB[{i}]", 1e-4);
+            }
+        }
+    }
+
+    [Fact]
+    public void Geometries_IncludeOneLargeEnoughToSplitAcrossThreads()
+    {
+        Assert.Contains(Geometries, g => 2L * g.OutputLength * g.InChannels * g.KernelHeight * g.KernelWidth >= KernelParallelism.MinimumParallelFlops && g.Batch > 2);
+    }
+
+    [Fact]
+    public void BackwardWeight_EmptyBiasGradient_OnlyTouchesWeights()
+    {
+        var g = Geometries[0];
+        var random = new Random(14);
+        var weightGradient = new float[g.WeightLength];
+        Conv2dKernels.BackwardWeight(g, GemmReference.Random(random, g.InputLength), GemmReference.Random(random, g.OutputLength), weightGradient, []);
+        Assert.Contains(weightGradient, v => v != 0f);
+    }
+
+    [Fact]
+    public void Forward_WrongInputLength_ThrowsNamingInput()
+    {
+        var g = Geometries[0];
+        var error = Assert.Throws<ArgumentException>(() => Conv2dKernels.Forward(g, new float[g.InputLength - 1], new float[g.WeightLength], [], new float[g.OutputLength]));
+        Assert.Equal("input", error.ParamName);
+        Assert.Contains((g.InputLength - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Forward_WrongBiasLength_Throws()
+    {
+        var g = Geometries[0];
+        var error = Assert.Throws<ArgumentException>(() => Conv2dKernels.Forward(g, new float[g.InputLength], new float[g.WeightLength], new float[1], new float[g.OutputLength]));
+        Assert.Equal("bias", error.ParamName);
+    }
+
+    [Fact]
+    public void Forward_KernelLargerThanInput_Throws()
+    {
+        var g = new Conv2dGeometry(1, 1, 3, 3, 1, 5, 5, 1, 0);
+        Assert.Throws<ArgumentException>(() => Conv2dKernels.Forward(g, new float[9], new float[25], [], new float[1]));
+    }
+
+    [Fact]
+    public void BackwardInput_OutputOverlapsWeight_Throws()
+    {
+        var g = new Conv2dGeometry(1, 1, 3, 3, 1, 1, 1, 1, 0);
+        var buffer = new float[20];
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => Conv2dKernels.BackwardInput(g, buffer.AsSpan(0, 9), buffer.AsSpan(9, 1), buffer.AsSpan(5, 9)));
+        Assert.Equal("inputGradient", error.ParamName);
+    }
+
+    private static double[] ReferenceForward(in Conv2dGeometry g, float[] input, float[] weight, float[] bias)
+    {
+        var expected = new double[g.OutputLength];
+        var positions = g.OutHeight * g.OutWidth;
+        for (var n = 0; n < g.Batch; n++)
+        {
+            for (var o = 0; o < g.OutChannels; o++)
+            {
+                for (var p = 0; p < positions; p++)
+                {
+                    expected[(((n * g.OutChannels) + o) * positions) + p] = bias[o];
+                }
+            }
+        }
+
+        Visit(g, (n, o, y, x, c, iy, ix, wIndex, inIndex, outIndex) => expected[outIndex] += (double)weight[wIndex] * input[inIndex]);
+        return expected;
+    }
+
+    private delegate void Term(int n, int o, int y, int x, int c, int iy, int ix, int weightIndex, int inputIndex, int outputIndex);
+
+    /// <summary>Calls <paramref name="term"/> for every (output, weight, input) triple of the convolution sum.</summary>
+    private static void Visit(in Conv2dGeometry g, Term term)
+    {
+        for (var n = 0; n < g.Batch; n++)
+        {
+            for (var o = 0; o < g.OutChannels; o++)
+            {
+                for (var y = 0; y < g.OutHeight; y++)
+                {
+                    for (var x = 0; x < g.OutWidth; x++)
+                    {
+                        var outIndex = (((((n * g.OutChannels) + o) * g.OutHeight) + y) * g.OutWidth) + x;
+                        for (var c = 0; c < g.InChannels; c++)
+                        {
+                            for (var i = 0; i < g.KernelHeight; i++)
+                            {
+                                var iy = (y * g.Stride) + i - g.Padding;
+                                for (var j = 0; j < g.KernelWidth; j++)
+                                {
+                                    var ix = (x * g.Stride) + j - g.Padding;
+                                    if (iy < 0 || iy >= g.Height || ix < 0 || ix >= g.Width)
+                                    {
+                                        continue;
+                                    }
+
+                                    var wIndex = (((((o * g.InChannels) + c) * g.KernelHeight) + i) * g.KernelWidth) + j;
+                                    var inIndex = (((((n * g.InChannels) + c) * g.Height) + iy) * g.Width) + ix;
+                                    term(n, o, y, x, c, iy, ix, wIndex, inIndex, outIndex);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void AssertClose(double expected, float actual, string label, double tolerance = 2e-5)
+    {
+        if (!(Math.Abs(expected - actual) <= tolerance * (1 + Math.Abs(expected))))
+        {
+            Assert.Fail($"{label}: got {actual}, expected {expected}.");
+        }
+    }
+}

@@ -223,14 +223,14 @@ internal static class Elementwise
     /// <summary>tanh on eight lanes: an odd Taylor polynomial below |x| = 0.25, (1 − e)/(1 + e) with e = exp(−2|x|) above.</summary>
     /// <remarks>
     /// Both branches stay within a few float ulps of the true tanh: the series' first dropped term
-    /// (21844/6081075·x¹³) is below 1e-10 at 0.25, and above 0.25, 1 − e is exact (Sterbenz) so only exp's
-    /// rounding remains. exp(−2|x|) underflows to 0 for large |x|, giving exactly ±1 without overflow.
+    /// (21844/6081075·x¹³) is below 1e-10 at 0.25, and above 0.25, 1 − e is exact (Sterbenz) so only the
+    /// rounding of e remains. e underflows towards 0 for large |x|, giving exactly ±1 without overflow.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Tanh(Vector256<float> x)
     {
         var ax = Vector256.Abs(x);
-        var e = Vector256.Exp(ax * Vector256.Create(-2f));
+        var e = ExpOfNegative(ax + ax);
         var large = (Vector256<float>.One - e) / (Vector256<float>.One + e);
         var x2 = ax * ax;
         var p = Vector256.FusedMultiplyAdd(x2, Vector256.Create(-1382f / 155925f), Vector256.Create(62f / 2835f));
@@ -240,6 +240,32 @@ internal static class Elementwise
         var small = Vector256.FusedMultiplyAdd(ax * x2, p, ax);
         var magnitude = Vector256.ConditionalSelect(Vector256.LessThan(ax, Vector256.Create(0.25f)), small, large);
         return Vector256.CopySign(magnitude, x);
+    }
+
+    /// <summary>exp(−t) for t ≥ 0 (NaN stays NaN), within about an ulp: 2⁻ᵗˡᵒᵍ²ᵉ split into 2ⁿ·2ᶠ with |f| ≤ ½.</summary>
+    /// <remarks>
+    /// t·log₂e is reduced with a two-part constant and fused multiply-adds (Cody–Waite), so f carries no error
+    /// from the product's rounding; 2ᶠ is its degree-7 Taylor polynomial in f·ln 2 (truncation below 1e-8), and
+    /// 2ⁿ is built in the exponent field. t is capped where e⁻ᵗ is far below what tanh can resolve.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> ExpOfNegative(Vector256<float> t)
+    {
+        const float Log2EHigh = 1.44269502f;
+        const float Log2ELow = 1.925963e-8f; // log₂e − Log2EHigh
+        var capped = Vector256.Min(t, Vector256.Create(80f)); // Min keeps NaN from its first operand
+        var n = Vector256.Round(capped * Vector256.Create(-Log2EHigh));
+        var f = Vector256.FusedMultiplyAdd(capped, Vector256.Create(-Log2EHigh), -n);
+        f = Vector256.FusedMultiplyAdd(capped, Vector256.Create(-Log2ELow), f);
+        var p = Vector256.FusedMultiplyAdd(f, Vector256.Create(1.5252734e-5f), Vector256.Create(1.5403530e-4f));
+        p = Vector256.FusedMultiplyAdd(f, p, Vector256.Create(1.3333558e-3f));
+        p = Vector256.FusedMultiplyAdd(f, p, Vector256.Create(9.6181291e-3f));
+        p = Vector256.FusedMultiplyAdd(f, p, Vector256.Create(5.5504109e-2f));
+        p = Vector256.FusedMultiplyAdd(f, p, Vector256.Create(0.24022651f));
+        p = Vector256.FusedMultiplyAdd(f, p, Vector256.Create(0.69314718f));
+        p = Vector256.FusedMultiplyAdd(f, p, Vector256<float>.One);
+        var scale = Vector256.ShiftLeft(Vector256.ConvertToInt32(n) + Vector256.Create(127), 23).AsSingle();
+        return p * scale;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

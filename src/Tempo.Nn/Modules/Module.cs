@@ -10,6 +10,7 @@ namespace Tempo.Nn.Modules;
 /// <para>Outputs and input gradients live in buffers the module owns. They stay valid until the next call of the
 /// same kind, grow only when a larger batch arrives, and must not be modified by the caller. The input passed to
 /// <see cref="Forward"/> is kept by reference until the backward pass, so the caller must leave it unchanged.</para>
+/// <para>A module holds the state of one pass: use an instance at one place in one network and from one thread at a time.</para>
 /// <para>Parameters are named as PyTorch names them (<c>weight</c>, <c>bias</c>, children by their registration
 /// name), so <see cref="NamedParameters"/> matches a PyTorch <c>state_dict</c> of the same network.</para>
 /// </remarks>

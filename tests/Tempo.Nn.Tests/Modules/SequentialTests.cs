@@ -35,6 +35,8 @@ public sealed class SequentialTests
             network.NamedParameters().Select(p => p.Name));
         Assert.Equal(["agent.head.bias"], network.NamedParameters("agent").Select(p => p.Name).TakeLast(1));
         Assert.Equal(network.NamedParameters().Select(p => p.Parameter), network.Parameters());
+        Assert.Equal(["torso", "head"], network.Children.Select(c => c.Name));
+        Assert.Same(torso, network.Children[0].Module);
     }
 
     [Fact]

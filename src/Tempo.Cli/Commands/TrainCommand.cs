@@ -3,6 +3,7 @@ using System.Globalization;
 using Tempo.Algorithms.Ppo;
 using Tempo.Cli.Training;
 using Tempo.Core.Envs.Registry;
+using Tempo.Runtime.Checkpoints;
 using Tempo.Runtime.Metrics;
 
 namespace Tempo.Cli.Commands;
@@ -21,9 +22,10 @@ internal static class TrainCommand
         var pause = new Option<bool>("--pause") { Description = "Pause envs that can pause while the learner trains (sync schedule)." };
         var config = new Option<FileInfo>("--config") { Description = "JSON file of settings; keys are these flags without the dashes." };
         var plain = new Option<bool>("--plain") { Description = "Print one line per report instead of a live progress line." };
+        var resume = new Option<DirectoryInfo>("--resume") { Description = "Continue the run in this folder from its checkpoint (its config applies; flags override)." };
         var ppoFlags = new PpoFlags();
 
-        var command = new Command("train", "Train an agent.") { env, algo, schedule, seed, runDir, targetReturn, pause, config, plain };
+        var command = new Command("train", "Train an agent.") { env, algo, schedule, seed, runDir, targetReturn, pause, config, plain, resume };
         foreach (var option in ppoFlags.Options)
         {
             command.Add(option);
@@ -32,6 +34,14 @@ internal static class TrainCommand
         command.SetAction((parse, cancellationToken) => Task.FromResult(CliErrors.Guard(error, () =>
         {
             var settings = new TrainSettings { Env = "CartPole-v1", Ppo = new PpoOptions() };
+            string? resumeFrom = null;
+            if (parse.GetValue(resume) is { } resumeDirectory)
+            {
+                resumeFrom = Path.Combine(resumeDirectory.FullName, CheckpointFile.FileName);
+                var checkpoint = CheckpointFile.ReadMetadata(resumeFrom);
+                settings = TrainConfigFile.Parse(checkpoint.Config, $"the config stored in {resumeFrom}", settings) with { RunDir = resumeDirectory.FullName };
+            }
+
             if (parse.GetValue(config) is { } file)
             {
                 if (!file.Exists)
@@ -52,7 +62,7 @@ internal static class TrainCommand
             settings = settings with { Ppo = ppoFlags.Apply(parse, settings.Ppo) };
 
             using var progress = ConsoleProgressSink.ForConsole(time, plainLines: parse.GetValue(plain));
-            var outcome = PpoRun.Run(registry, settings, progress, progress.WriteLine, time, cancellationToken);
+            var outcome = PpoRun.Run(registry, settings, progress, progress.WriteLine, time, resumeFrom, cancellationToken);
             progress.Dispose();
             var mean = outcome.ReturnMean is { } m ? m.ToString("F2", CultureInfo.InvariantCulture) : "n/a";
             output.WriteLine(string.Create(

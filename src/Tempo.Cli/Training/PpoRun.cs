@@ -6,7 +6,9 @@ using Tempo.Core.Envs.Registry;
 using Tempo.Core.Seeding;
 using Tempo.Core.Vector;
 using Tempo.Core.Wrappers;
+using Tempo.Algorithms.Policies;
 using Tempo.Runtime.Actors;
+using Tempo.Runtime.Checkpoints;
 using Tempo.Runtime.Metrics;
 using Tempo.Runtime.Metrics.TensorBoard;
 using Tempo.Runtime.Schedules;
@@ -18,7 +20,15 @@ namespace Tempo.Cli.Training;
 internal static class PpoRun
 {
     /// <summary>Runs training as <paramref name="settings"/> say and returns what happened.</summary>
-    public static TrainOutcome Run(EnvRegistry registry, TrainSettings settings, IMetricsSink progress, Action<string> announce, TimeProvider time, CancellationToken cancellationToken)
+    /// <param name="registry">Where envs come from.</param>
+    /// <param name="settings">The run's settings.</param>
+    /// <param name="progress">The console progress sink.</param>
+    /// <param name="announce">Prints a line for people.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="resumeFrom">A checkpoint to continue from, or null for a fresh run.</param>
+    /// <param name="cancellationToken">Stops the run between iterations.</param>
+    public static TrainOutcome Run(
+        EnvRegistry registry, TrainSettings settings, IMetricsSink progress, Action<string> announce, TimeProvider time, string? resumeFrom, CancellationToken cancellationToken)
     {
         var spec = registry.GetSpec(settings.Env);
         settings.Ppo.Validate();
@@ -29,7 +39,7 @@ internal static class PpoRun
                 settings,
                 () => new RecordEpisodeStatistics<float, int>(registry.Make<float, int>(settings.Env)),
                 (env, random) => new CategoricalMlpActorCritic(env.ObservationSpace.FlatSize, DiscreteCount(env), settings.Ppo.HiddenSizes, random),
-                progress, announce, time, cancellationToken);
+                progress, announce, time, resumeFrom, cancellationToken);
         }
 
         if (spec.ObservationElementType == typeof(float) && spec.ActionElementType == typeof(float))
@@ -46,7 +56,7 @@ internal static class PpoRun
                     -10f,
                     10f),
                 (env, random) => new GaussianMlpActorCritic(env.ObservationSpace.FlatSize, env.ActionSpace.FlatSize, settings.Ppo.HiddenSizes, random),
-                progress, announce, time, cancellationToken);
+                progress, announce, time, resumeFrom, cancellationToken);
         }
 
         throw new ArgumentException(
@@ -60,24 +70,16 @@ internal static class PpoRun
         IMetricsSink progress,
         Action<string> announce,
         TimeProvider time,
+        string? resumeFrom,
         CancellationToken cancellationToken)
         where TObservation : unmanaged
         where TAction : unmanaged
     {
         var options = settings.Ppo;
         Directory.CreateDirectory(settings.RunDir);
-        File.WriteAllText(Path.Combine(settings.RunDir, "config.json"), TrainConfigFile.Serialize(settings));
-
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var sinks = new CompositeMetricsSink(
-            CsvMetricsSink.Open(Path.Combine(settings.RunDir, "metrics.csv"), FileMode.Create),
-            TensorBoardMetricsSink.Create(settings.RunDir, time),
-            progress);
-        var monitor = new TrainingMonitor(sinks, time, settings.TargetReturn, line =>
-        {
-            announce(line);
-            stop.Cancel();
-        });
+        var config = TrainConfigFile.Serialize(settings);
+        File.WriteAllText(Path.Combine(settings.RunDir, "config.json"), config);
+        var checkpointPath = Path.Combine(settings.RunDir, CheckpointFile.FileName);
 
         var envs = new IEnv<TObservation, TAction>[options.NumEnvs];
         for (var i = 0; i < envs.Length; i++)
@@ -86,18 +88,113 @@ internal static class PpoRun
         }
 
         using var vector = new SyncVectorEnv<TObservation, TAction>(envs);
+        var policyRandom = new RandomSource(RandomSource.DeriveSeed(settings.Seed, 1));
+        var learnerRandom = new RandomSource(RandomSource.DeriveSeed(settings.Seed, 2));
         var model = makeModel(envs[0], new RandomSource(settings.Seed));
-        var actingModel = makeModel(envs[0], new RandomSource(RandomSource.DeriveSeed(settings.Seed, 1)));
-        var learner = new PpoLearner<TObservation, TAction>(model, options, new RandomSource(RandomSource.DeriveSeed(settings.Seed, 2)));
+        var actingModel = makeModel(envs[0], policyRandom);
+        var learner = new PpoLearner<TObservation, TAction>(model, options, learnerRandom);
+
+        // A resumed run restores everything learned and continues the counters; its envs start fresh episodes.
+        TrainingCheckpoint? resumed = null;
+        if (resumeFrom is not null)
+        {
+            resumed = CheckpointFile.Load(resumeFrom, model.NamedParameters, learner.Optimizer.State);
+            learner.RestoreUpdates(resumed.Updates);
+            model.SetVersion(new PolicyVersion(resumed.PolicyVersion));
+            learnerRandom.SetState(RequireRandomState(resumed, "learner"));
+            policyRandom.SetState(RequireRandomState(resumed, "policy"));
+            RestoreNormalizers(envs, resumed);
+        }
+
+        var stepOffset = resumed?.GlobalStep ?? 0;
+        var resumes = resumed is null ? 0 : resumed.Resumes + 1;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var sinks = new CompositeMetricsSink(
+            CsvMetricsSink.Open(Path.Combine(settings.RunDir, "metrics.csv"), resumed is null ? FileMode.Create : FileMode.Append),
+            TensorBoardMetricsSink.Create(settings.RunDir, time),
+            progress);
+        var monitor = new TrainingMonitor(
+            sinks,
+            time,
+            settings.TargetReturn,
+            line =>
+            {
+                announce(line);
+                stop.Cancel();
+            },
+            stepOffset);
+
         var actor = new Actor<TObservation, TAction>(new ActorId(0), vector, actingModel, monitor);
-        actor.Start(settings.Seed);
+        var checkpointer = new PeriodicCheckpointer(settings.CheckpointEvery, () => CheckpointFile.Save(
+            checkpointPath,
+            new TrainingCheckpoint
+            {
+                Config = config,
+                GlobalStep = stepOffset + actor.Steps,
+                Updates = learner.Updates,
+                PolicyVersion = learner.Version.Value,
+                Episodes = (resumed?.Episodes ?? 0) + monitor.Episodes,
+                Resumes = resumes,
+                RandomStates = new Dictionary<string, RandomSourceState> { ["learner"] = learnerRandom.GetState(), ["policy"] = policyRandom.GetState() },
+                ObservationNormalizers = [.. envs.Select(ObservationNormalizer).OfType<NormalizerSnapshot>()],
+                RewardNormalizers = [.. envs.Select(RewardNormalizer).OfType<RewardNormalizerSnapshot>()],
+            },
+            model.NamedParameters,
+            learner.Optimizer.State));
+
+        actor.Start(resumes == 0 ? settings.Seed : (int)RandomSource.DeriveSeed(settings.Seed, 100 + resumes));
         var schedule = new SynchronousSchedule<TObservation, TAction>(
             [actor],
             learner,
-            new SynchronousScheduleOptions { Iterations = options.NumIterations, StepsPerRollout = options.NumSteps, PauseDuringUpdates = settings.Pause },
-            monitor);
+            new SynchronousScheduleOptions
+            {
+                Iterations = Math.Max(0, options.NumIterations - learner.Updates),
+                StepsPerRollout = options.NumSteps,
+                PauseDuringUpdates = settings.Pause,
+            },
+            new CompositeTrainingCallbacks(monitor, checkpointer));
         schedule.Run(stop.Token);
-        return new TrainOutcome(schedule.GlobalStep, monitor.WallTimeSeconds, monitor.Episodes, monitor.ReturnMean, monitor.SolvedAt);
+        checkpointer.SaveNow();
+        return new TrainOutcome(stepOffset + schedule.GlobalStep, monitor.WallTimeSeconds, monitor.Episodes, monitor.ReturnMean, monitor.SolvedAt);
+    }
+
+    private static RandomSourceState RequireRandomState(TrainingCheckpoint checkpoint, string name) =>
+        checkpoint.RandomStates.TryGetValue(name, out var state)
+            ? state
+            : throw new InvalidDataException($"The checkpoint has no '{name}' random state; it was not written by a PPO run.");
+
+    private static NormalizerSnapshot? ObservationNormalizer<TObservation, TAction>(IEnv<TObservation, TAction> env)
+        where TObservation : unmanaged
+        where TAction : unmanaged =>
+        env.TryFind<NormalizeObservation<TAction>>(out var normalizer) ? NormalizerSnapshot.From(normalizer.GetState()) : null;
+
+    private static RewardNormalizerSnapshot? RewardNormalizer<TObservation, TAction>(IEnv<TObservation, TAction> env)
+        where TObservation : unmanaged
+        where TAction : unmanaged =>
+        env.TryFind<NormalizeReward<TObservation, TAction>>(out var normalizer) ? RewardNormalizerSnapshot.From(normalizer.GetState()) : null;
+
+    private static void RestoreNormalizers<TObservation, TAction>(IEnv<TObservation, TAction>[] envs, TrainingCheckpoint checkpoint)
+        where TObservation : unmanaged
+        where TAction : unmanaged
+    {
+        var observation = envs.Select(e => e.TryFind<NormalizeObservation<TAction>>(out var n) ? n : null).OfType<NormalizeObservation<TAction>>().ToArray();
+        var reward = envs.Select(e => e.TryFind<NormalizeReward<TObservation, TAction>>(out var n) ? n : null).OfType<NormalizeReward<TObservation, TAction>>().ToArray();
+        if (observation.Length != checkpoint.ObservationNormalizers.Count || reward.Length != checkpoint.RewardNormalizers.Count)
+        {
+            throw new InvalidDataException(
+                $"The checkpoint holds {checkpoint.ObservationNormalizers.Count} observation and {checkpoint.RewardNormalizers.Count} reward normalizers; "
+                + $"this run has {observation.Length} and {reward.Length}. Was it written with another env or num-envs?");
+        }
+
+        for (var i = 0; i < observation.Length; i++)
+        {
+            observation[i].SetState(checkpoint.ObservationNormalizers[i].ToState());
+        }
+
+        for (var i = 0; i < reward.Length; i++)
+        {
+            reward[i].SetState(checkpoint.RewardNormalizers[i].ToState());
+        }
     }
 
     private static int DiscreteCount(IEnv<float, int> env) =>

@@ -42,20 +42,24 @@ internal static class TrainConfigFile
     }
 
     /// <summary>Reads a config file over <paramref name="defaults"/>; unknown keys and wrong types are errors naming the key.</summary>
-    public static TrainSettings Read(string path, TrainSettings defaults)
+    public static TrainSettings Read(string path, TrainSettings defaults) => Parse(File.ReadAllText(path), $"Config file {path}", defaults);
+
+    /// <summary>Parses config JSON over <paramref name="defaults"/>; <paramref name="source"/> names it in errors.</summary>
+    public static TrainSettings Parse(string json, string source, TrainSettings defaults)
     {
+        var path = source;
         JsonObject root;
         try
         {
-            root = JsonNode.Parse(File.ReadAllText(path))?.AsObject() ?? throw new InvalidDataException($"Config file {path} is empty.");
+            root = JsonNode.Parse(json)?.AsObject() ?? throw new InvalidDataException($"{source} is empty.");
         }
         catch (JsonException error)
         {
-            throw new InvalidDataException($"Config file {path} is not valid JSON: {error.Message}", error);
+            throw new InvalidDataException($"{path} is not valid JSON: {error.Message}", error);
         }
         catch (InvalidOperationException error)
         {
-            throw new InvalidDataException($"Config file {path} must hold a JSON object of settings.", error);
+            throw new InvalidDataException($"{path} must hold a JSON object of settings.", error);
         }
 
         var ppoNode = JsonSerializer.SerializeToNode(defaults.Ppo, JsonOptions)!.AsObject();
@@ -75,12 +79,12 @@ internal static class TrainConfigFile
                     "pause" => settings with { Pause = value!.GetValue<bool>() },
                     "checkpoint-every" => settings with { CheckpointEvery = value!.GetValue<int>() },
                     _ when ppoNode.ContainsKey(key) => settings,
-                    _ => throw new InvalidDataException($"Config file {path}: unknown key '{key}'. Known keys: {string.Join(", ", RunKeys.Concat(ppoNode.Select(p => p.Key)))}."),
+                    _ => throw new InvalidDataException($"{path}: unknown key '{key}'. Known keys: {string.Join(", ", RunKeys.Concat(ppoNode.Select(p => p.Key)))}."),
                 };
             }
             catch (Exception error) when (error is InvalidOperationException or FormatException or JsonException or NullReferenceException)
             {
-                throw new InvalidDataException($"Config file {path}: key '{key}' has a value of the wrong type ({value?.ToJsonString() ?? "null"}).", error);
+                throw new InvalidDataException($"{path}: key '{key}' has a value of the wrong type ({value?.ToJsonString() ?? "null"}).", error);
             }
 
             if (ppoNode.ContainsKey(key))
@@ -95,7 +99,7 @@ internal static class TrainConfigFile
         }
         catch (JsonException error)
         {
-            throw new InvalidDataException($"Config file {path}: {error.Message}", error);
+            throw new InvalidDataException($"{path}: {error.Message}", error);
         }
     }
 }

@@ -10,11 +10,14 @@ namespace Tempo.Nn.Serialization;
 /// instruction where the CPU has one (x64 SSE4.2, Arm64 CRC32), else with a 256-entry table. Both give the
 /// same values; the check value of the ASCII bytes "123456789" is 0xE3069283.
 /// </remarks>
-internal static class Crc32C
+public static class Crc32C
 {
     private const uint ReflectedPolynomial = 0x82F63B78;
 
     private static readonly uint[] _table = CreateTable();
+
+    /// <summary>Returns the CRC-32C of <paramref name="data"/>.</summary>
+    public static uint Compute(ReadOnlySpan<byte> data) => Append(0, data);
 
     /// <summary>Returns the CRC of the bytes checksummed by <paramref name="crc"/> followed by <paramref name="data"/>; start from 0.</summary>
     public static uint Append(uint crc, ReadOnlySpan<byte> data)

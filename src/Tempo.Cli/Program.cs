@@ -9,5 +9,6 @@ var root = new RootCommand("Tempo: reinforcement learning for live games.")
     EnvsCommand.Create(registry, Console.Out),
     RunCommand.Create(registry, Console.Out, Console.Error),
     TrainCommand.Create(registry, Console.Out, Console.Error, TimeProvider.System),
+    EvalCommand.Create(registry, Console.Out, Console.Error),
 };
 return root.Parse(args).Invoke();

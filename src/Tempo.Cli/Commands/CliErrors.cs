@@ -30,5 +30,9 @@ internal static class CliErrors
         {
             return Fail(error, exception.Message);
         }
+        catch (FileNotFoundException exception)
+        {
+            return Fail(error, exception.Message);
+        }
     }
 }

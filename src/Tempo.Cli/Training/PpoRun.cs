@@ -1,12 +1,11 @@
 using Tempo.Algorithms.Experience;
-using Tempo.Algorithms.Models;
+using Tempo.Algorithms.Policies;
 using Tempo.Algorithms.Ppo;
 using Tempo.Core.Envs;
 using Tempo.Core.Envs.Registry;
 using Tempo.Core.Seeding;
 using Tempo.Core.Vector;
 using Tempo.Core.Wrappers;
-using Tempo.Algorithms.Policies;
 using Tempo.Runtime.Actors;
 using Tempo.Runtime.Checkpoints;
 using Tempo.Runtime.Metrics;
@@ -30,43 +29,13 @@ internal static class PpoRun
     public static TrainOutcome Run(
         EnvRegistry registry, TrainSettings settings, IMetricsSink progress, Action<string> announce, TimeProvider time, string? resumeFrom, CancellationToken cancellationToken)
     {
-        var spec = registry.GetSpec(settings.Env);
         settings.Ppo.Validate();
-        var gamma = settings.Ppo.Gamma;
-        if (spec.ObservationElementType == typeof(float) && spec.ActionElementType == typeof(int))
-        {
-            return Run(
-                settings,
-                () => new RecordEpisodeStatistics<float, int>(registry.Make<float, int>(settings.Env)),
-                (env, random) => new CategoricalMlpActorCritic(env.ObservationSpace.FlatSize, DiscreteCount(env), settings.Ppo.HiddenSizes, random),
-                progress, announce, time, resumeFrom, cancellationToken);
-        }
-
-        if (spec.ObservationElementType == typeof(float) && spec.ActionElementType == typeof(float))
-        {
-            // CleanRL's ppo_continuous_action.py env stack: statistics on raw rewards, then clip actions,
-            // normalize observations and rewards, and clip both to ±10.
-            return Run(
-                settings,
-                () => (IEnv<float, float>)new ClipReward<float, float>(
-                    new NormalizeReward<float, float>(
-                        new NormalizeObservation<float>(
-                            new ClipAction<float>(new RecordEpisodeStatistics<float, float>(registry.Make<float, float>(settings.Env)))),
-                        gamma),
-                    -10f,
-                    10f),
-                (env, random) => new GaussianMlpActorCritic(env.ObservationSpace.FlatSize, env.ActionSpace.FlatSize, settings.Ppo.HiddenSizes, random),
-                progress, announce, time, resumeFrom, cancellationToken);
-        }
-
-        throw new ArgumentException(
-            $"PPO here trains envs with float observations and discrete or continuous actions; {settings.Env} has observations of {spec.ObservationElementType.Name} and actions of {spec.ActionElementType.Name}.");
+        return PpoRecipes.Dispatch(registry, settings, new Training(settings, progress, announce, time, resumeFrom, cancellationToken));
     }
 
     private static TrainOutcome Run<TObservation, TAction>(
         TrainSettings settings,
-        Func<IEnv<TObservation, TAction>> makeEnv,
-        Func<IEnv<TObservation, TAction>, Random, IActorCritic<TObservation, TAction>> makeModel,
+        PpoRecipe<TObservation, TAction> recipe,
         IMetricsSink progress,
         Action<string> announce,
         TimeProvider time,
@@ -75,6 +44,7 @@ internal static class PpoRun
         where TObservation : unmanaged
         where TAction : unmanaged
     {
+        var (makeEnv, makeModel) = recipe;
         var options = settings.Ppo;
         Directory.CreateDirectory(settings.RunDir);
         var config = TrainConfigFile.Serialize(settings);
@@ -197,8 +167,13 @@ internal static class PpoRun
         }
     }
 
-    private static int DiscreteCount(IEnv<float, int> env) =>
-        env.ActionSpace is Core.Spaces.DiscreteSpace { Start: 0 } discrete
-            ? discrete.N
-            : throw new ArgumentException($"PPO's categorical policy needs a Discrete(n) action space starting at 0; got {env.ActionSpace}.");
+    private sealed class Training(
+        TrainSettings settings, IMetricsSink progress, Action<string> announce, TimeProvider time, string? resumeFrom, CancellationToken cancellationToken)
+        : IPpoRecipeVisitor<TrainOutcome>
+    {
+        public TrainOutcome Visit<TObservation, TAction>(PpoRecipe<TObservation, TAction> recipe)
+            where TObservation : unmanaged
+            where TAction : unmanaged =>
+            Run(settings, recipe, progress, announce, time, resumeFrom, cancellationToken);
+    }
 }

@@ -164,7 +164,7 @@ for preset in $presets; do
     {
         echo "- **$preset**: median wall to $target is ${ratio}× faster than $(peer_label "$preset")'s median $peer s (goal ≥ ${goal}×: $speed_met);" \
             "$solved_seeds/$seed_count seeds solved every repeat within $budget steps (goal ≥ 80 %: $seeds_met)." \
-            "By process CPU seconds (median ${cpu_median:--} s, a load-robust estimate of quiet-machine wall time) the ratio is ${cpu_ratio}×."
+            "By process CPU seconds (median $(printf '%.2f' "${cpu_median:-0}") s, a load-robust estimate of quiet-machine wall time) the ratio is ${cpu_ratio}×."
         if [[ $preset == rlzoo ]]; then
             steps_met=$(awk -v m="${step_median:-inf}" -v p="$(peer_steps rlzoo)" 'BEGIN { print (m != "inf" && m <= p) ? "met" : "NOT met" }')
             echo "  Median env steps at $target: ${step_median:--} vs SB3's $(peer_steps rlzoo) (goal: no more than SB3: $steps_met)."

@@ -144,7 +144,7 @@ for e in $envs; do
         echo "## $id"
         echo
         echo "Preset \`configs/ppo/$(basename "$config")\`; target: last-20 mean return ≥ $target within $budget env steps."
-        echo "Reached by $reached of $seed_count seeds."
+        echo "Reached by $reached of $seed_count seeds. Final last-20 mean over seeds (mean ± population std): $(cut -d'|' -f6 "$summary_rows" | awk '{ x[NR] = $1; sum += $1 } END { m = sum / NR; for (i = 1; i <= NR; i++) v += (x[i] - m) ^ 2; printf "%.2f ± %.2f", m, sqrt(v / NR) }')."
         echo
         echo "Reference: $(env_reference "$e")"
         echo

@@ -53,6 +53,8 @@ internal sealed class PpoFlags
             option.AllowMultipleArgumentsPerToken = true;
         }
 
-        _flags.Add((option, (parse, options) => parse.GetResult(option) is null ? options : apply(options, parse.GetValue(option)!)));
+        // System.CommandLine gives a bool option an implicit result (value false) even when it is absent;
+        // only a flag the user typed may override the config file and the defaults.
+        _flags.Add((option, (parse, options) => parse.GetResult(option) is null or { Implicit: true } ? options : apply(options, parse.GetValue(option)!)));
     }
 }

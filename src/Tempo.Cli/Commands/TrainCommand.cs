@@ -73,6 +73,7 @@ internal static class TrainCommand
         return command;
     }
 
+    // Implicit results (a bool option's false when absent) must not override the config file or defaults.
     private static TrainSettings Override<T>(ParseResult parse, Option<T> option, TrainSettings settings, Func<TrainSettings, T, TrainSettings> apply) =>
-        parse.GetResult(option) is null ? settings : apply(settings, parse.GetValue(option)!);
+        parse.GetResult(option) is null or { Implicit: true } ? settings : apply(settings, parse.GetValue(option)!);
 }

@@ -172,6 +172,9 @@ public abstract class LiveEnv<TAction> : IEnv<float, TAction>, IPausable<float>,
         }
     }
 
+    /// <summary>The tick thread, once started; tests check that Dispose ends it.</summary>
+    internal Thread? TickThread => _thread;
+
     /// <summary>The lock the tick thread holds while the world changes; derived envs take it to read the world from other threads (rendering).</summary>
     protected object WorldLock => _gate;
 

@@ -225,7 +225,7 @@ public readonly ref struct RgbCanvas
         var steps = (int)Math.Ceiling(Math.Max(Math.Abs(x1 - x0), Math.Abs(y1 - y0)));
         if (steps == 0)
         {
-            PaintClipped((int)Math.Round(x0), (int)Math.Round(y0), color);
+            PaintClipped(Nearest(x0), Nearest(y0), color);
             return;
         }
 
@@ -233,7 +233,7 @@ public readonly ref struct RgbCanvas
         var dy = (y1 - y0) / steps;
         for (var i = 0; i <= steps; i++)
         {
-            PaintClipped((int)Math.Round(x0 + (i * dx)), (int)Math.Round(y0 + (i * dy)), color);
+            PaintClipped(Nearest(x0 + (i * dx)), Nearest(y0 + (i * dy)), color);
         }
     }
 
@@ -342,10 +342,13 @@ public readonly ref struct RgbCanvas
     }
 
     /// <summary>The first pixel index whose centre is at or after <paramref name="coordinate"/>, clamped to the canvas.</summary>
-    private static int FirstIndex(double coordinate, int size) => (int)Math.Ceiling(Math.Clamp(coordinate, -1.0, size));
+    private static int FirstIndex(double coordinate, int size) => (int)Math.Ceiling(Math.Clamp(coordinate, 0.0, size));
 
     /// <summary>The last pixel index whose centre is at or before <paramref name="coordinate"/>, clamped to the canvas.</summary>
     private static int LastIndex(double coordinate, int size) => (int)Math.Floor(Math.Clamp(coordinate, -1.0, size - 1.0));
+
+    /// <summary>The pixel whose centre is nearest; halves round up, so a walk in unit steps never skips a pixel.</summary>
+    private static int Nearest(double coordinate) => (int)Math.Floor(coordinate + 0.5);
 
     private double ToRow(double y) => YAxisUp ? Height - 1 - y : y;
 

@@ -195,7 +195,7 @@ public sealed partial class Acrobot : Env<float, int>, IRenderable, IPhysicalSta
 
     void IPhysicalState.GetState(Span<double> state)
     {
-        StateBuffers.Require(state.Length, StateSize, ObservationSpace.FlatSize, ObservationSpace.FlatSize, this);
+        StateBuffers.RequireState(state.Length, StateSize, this);
         state[0] = _theta1;
         state[1] = _theta2;
         state[2] = _dTheta1;

@@ -119,7 +119,7 @@ public sealed partial class CartPole : Env<float, int>, IRenderable, IPhysicalSt
 
     void IPhysicalState.GetState(Span<double> state)
     {
-        StateBuffers.Require(state.Length, StateSize, ObservationSpace.FlatSize, ObservationSpace.FlatSize, this);
+        StateBuffers.RequireState(state.Length, StateSize, this);
         state[0] = _x;
         state[1] = _xDot;
         state[2] = _theta;

@@ -92,7 +92,7 @@ public sealed class MountainCar : Env<float, int>, IRenderable, IPhysicalState
 
     void IPhysicalState.GetState(Span<double> state)
     {
-        StateBuffers.Require(state.Length, StateSize, ObservationSpace.FlatSize, ObservationSpace.FlatSize, this);
+        StateBuffers.RequireState(state.Length, StateSize, this);
         state[0] = _position;
         state[1] = _velocity;
     }

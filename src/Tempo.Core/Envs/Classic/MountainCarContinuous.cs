@@ -123,7 +123,7 @@ public sealed class MountainCarContinuous : Env<float, float>, IRenderable, IPhy
 
     void IPhysicalState.GetState(Span<double> state)
     {
-        StateBuffers.Require(state.Length, StateSize, ObservationSpace.FlatSize, ObservationSpace.FlatSize, this);
+        StateBuffers.RequireState(state.Length, StateSize, this);
         state[0] = _position;
         state[1] = _velocity;
     }

@@ -48,11 +48,10 @@ internal static class MountainCarDrawing
 
         var wheelColor = new Rgb(128, 128, 128);
         var wheelRadius = MathF.Truncate(carHeight / 2.5f);
-        foreach (var offset in (ReadOnlySpan<float>)[carWidth / 4, -carWidth / 4])
-        {
-            var wheel = PlaneRotation.RotateAndTranslate(new(offset, 0), tilt, anchor);
-            canvas.FillCircle(new Vector2(MathF.Truncate(wheel.X), MathF.Truncate(wheel.Y)), wheelRadius, wheelColor);
-        }
+        var frontWheel = PlaneRotation.RotateAndTranslate(new(carWidth / 4, 0), tilt, anchor);
+        var rearWheel = PlaneRotation.RotateAndTranslate(new(-carWidth / 4, 0), tilt, anchor);
+        canvas.FillCircle(new Vector2(MathF.Truncate(frontWheel.X), MathF.Truncate(frontWheel.Y)), wheelRadius, wheelColor);
+        canvas.FillCircle(new Vector2(MathF.Truncate(rearWheel.X), MathF.Truncate(rearWheel.Y)), wheelRadius, wheelColor);
 
         var flagX = (int)((goalPosition - minPosition) * scale);
         var flagBottom = (int)(HeightAt(goalPosition) * scale);

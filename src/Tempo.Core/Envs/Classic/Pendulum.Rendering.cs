@@ -69,6 +69,7 @@ public sealed partial class Pendulum
             var (sin, cos) = Math.SinCos(start + (direction * sweep * i / segments));
             var point = center + (radius * new Vector2((float)cos, (float)sin));
             canvas.DrawLine(previous, point, Rgb.Black, thickness);
+            canvas.FillCircle(point, thickness / 2, Rgb.Black); // round joints, so the arc has no notches
             previous = point;
         }
 

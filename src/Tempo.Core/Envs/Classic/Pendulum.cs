@@ -111,7 +111,7 @@ public sealed partial class Pendulum : Env<float, float>, IRenderable, IPhysical
 
     void IPhysicalState.GetState(Span<double> state)
     {
-        StateBuffers.Require(state.Length, StateSize, ObservationSpace.FlatSize, ObservationSpace.FlatSize, this);
+        StateBuffers.RequireState(state.Length, StateSize, this);
         state[0] = _theta;
         state[1] = _thetaDot;
     }

@@ -8,14 +8,19 @@ internal static class StateBuffers
     /// <summary>Throws unless the state and observation buffers have the env's lengths.</summary>
     public static void Require(int stateLength, int expectedState, int observationLength, int expectedObservation, object env)
     {
-        if (stateLength != expectedState)
-        {
-            Throw($"{env.GetType().Name} has {expectedState} state variables; got {stateLength}.", "state");
-        }
-
+        RequireState(stateLength, expectedState, env);
         if (observationLength != expectedObservation)
         {
             Throw($"{env.GetType().Name} observations have {expectedObservation} elements; the buffer has {observationLength}.", "observation");
+        }
+    }
+
+    /// <summary>Throws unless the state buffer has the env's number of state variables.</summary>
+    public static void RequireState(int stateLength, int expectedState, object env)
+    {
+        if (stateLength != expectedState)
+        {
+            Throw($"{env.GetType().Name} has {expectedState} state variables; got {stateLength}.", "state");
         }
     }
 

@@ -167,6 +167,18 @@ public sealed class ClassicControlContractTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Ids))]
+    public void SetState_WrongBufferLengths_Throw(string id)
+    {
+        using var env = EnvDriver.Make(id);
+        var physics = env.Physics;
+        var observation = new float[env.Env.ObservationSpace.FlatSize];
+        Assert.Equal("state", Assert.Throws<ArgumentException>(() => physics.SetState(new double[physics.StateLength + 1], observation)).ParamName);
+        Assert.Equal("observation", Assert.Throws<ArgumentException>(() => physics.SetState(new double[physics.StateLength], new float[1])).ParamName);
+        Assert.Equal("state", Assert.Throws<ArgumentException>(() => physics.GetState(new double[1])).ParamName);
+    }
+
     private static List<string> Trajectory(string id, int seed, int steps)
     {
         using var env = EnvDriver.Make(id);

@@ -6,6 +6,7 @@ using Tempo.Core.Wrappers;
 
 namespace Tempo.Core.Tests.Timing;
 
+[Collection(WallClockTests.Name)]
 public sealed class RealTimeClockTests
 {
     private static RealTimeClockOptions FiftyMilliseconds => new() { StepPeriod = TimeSpan.FromMilliseconds(50) };

@@ -2,9 +2,11 @@ using Tempo.Core.Envs;
 using Tempo.Core.Envs.Classic;
 using Tempo.Core.Envs.Live;
 using Tempo.Core.Spaces;
+using Tempo.Core.Tests.Timing;
 
 namespace Tempo.Core.Tests.Envs.Live;
 
+[Collection(WallClockTests.Name)]
 public sealed class LiveCartPoleTests
 {
     private readonly float[] _observation = new float[4];

@@ -1,8 +1,10 @@
 using Tempo.Core.Envs.Live;
+using Tempo.Core.Tests.Timing;
 
 namespace Tempo.Core.Tests.Envs.Live;
 
 /// <summary>The timing semantics of <see cref="LiveEnv{TAction}"/>, on a world that logs every tick (5 ms ticks; assertions on counts and order).</summary>
+[Collection(WallClockTests.Name)]
 public sealed class LiveEnvTests
 {
     private static TimeSpan LongHold => TimeSpan.FromSeconds(30);

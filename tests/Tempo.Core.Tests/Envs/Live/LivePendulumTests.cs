@@ -1,8 +1,10 @@
 using Tempo.Core.Envs.Classic;
 using Tempo.Core.Envs.Live;
+using Tempo.Core.Tests.Timing;
 
 namespace Tempo.Core.Tests.Envs.Live;
 
+[Collection(WallClockTests.Name)]
 public sealed class LivePendulumTests
 {
     private readonly float[] _observation = new float[3];

@@ -2,9 +2,11 @@ using Tempo.Core.Envs;
 using Tempo.Core.Envs.Live;
 using Tempo.Core.Envs.Registry;
 using Tempo.Core.Wrappers;
+using Tempo.Core.Tests.Timing;
 
 namespace Tempo.Core.Tests.Envs.Live;
 
+[Collection(WallClockTests.Name)]
 public sealed class LiveRegistryTests
 {
     [Theory]

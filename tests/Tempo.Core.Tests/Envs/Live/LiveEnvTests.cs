@@ -339,6 +339,28 @@ public sealed class LiveEnvTests
     }
 
     [Fact]
+    public void ActionGaps_KnownDelaysOnTheInjectedClock_AreRecordedPerAction()
+    {
+        // The system clock plus jumps the test makes: each gap is the real gap (≥ 0) plus the jump before the action.
+        var clock = new JumpingTimeProvider();
+        using var env = new RecordingLiveEnv(new LiveTickOptions { TickRateHertz = 200, HoldTime = LongHold }, timeProvider: clock);
+        env.Reset(_observation);
+        env.Step([0], _observation);
+        foreach (var jump in new[] { 100, 100, 300, 200 })
+        {
+            clock.Jump(TimeSpan.FromMilliseconds(jump));
+            env.Step([0], _observation);
+        }
+
+        var gaps = env.ActionGaps.Window;
+        Assert.Equal(4, gaps.Count);
+        Assert.InRange(gaps.P50.TotalMilliseconds, 150, 150 + 5_000);
+        Assert.InRange(gaps.Max.TotalMilliseconds, 300, 300 + 5_000);
+        Assert.InRange(gaps.Mean.TotalMilliseconds, 175, 175 + 5_000);
+        Assert.Equal(gaps.Max, env.ActionGaps.Run.Max);
+    }
+
+    [Fact]
     public void Step_SteadyState_AllocatesNothing()
     {
         using var env = Create();

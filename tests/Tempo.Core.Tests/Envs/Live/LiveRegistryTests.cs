@@ -1,8 +1,8 @@
 using Tempo.Core.Envs;
 using Tempo.Core.Envs.Live;
 using Tempo.Core.Envs.Registry;
-using Tempo.Core.Wrappers;
 using Tempo.Core.Tests.Timing;
+using Tempo.Core.Wrappers;
 
 namespace Tempo.Core.Tests.Envs.Live;
 

@@ -11,8 +11,8 @@ internal readonly record struct TickRecord(int EpisodeTick, int Input, long Time
 /// A live env whose world only counts: observation [ticks this episode, input applied by the last tick (−1: none)],
 /// reward 1 per tick, terminating after <c>endAfterTicks</c> ticks when given. Every tick is logged with its system timestamp.
 /// </summary>
-internal sealed class RecordingLiveEnv(LiveTickOptions ticks, int? endAfterTicks = null)
-    : LiveEnv<int>(new BoxSpace<float>([0f, -1f], [1e9f, 2f]), new DiscreteSpace(3), ticks, timeProvider: null)
+internal sealed class RecordingLiveEnv(LiveTickOptions ticks, int? endAfterTicks = null, TimeProvider? timeProvider = null)
+    : LiveEnv<int>(new BoxSpace<float>([0f, -1f], [1e9f, 2f]), new DiscreteSpace(3), ticks, timeProvider)
 {
     private readonly List<TickRecord> _log = [];
     private int _episodeTicks;

@@ -122,4 +122,13 @@ public sealed class ActionHistory<TAction> : EnvWrapper<float, TAction>
         _history.CopyTo(observation[_innerSize..]);
         return result;
     }
+
+    /// <summary>Resumes the inner env and appends the current history (unchanged: no action was taken) to its fresh observation.</summary>
+    /// <inheritdoc/>
+    public override void Resume(Span<float> observation)
+    {
+        ContractErrors.RequireObservationLength(observation.Length, _observationSpace);
+        InnerPausable.Resume(observation[.._innerSize]);
+        _history.CopyTo(observation[_innerSize..]);
+    }
 }

@@ -75,17 +75,35 @@ public sealed class FrameStackObservation<TObservation, TAction> : EnvWrapper<TO
     public override StepResult Step(ReadOnlySpan<TAction> action, Span<TObservation> observation)
     {
         ContractErrors.RequireObservationLength(observation.Length, _observationSpace);
-
-        // The slot after the newest holds the oldest frame; the inner env overwrites it in place.
-        var slot = _newest + 1 == StackSize ? 0 : _newest + 1;
-        var result = Inner.Step(action, _frames.AsSpan(slot * _frameSize, _frameSize));
+        var slot = NextSlot();
+        var result = Inner.Step(action, Frame(slot));
         _newest = slot;
+        CopyStackTo(observation);
+        return result;
+    }
 
+    /// <summary>Resumes the inner env; its fresh observation enters the stack as a step's would, dropping the oldest frame.</summary>
+    /// <inheritdoc/>
+    public override void Resume(Span<TObservation> observation)
+    {
+        ContractErrors.RequireObservationLength(observation.Length, _observationSpace);
+        var slot = NextSlot();
+        InnerPausable.Resume(Frame(slot));
+        _newest = slot;
+        CopyStackTo(observation);
+    }
+
+    /// <summary>The slot after the newest: it holds the oldest frame, which the next observation overwrites in place.</summary>
+    private int NextSlot() => _newest + 1 == StackSize ? 0 : _newest + 1;
+
+    private Span<TObservation> Frame(int slot) => _frames.AsSpan(slot * _frameSize, _frameSize);
+
+    private void CopyStackTo(Span<TObservation> observation)
+    {
         // Oldest first: slots after the newest, then slots up to and including it.
-        var oldest = slot + 1 == StackSize ? 0 : slot + 1;
+        var oldest = _newest + 1 == StackSize ? 0 : _newest + 1;
         var tail = _frames.AsSpan(oldest * _frameSize);
         tail.CopyTo(observation);
         _frames.AsSpan(0, oldest * _frameSize).CopyTo(observation[tail.Length..]);
-        return result;
     }
 }

@@ -50,15 +50,24 @@ public sealed class NormalizeObservation<TAction> : EnvWrapper<float, TAction>
     public override void Reset(Span<float> observation, int? seed = null)
     {
         Inner.Reset(observation, seed);
-        Normalize(observation);
+        Normalize(observation, UpdateStatistics);
     }
 
     /// <inheritdoc/>
     public override StepResult Step(ReadOnlySpan<TAction> action, Span<float> observation)
     {
         var result = Inner.Step(action, observation);
-        Normalize(observation);
+        Normalize(observation, UpdateStatistics);
         return result;
+    }
+
+    /// <summary>Resumes the inner env and normalizes its fresh observation without adding it to the statistics.</summary>
+    /// <remarks>The observation after a pause is the one the world stood at, already counted; counting it again would bias the statistics.</remarks>
+    /// <inheritdoc/>
+    public override void Resume(Span<float> observation)
+    {
+        InnerPausable.Resume(observation);
+        Normalize(observation, update: false);
     }
 
     /// <summary>Captures the running statistics (for checkpoints).</summary>
@@ -67,9 +76,9 @@ public sealed class NormalizeObservation<TAction> : EnvWrapper<float, TAction>
     /// <summary>Restores running statistics captured by <see cref="GetState"/>.</summary>
     public void SetState(RunningMeanStdState state) => _statistics.SetState(state);
 
-    private void Normalize(Span<float> observation)
+    private void Normalize(Span<float> observation, bool update)
     {
-        if (UpdateStatistics)
+        if (update)
         {
             _statistics.Update<float>(observation);
         }

@@ -70,10 +70,16 @@ public sealed partial class CartPole : Env<float, int>, IRenderable, IPhysicalSt
     }
 
     /// <inheritdoc/>
-    protected override StepResult StepCore(ReadOnlySpan<int> action, Span<float> observation)
-    {
-        var force = action[0] == 1 ? _forceMagnitude : -_forceMagnitude;
+    protected override StepResult StepCore(ReadOnlySpan<int> action, Span<float> observation) =>
+        ApplyForce(action[0] == 1 ? _forceMagnitude : -_forceMagnitude, observation);
 
+    /// <summary>Advances the dynamics by one time step under a horizontal force on the cart and writes the observation.</summary>
+    /// <remarks>
+    /// The step of <see cref="StepCore"/> for an arbitrary force; the live env uses it to apply zero force when no
+    /// input arrives. It bypasses the episode checks of <see cref="Env{TObservation, TAction}.Step"/>.
+    /// </remarks>
+    internal StepResult ApplyForce(double force, Span<float> observation)
+    {
         // glibc's sincos shares sin's and cos's kernels, so this equals math.sin/math.cos bit for bit.
         var (sinTheta, cosTheta) = Math.SinCos(_theta);
 

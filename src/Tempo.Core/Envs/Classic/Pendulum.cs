@@ -59,10 +59,14 @@ public sealed partial class Pendulum : Env<float, float>, IRenderable, IPhysical
     }
 
     /// <inheritdoc/>
-    protected override StepResult StepCore(ReadOnlySpan<float> action, Span<float> observation)
+    protected override StepResult StepCore(ReadOnlySpan<float> action, Span<float> observation) => ApplyTorque(action[0], observation);
+
+    /// <summary>Advances the dynamics by one time step under a torque (clipped to [−2, 2]) and writes the observation.</summary>
+    /// <remarks>The step of <see cref="StepCore"/>, shared with the live env; it bypasses the episode checks of <see cref="Env{TObservation, TAction}.Step"/>.</remarks>
+    internal StepResult ApplyTorque(float action, Span<float> observation)
     {
         // The torque keeps its float32 value; NumPy 1.x promotes it to float64 in every product below.
-        double torque = Math.Clamp(action[0], (float)-MaxTorque, (float)MaxTorque);
+        double torque = Math.Clamp(action, (float)-MaxTorque, (float)MaxTorque);
         _lastTorque = torque;
         _hasLastTorque = true;
 

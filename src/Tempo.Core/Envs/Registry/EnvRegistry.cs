@@ -10,11 +10,11 @@ public sealed class EnvRegistry
     private readonly Dictionary<string, EnvSpec> _specs = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
-    /// <summary>Returns a new registry holding the five classic-control envs with Gymnasium's ids and time limits.</summary>
+    /// <summary>Returns a new registry holding the five classic-control envs with Gymnasium's ids and time limits, and their two live twins.</summary>
     public static EnvRegistry CreateDefault()
     {
         var registry = new EnvRegistry();
-        foreach (var spec in ClassicControlSpecs.All())
+        foreach (var spec in ClassicControlSpecs.All().Concat(LiveControlSpecs.All()))
         {
             registry.Register(spec);
         }

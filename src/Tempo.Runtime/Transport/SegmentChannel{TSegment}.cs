@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Runtime.CompilerServices;
 
 namespace Tempo.Runtime.Transport;
 
@@ -10,8 +9,8 @@ namespace Tempo.Runtime.Transport;
 /// Why not <c>System.Threading.Channels</c>: actors and the learner run synchronous loops on dedicated threads, and
 /// Channels offers only asynchronous waits, which those threads could use only by blocking on a task (sync over
 /// async). A ring buffer under one monitor gives true blocking waits (<see cref="Monitor.Wait(object, int)"/>) and,
-/// next to them, asynchronous waits through pooled <see cref="AsyncWaitSignal"/>s and pooled async state machines,
-/// so both paths allocate nothing in steady state. The critical sections are a few instructions, and a handful of
+/// next to them, asynchronous waits through pooled <see cref="AsyncWaiter{TSegment}"/>s (a waiting writer parks its
+/// segment there and a reader hands it the freed slot), so both paths allocate nothing in steady state. The critical sections are a few instructions, and a handful of
 /// threads contend for them; a lock-free design would not pay for its complexity here.
 /// </para>
 /// <para>
@@ -26,9 +25,9 @@ public sealed class SegmentChannel<TSegment>
     private readonly TSegment[] _buffer;
     private readonly QueueFullMode _whenFull;
     private readonly Action<TSegment>? _dropped;
-    private readonly List<AsyncWaitSignal> _readWaiters = [];
-    private readonly List<AsyncWaitSignal> _writeWaiters = [];
-    private readonly Stack<AsyncWaitSignal> _idleSignals = new();
+    private readonly List<AsyncWaiter<TSegment>> _readWaiters = [];
+    private readonly List<AsyncWaiter<TSegment>> _writeWaiters = [];
+    private readonly Stack<AsyncWaiter<TSegment>> _idleWaiters = new();
     private int _head;
     private int _count;
     private int _blockedReaders;
@@ -152,33 +151,32 @@ public sealed class SegmentChannel<TSegment>
             return ValueTask.FromCanceled(cancellationToken);
         }
 
-        return TryWrite(segment) ? default : WriteSlowAsync(segment, cancellationToken);
-    }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask WriteSlowAsync(TSegment segment, CancellationToken cancellationToken)
-    {
-        while (true)
+        if (TryWrite(segment))
         {
-            AsyncWaitSignal signal;
-            lock (_gate)
+            return default;
+        }
+
+        AsyncWaiter<TSegment> waiter;
+        lock (_gate)
+        {
+            if (_completed)
             {
-                if (_completed)
-                {
-                    ThrowCompleted();
-                }
-
-                if (_count < _buffer.Length)
-                {
-                    WriteLocked(segment);
-                    return;
-                }
-
-                signal = EnlistLocked(_writeWaiters);
+                return ValueTask.FromException(CompletedError());
             }
 
-            await WaitForSignalAsync(signal, _writeWaiters, cancellationToken).ConfigureAwait(false);
+            if (_count < _buffer.Length)
+            {
+                WriteLocked(segment);
+                return default;
+            }
+
+            // The segment waits in the waiter until a reader frees a slot and writes it on the writer's behalf.
+            waiter = RentWaiterLocked(segment);
+            _writeWaiters.Add(waiter);
         }
+
+        waiter.RegisterCancellation(cancellationToken);
+        return waiter.AsValueTask();
     }
 
     private void Complete()
@@ -196,8 +194,8 @@ public sealed class SegmentChannel<TSegment>
                 Monitor.PulseAll(_gate);
             }
 
-            SetAllLocked(_readWaiters);
-            SetAllLocked(_writeWaiters);
+            CompleteAllLocked(_readWaiters, result: false);
+            CompleteAllLocked(_writeWaiters, result: false, CompletedError());
         }
     }
 
@@ -299,6 +297,7 @@ public sealed class SegmentChannel<TSegment>
             return ValueTask.FromCanceled<bool>(cancellationToken);
         }
 
+        AsyncWaiter<TSegment> waiter;
         lock (_gate)
         {
             if (_count > 0)
@@ -310,33 +309,25 @@ public sealed class SegmentChannel<TSegment>
             {
                 return new ValueTask<bool>(false);
             }
+
+            waiter = RentWaiterLocked(default!);
+            _readWaiters.Add(waiter);
         }
 
-        return WaitToReadSlowAsync(cancellationToken);
+        waiter.RegisterCancellation(cancellationToken);
+        return waiter.AsValueTaskOfBool();
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> WaitToReadSlowAsync(CancellationToken cancellationToken)
+    /// <summary>Takes back a waiter whose result was taken, and keeps it for the next wait.</summary>
+    internal void Release(AsyncWaiter<TSegment> waiter)
     {
-        while (true)
+        lock (_gate)
         {
-            AsyncWaitSignal signal;
-            lock (_gate)
-            {
-                if (_count > 0)
-                {
-                    return true;
-                }
-
-                if (_completed)
-                {
-                    return false;
-                }
-
-                signal = EnlistLocked(_readWaiters);
-            }
-
-            await WaitForSignalAsync(signal, _readWaiters, cancellationToken).ConfigureAwait(false);
+            // A cancelled waiter is still listed; a completed one was already removed.
+            _readWaiters.Remove(waiter);
+            _writeWaiters.Remove(waiter);
+            waiter.Reset();
+            _idleWaiters.Push(waiter);
         }
     }
 
@@ -353,33 +344,11 @@ public sealed class SegmentChannel<TSegment>
         }
     }
 
-    private AsyncWaitSignal EnlistLocked(List<AsyncWaitSignal> waiters)
+    private AsyncWaiter<TSegment> RentWaiterLocked(TSegment segment)
     {
-        var signal = _idleSignals.Count > 0 ? _idleSignals.Pop() : new AsyncWaitSignal();
-        waiters.Add(signal);
-        return signal;
-    }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask WaitForSignalAsync(AsyncWaitSignal signal, List<AsyncWaitSignal> waiters, CancellationToken cancellationToken)
-    {
-        try
-        {
-            // Disposing the registration waits for a running cancellation callback, so the signal is quiet before it is reused.
-            using (cancellationToken.UnsafeRegister(static (state, token) => ((AsyncWaitSignal)state!).Cancel(token), signal))
-            {
-                await signal.WaitAsync().ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            lock (_gate)
-            {
-                waiters.Remove(signal);
-                signal.Reset();
-                _idleSignals.Push(signal);
-            }
-        }
+        var waiter = _idleWaiters.Count > 0 ? _idleWaiters.Pop() : new AsyncWaiter<TSegment>(this);
+        waiter.Arm(segment);
+        return waiter;
     }
 
     private void WriteLocked(TSegment segment)
@@ -398,7 +367,7 @@ public sealed class SegmentChannel<TSegment>
             Monitor.PulseAll(_gate);
         }
 
-        SetAllLocked(_readWaiters);
+        CompleteAllLocked(_readWaiters, result: true);
     }
 
     private bool TryReadLocked([MaybeNullWhen(false)] out TSegment segment)
@@ -411,12 +380,24 @@ public sealed class SegmentChannel<TSegment>
 
         segment = DequeueLocked();
         _read++;
-        if (_blockedWriters > 0)
+
+        // The freed slot goes to the longest-waiting asynchronous writer, else to a blocked one.
+        while (_writeWaiters.Count > 0 && _count < _buffer.Length)
+        {
+            var waiter = _writeWaiters[0];
+            _writeWaiters.RemoveAt(0);
+            if (waiter.TryClaim())
+            {
+                WriteLocked(waiter.Segment);
+                waiter.SetResult(true);
+            }
+        }
+
+        if (_blockedWriters > 0 && _count < _buffer.Length)
         {
             Monitor.PulseAll(_gate);
         }
 
-        SetAllLocked(_writeWaiters);
         return true;
     }
 
@@ -429,7 +410,8 @@ public sealed class SegmentChannel<TSegment>
         return segment;
     }
 
-    private static void SetAllLocked(List<AsyncWaitSignal> waiters)
+    // Readers learn that data arrived (true) or that the channel ended (false); writers learn that it ended (error).
+    private static void CompleteAllLocked(List<AsyncWaiter<TSegment>> waiters, bool result, Exception? error = null)
     {
         if (waiters.Count == 0)
         {
@@ -438,15 +420,29 @@ public sealed class SegmentChannel<TSegment>
 
         foreach (var waiter in waiters)
         {
-            waiter.Set();
+            if (!waiter.TryClaim())
+            {
+                continue;
+            }
+
+            if (error is null)
+            {
+                waiter.SetResult(result);
+            }
+            else
+            {
+                waiter.SetException(error);
+            }
         }
 
         waiters.Clear();
     }
 
+    private static InvalidOperationException CompletedError() =>
+        new("The segment channel is completed; no more segments can be written.");
+
     [DoesNotReturn]
-    private static void ThrowCompleted() =>
-        throw new InvalidOperationException("The segment channel is completed; no more segments can be written.");
+    private static void ThrowCompleted() => throw CompletedError();
 
     private sealed class SegmentChannelWriter(SegmentChannel<TSegment> channel) : ISegmentWriter<TSegment>
     {

@@ -5,16 +5,16 @@ namespace Tempo.Runtime.Tests.Segments;
 
 public sealed class SegmentPoolTests
 {
-    private static readonly SegmentLayout Layout = new(Steps: 4, Envs: 2, ObservationSize: 3, ActionSize: 1);
+    private static readonly SegmentLayout _layout = new(Steps: 4, Envs: 2, ObservationSize: 3, ActionSize: 1);
 
     [Fact]
     public void Rent_EmptyPool_AllocatesSegmentOfThePoolsLayout()
     {
-        var pool = new SegmentPool<float, int>(Layout, capacity: 2);
+        var pool = new SegmentPool<float, int>(_layout, capacity: 2);
 
         var segment = pool.Rent();
 
-        Assert.Equal(Layout, segment.Layout);
+        Assert.Equal(_layout, segment.Layout);
         Assert.Equal(new SegmentPoolStatistics(Allocated: 1, Rented: 1, Returned: 0, Discarded: 0, Available: 0), pool.Statistics);
         Assert.Equal(1, pool.Statistics.Outstanding);
     }
@@ -22,7 +22,7 @@ public sealed class SegmentPoolTests
     [Fact]
     public void Rent_AfterReturn_ReusesTheSameSegmentCleared()
     {
-        var pool = new SegmentPool<float, int>(Layout, capacity: 2);
+        var pool = new SegmentPool<float, int>(_layout, capacity: 2);
         var segment = pool.Rent();
         segment.Terminated[3] = true;
         segment.Truncated[5] = true;
@@ -41,7 +41,7 @@ public sealed class SegmentPoolTests
     [Fact]
     public void Return_PoolFull_DiscardsAndCounts()
     {
-        var pool = new SegmentPool<float, int>(Layout, capacity: 1);
+        var pool = new SegmentPool<float, int>(_layout, capacity: 1);
         var first = pool.Rent();
         var second = pool.Rent();
 
@@ -55,7 +55,7 @@ public sealed class SegmentPoolTests
     [Fact]
     public void Return_Twice_Throws()
     {
-        var pool = new SegmentPool<float, int>(Layout, capacity: 2);
+        var pool = new SegmentPool<float, int>(_layout, capacity: 2);
         var segment = pool.Rent();
         pool.Return(segment);
 
@@ -67,8 +67,8 @@ public sealed class SegmentPoolTests
     [Fact]
     public void Return_OtherLayout_ThrowsNamingBothLayouts()
     {
-        var pool = new SegmentPool<float, int>(Layout, capacity: 2);
-        var foreign = new Segment<float, int>(Layout with { Envs = 3 });
+        var pool = new SegmentPool<float, int>(_layout, capacity: 2);
+        var foreign = new Segment<float, int>(_layout with { Envs = 3 });
 
         var error = Assert.Throws<ArgumentException>(() => pool.Return(foreign));
         Assert.Contains("Envs = 3", error.Message);
@@ -78,17 +78,17 @@ public sealed class SegmentPoolTests
     [Fact]
     public void Constructor_InvalidArguments_Throw()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => new SegmentPool<float, int>(Layout, capacity: 0));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new SegmentPool<float, int>(Layout with { Steps = 0 }, capacity: 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SegmentPool<float, int>(_layout, capacity: 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SegmentPool<float, int>(_layout with { Steps = 0 }, capacity: 1));
     }
 
     [Fact]
     public void RentReturn_SteadyState_AllocatesNothing()
     {
-        var pool = new SegmentPool<float, int>(Layout, capacity: 4);
+        var pool = new SegmentPool<float, int>(_layout, capacity: 4);
         for (var i = 0; i < 4; i++)
         {
-            pool.Return(new Segment<float, int>(Layout));
+            pool.Return(new Segment<float, int>(_layout));
         }
 
         var before = GC.GetAllocatedBytesForCurrentThread();
@@ -108,7 +108,7 @@ public sealed class SegmentPoolTests
     {
         const int threads = 4;
         const int iterations = 5_000;
-        var pool = new SegmentPool<float, int>(Layout, capacity: 3);
+        var pool = new SegmentPool<float, int>(_layout, capacity: 3);
         var inUse = new HashSet<Segment<float, int>>(ReferenceEqualityComparer.Instance);
         var duplicates = 0;
         var workers = Enumerable.Range(0, threads).Select(_ => new Thread(() =>

@@ -5,14 +5,14 @@ namespace Tempo.Runtime.Tests.Transport;
 
 public sealed class SegmentChannelAllocationTests
 {
-    private static readonly SegmentLayout Layout = new(Steps: 8, Envs: 2, ObservationSize: 4, ActionSize: 1);
+    private static readonly SegmentLayout _layout = new(Steps: 8, Envs: 2, ObservationSize: 4, ActionSize: 1);
 
     [Theory]
     [InlineData(QueueFullMode.DropOldest)]
     [InlineData(QueueFullMode.Wait)]
     public void WriteRead_PooledSegmentsInSteadyState_AllocateNothing(QueueFullMode whenFull)
     {
-        var pool = new SegmentPool<float, int>(Layout, capacity: 8);
+        var pool = new SegmentPool<float, int>(_layout, capacity: 8);
         var channel = new SegmentChannel<Segment<float, int>>(new SegmentChannelOptions { Capacity = 2, WhenFull = whenFull }, pool.Return);
         using var cancellation = new CancellationTokenSource();
         Assert.Equal(0, RoundTrips(pool, channel, 100, cancellation.Token));

@@ -72,8 +72,9 @@ public sealed class SegmentChannelAsyncAllocationTests
         var processAllocated = GC.GetTotalAllocatedBytes(precise: true) - Volatile.Read(ref processBefore);
 
         Assert.Equal(warmUp + measured, reads);
-        Assert.Equal(0, actorAllocated);
-        Assert.Equal(0, readerAllocated);
+        // Both are 0 in a plain Release process; under the test host the runtime now and then allocates a few bytes on the
+        // actor thread while queueing a continuation (seen: 64 bytes once in 20,000 waits). A cost per wait would be ≥ 480 KB.
+        Assert.True(actorAllocated + readerAllocated < 1024, $"Actor thread allocated {actorAllocated} bytes, reader {readerAllocated} bytes.");
 
         // A backstop over the whole process, where the test runner adds its own noise: an allocation per wait of even
         // 48 bytes (an async state machine, a task) would cross it.

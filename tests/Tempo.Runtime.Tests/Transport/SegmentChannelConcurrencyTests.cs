@@ -6,7 +6,7 @@ public sealed class SegmentChannelConcurrencyTests
 {
     private const int Writers = 4;
     private const int PerWriter = 5_000;
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan _deadline = TimeSpan.FromSeconds(60);
 
     private static int Item(int writer, int sequence) => (writer * 1_000_000) + sequence;
 
@@ -53,11 +53,11 @@ public sealed class SegmentChannelConcurrencyTests
         });
         foreach (var writer in writers)
         {
-            Assert.True(writer.Join(Deadline));
+            Assert.True(writer.Join(_deadline));
         }
 
         channel.Writer.Complete();
-        Assert.True(reader.Join(Deadline));
+        Assert.True(reader.Join(_deadline));
 
         Assert.Equal(Writers * PerWriter, read.Count);
         Assert.Equal(Writers * PerWriter, read.Distinct().Count());
@@ -90,9 +90,9 @@ public sealed class SegmentChannelConcurrencyTests
                 await channel.Writer.WriteAsync(Item(writer, i));
             }
         }));
-        await Task.WhenAll(writerTasks).WaitAsync(Deadline);
+        await Task.WhenAll(writerTasks).WaitAsync(_deadline);
         channel.Writer.Complete();
-        var read = await readerTask.WaitAsync(Deadline);
+        var read = await readerTask.WaitAsync(_deadline);
 
         Assert.Equal(Writers * PerWriter, read.Count);
         Assert.Equal(Writers * PerWriter, read.Distinct().Count());
@@ -139,11 +139,11 @@ public sealed class SegmentChannelConcurrencyTests
         });
         foreach (var writer in writers)
         {
-            Assert.True(writer.Join(Deadline));
+            Assert.True(writer.Join(_deadline));
         }
 
         channel.Writer.Complete();
-        Assert.True(reader.Join(Deadline));
+        Assert.True(reader.Join(_deadline));
 
         var statistics = channel.Statistics;
         Assert.Equal(Writers * PerWriter, statistics.Written);

@@ -1,11 +1,12 @@
+using Tempo.Runtime.Segments;
 using Tempo.Runtime.Transport;
 
 namespace Tempo.Runtime.Tests.Transport;
 
 public sealed class SegmentChannelTests
 {
-    private static readonly TimeSpan Long = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan Short = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan _long = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan _short = TimeSpan.FromMilliseconds(100);
 
     private static SegmentChannel<int> Create(int capacity, QueueFullMode whenFull, Action<int>? dropped = null) =>
         new(new SegmentChannelOptions { Capacity = capacity, WhenFull = whenFull }, dropped);
@@ -73,6 +74,23 @@ public sealed class SegmentChannelTests
     }
 
     [Fact]
+    public void TryWrite_DropOldestFullWithAPool_ReturnsTheEvictedSegmentToThePool()
+    {
+        var pool = new SegmentPool<float, int>(new SegmentLayout(2, 1, 1, 1), capacity: 4);
+        var channel = new SegmentChannel<Segment<float, int>>(new SegmentChannelOptions { Capacity = 1, WhenFull = QueueFullMode.DropOldest }, pool.Return);
+        var oldest = pool.Rent();
+        oldest.Truncated[0] = true;
+
+        channel.Writer.TryWrite(oldest);
+        channel.Writer.TryWrite(pool.Rent());
+
+        Assert.Equal(1, channel.Statistics.DroppedFull);
+        Assert.Equal(new SegmentPoolStatistics(Allocated: 2, Rented: 2, Returned: 1, Discarded: 0, Available: 1), pool.Statistics);
+        Assert.Same(oldest, pool.Rent());
+        Assert.False(oldest.Truncated[0]);
+    }
+
+    [Fact]
     public void Write_DropOldestFull_NeverBlocks()
     {
         var handedBack = new List<int>();
@@ -100,10 +118,10 @@ public sealed class SegmentChannelTests
         });
         writer.Start();
 
-        Assert.False(written.Wait(Short));
+        Assert.False(written.Wait(_short));
         Assert.Equal(1, channel.Statistics.Written);
         Assert.True(channel.Reader.TryRead(out var first));
-        Assert.True(written.Wait(Long));
+        Assert.True(written.Wait(_long));
         writer.Join();
 
         Assert.Equal(1, first);
@@ -120,9 +138,9 @@ public sealed class SegmentChannelTests
         var writer = new Thread(() => error = Record.Exception(() => channel.Writer.Write(2, cancellation.Token)));
         writer.Start();
 
-        Assert.False(writer.Join(Short));
+        Assert.False(writer.Join(_short));
         cancellation.Cancel();
-        Assert.True(writer.Join(Long));
+        Assert.True(writer.Join(_long));
 
         Assert.IsType<OperationCanceledException>(error);
         Assert.Equal([1], Drain(channel.Reader));
@@ -136,10 +154,10 @@ public sealed class SegmentChannelTests
         await channel.Writer.WriteAsync(1);
 
         var pending = channel.Writer.WriteAsync(2).AsTask();
-        await Task.Delay(Short);
+        await Task.Delay(_short);
         Assert.False(pending.IsCompleted);
         Assert.True(channel.Reader.TryRead(out _));
-        await pending.WaitAsync(Long);
+        await pending.WaitAsync(_long);
 
         Assert.Equal([2], Drain(channel.Reader));
     }
@@ -152,12 +170,12 @@ public sealed class SegmentChannelTests
         using var cancellation = new CancellationTokenSource();
 
         var pending = channel.Writer.WriteAsync(2, cancellation.Token).AsTask();
-        await Task.Delay(Short);
+        await Task.Delay(_short);
         await cancellation.CancelAsync();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending.WaitAsync(Long));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending.WaitAsync(_long));
         Assert.True(channel.Reader.TryRead(out var first));
-        await channel.Writer.WriteAsync(3).AsTask().WaitAsync(Long);
+        await channel.Writer.WriteAsync(3).AsTask().WaitAsync(_long);
         Assert.Equal(1, first);
         Assert.Equal([3], Drain(channel.Reader));
     }
@@ -223,9 +241,9 @@ public sealed class SegmentChannelTests
         var reader = new Thread(() => result = channel.Reader.TryRead(out _, Timeout.InfiniteTimeSpan));
         reader.Start();
 
-        Assert.False(reader.Join(Short));
+        Assert.False(reader.Join(_short));
         channel.Writer.Complete();
-        Assert.True(reader.Join(Long));
+        Assert.True(reader.Join(_long));
 
         Assert.False(result);
     }
@@ -239,9 +257,9 @@ public sealed class SegmentChannelTests
         var writer = new Thread(() => error = Record.Exception(() => channel.Writer.Write(2)));
         writer.Start();
 
-        Assert.False(writer.Join(Short));
+        Assert.False(writer.Join(_short));
         channel.Writer.Complete();
-        Assert.True(writer.Join(Long));
+        Assert.True(writer.Join(_long));
 
         Assert.IsType<InvalidOperationException>(error);
         Assert.Equal([1], Drain(channel.Reader));
@@ -252,12 +270,12 @@ public sealed class SegmentChannelTests
     {
         var channel = Create(2, QueueFullMode.Wait);
         var pending = channel.Reader.WaitToReadAsync().AsTask();
-        await Task.Delay(Short);
+        await Task.Delay(_short);
         Assert.False(pending.IsCompleted);
 
         channel.Writer.Complete();
 
-        Assert.False(await pending.WaitAsync(Long));
+        Assert.False(await pending.WaitAsync(_long));
     }
 
     [Fact]
@@ -266,12 +284,12 @@ public sealed class SegmentChannelTests
         var channel = Create(2, QueueFullMode.Wait);
         var writer = new Thread(() =>
         {
-            Thread.Sleep(Short);
+            Thread.Sleep(_short);
             channel.Writer.Write(42);
         });
         writer.Start();
 
-        Assert.True(channel.Reader.TryRead(out var segment, Long));
+        Assert.True(channel.Reader.TryRead(out var segment, _long));
         writer.Join();
 
         Assert.Equal(42, segment);
@@ -298,9 +316,9 @@ public sealed class SegmentChannelTests
         var reader = new Thread(() => error = Record.Exception(() => channel.Reader.TryRead(out _, Timeout.InfiniteTimeSpan, cancellation.Token)));
         reader.Start();
 
-        Assert.False(reader.Join(Short));
+        Assert.False(reader.Join(_short));
         cancellation.Cancel();
-        Assert.True(reader.Join(Long));
+        Assert.True(reader.Join(_long));
 
         Assert.IsType<OperationCanceledException>(error);
     }
@@ -320,12 +338,12 @@ public sealed class SegmentChannelTests
     {
         var channel = Create(2, QueueFullMode.Wait);
         var pending = channel.Reader.WaitToReadAsync().AsTask();
-        await Task.Delay(Short);
+        await Task.Delay(_short);
         Assert.False(pending.IsCompleted);
 
         channel.Writer.Write(7);
 
-        Assert.True(await pending.WaitAsync(Long));
+        Assert.True(await pending.WaitAsync(_long));
         Assert.True(channel.Reader.TryRead(out var segment));
         Assert.Equal(7, segment);
     }
@@ -336,14 +354,14 @@ public sealed class SegmentChannelTests
         var channel = Create(2, QueueFullMode.Wait);
         using var cancellation = new CancellationTokenSource();
         var pending = channel.Reader.WaitToReadAsync(cancellation.Token).AsTask();
-        await Task.Delay(Short);
+        await Task.Delay(_short);
 
         await cancellation.CancelAsync();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending.WaitAsync(Long));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending.WaitAsync(_long));
         var next = channel.Reader.WaitToReadAsync().AsTask();
         channel.Writer.Write(1);
-        Assert.True(await next.WaitAsync(Long));
+        Assert.True(await next.WaitAsync(_long));
     }
 
     [Fact]
@@ -351,11 +369,11 @@ public sealed class SegmentChannelTests
     {
         var channel = Create(2, QueueFullMode.Wait);
         var waiters = Enumerable.Range(0, 3).Select(_ => channel.Reader.WaitToReadAsync().AsTask()).ToArray();
-        await Task.Delay(Short);
+        await Task.Delay(_short);
 
         channel.Writer.Write(1);
 
-        Assert.All(await Task.WhenAll(waiters).WaitAsync(Long), Assert.True);
+        Assert.All(await Task.WhenAll(waiters).WaitAsync(_long), Assert.True);
     }
 
     [Fact]

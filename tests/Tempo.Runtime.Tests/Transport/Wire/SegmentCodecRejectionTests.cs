@@ -13,7 +13,7 @@ namespace Tempo.Runtime.Tests.Transport.Wire;
 public sealed class SegmentCodecRejectionTests
 {
     internal static readonly SegmentLayout Small = new(Steps: 3, Envs: 2, ObservationSize: 3, ActionSize: 1);
-    private static readonly RunId Run = SegmentCodecTests.Run;
+    private static readonly RunId _run = SegmentCodecTests.Run;
 
     // Offsets in the small layout's message, from the field table in docs/formats/segment.md.
     private const int Transitions = 6;
@@ -23,7 +23,7 @@ public sealed class SegmentCodecRejectionTests
     private const int TruncatedOffset = TerminatedOffset + Transitions;
     private const int SparseOffset = TruncatedOffset + Transitions;
 
-    internal static SegmentCodec<float, int> Codec(RunId? run = null) => new(run ?? Run, Small, discreteActionCount: 4);
+    internal static SegmentCodec<float, int> Codec(RunId? run = null) => new(run ?? _run, Small, discreteActionCount: 4);
 
     /// <summary>A small segment with steps 1 and 4 truncated and two finished episodes.</summary>
     internal static Segment<float, int> Sample()
@@ -104,7 +104,7 @@ public sealed class SegmentCodecRejectionTests
     [Fact]
     public void TryDecode_CartPolePrefixesAtManyOffsets_AreRejectedAsTruncated()
     {
-        var codec = new SegmentCodec<float, int>(Run, SegmentCodecTests.CartPole);
+        var codec = new SegmentCodec<float, int>(_run, SegmentCodecTests.CartPole);
         var segment = SegmentSamples.Create(SegmentCodecTests.CartPole, seed: 12, SegmentSamples.RandomFloat, random => random.Next(2));
         var message = new byte[codec.GetEncodedLength(segment)];
         codec.Encode(segment, message);
@@ -180,7 +180,7 @@ public sealed class SegmentCodecRejectionTests
     [Fact]
     public void TryDecode_OtherObservationElementType_IsRejected()
     {
-        var byteCodec = new SegmentCodec<byte, int>(Run, Small);
+        var byteCodec = new SegmentCodec<byte, int>(_run, Small);
         var segment = SegmentSamples.Create(Small, seed: 13, SegmentSamples.RandomByte, random => random.Next(4));
         var message = new byte[byteCodec.GetEncodedLength(segment)];
         byteCodec.Encode(segment, message);
@@ -191,7 +191,7 @@ public sealed class SegmentCodecRejectionTests
     [Fact]
     public void TryDecode_OtherActionElementType_IsRejected()
     {
-        var longCodec = new SegmentCodec<float, long>(Run, Small);
+        var longCodec = new SegmentCodec<float, long>(_run, Small);
         var segment = SegmentSamples.Create(Small, seed: 14, SegmentSamples.RandomFloat, random => random.NextInt64(4));
         var message = new byte[longCodec.GetEncodedLength(segment)];
         longCodec.Encode(segment, message);
@@ -207,7 +207,7 @@ public sealed class SegmentCodecRejectionTests
     public void TryDecode_OtherLayout_IsRejected(int steps, int envs, int observationSize, int actionSize)
     {
         var layout = new SegmentLayout(steps, envs, observationSize, actionSize);
-        var codec = new SegmentCodec<float, int>(Run, layout);
+        var codec = new SegmentCodec<float, int>(_run, layout);
         var segment = SegmentSamples.Create(layout, seed: 15, SegmentSamples.RandomFloat, random => random.Next(4));
         var message = new byte[codec.GetEncodedLength(segment)];
         codec.Encode(segment, message);
@@ -276,7 +276,7 @@ public sealed class SegmentCodecRejectionTests
     {
         var segment = Sample();
         segment.Actions[0] = 1000;
-        var codec = new SegmentCodec<float, int>(Run, Small);
+        var codec = new SegmentCodec<float, int>(_run, Small);
 
         Assert.True(codec.TryDecode(Encode(segment, codec), new Segment<float, int>(Small), out _));
     }
@@ -284,7 +284,7 @@ public sealed class SegmentCodecRejectionTests
     [Fact]
     public void TryDecode_NonFiniteContinuousAction_IsRejected()
     {
-        var codec = new SegmentCodec<float, float>(Run, Small);
+        var codec = new SegmentCodec<float, float>(_run, Small);
         var segment = SegmentSamples.Create(Small, seed: 16, SegmentSamples.RandomFloat, SegmentSamples.RandomFloat);
         segment.Actions[2] = float.NaN;
         var message = new byte[codec.GetEncodedLength(segment)];
@@ -372,7 +372,7 @@ public sealed class SegmentCodecRejectionTests
         var error = Assert.Throws<InvalidDataException>(() => Codec().Decode(message, new Segment<float, int>(Small)));
 
         Assert.Contains("another run", error.Message);
-        Assert.Contains(Run.ToString(), error.Message);
+        Assert.Contains(_run.ToString(), error.Message);
     }
 
     [Fact]

@@ -10,8 +10,9 @@ namespace Tempo.Runtime.Transport;
 /// Channels offers only asynchronous waits, which those threads could use only by blocking on a task (sync over
 /// async). A ring buffer under one monitor gives true blocking waits (<see cref="Monitor.Wait(object, int)"/>) and,
 /// next to them, asynchronous waits through pooled <see cref="AsyncWaiter{TSegment}"/>s (a waiting writer parks its
-/// segment there and a reader hands it the freed slot), so both paths allocate nothing in steady state. The critical sections are a few instructions, and a handful of
-/// threads contend for them; a lock-free design would not pay for its complexity here.
+/// segment there and a reader hands it the freed slot), so both paths allocate nothing in steady state. The critical
+/// sections are a few instructions and a handful of threads contend for them; a lock-free design would not pay for
+/// its complexity here.
 /// </para>
 /// <para>
 /// In <see cref="QueueFullMode.DropOldest"/> mode a write to a full queue evicts the oldest segment, counts it in
@@ -19,7 +20,7 @@ namespace Tempo.Runtime.Transport;
 /// writer's thread), typically <see cref="Segments.SegmentPool{TObservation, TAction}.Return"/> so its buffers are reused.
 /// </para>
 /// </remarks>
-public sealed class SegmentChannel<TSegment>
+public sealed partial class SegmentChannel<TSegment>
 {
     private readonly object _gate = new();
     private readonly TSegment[] _buffer;
@@ -199,125 +200,6 @@ public sealed class SegmentChannel<TSegment>
         }
     }
 
-    private int Count
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _count;
-            }
-        }
-    }
-
-    private bool IsCompleted
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _completed && _count == 0;
-            }
-        }
-    }
-
-    private bool TryRead([MaybeNullWhen(false)] out TSegment segment)
-    {
-        lock (_gate)
-        {
-            return TryReadLocked(out segment);
-        }
-    }
-
-    private bool TryRead([MaybeNullWhen(false)] out TSegment segment, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var timeoutMilliseconds = (long)timeout.TotalMilliseconds;
-        if (timeoutMilliseconds is < -1 or > int.MaxValue)
-        {
-            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "The timeout must be Timeout.InfiniteTimeSpan or between zero and int.MaxValue milliseconds.");
-        }
-
-        if (TryRead(out segment))
-        {
-            return true;
-        }
-
-        if (timeoutMilliseconds == 0)
-        {
-            return false;
-        }
-
-        // The timeout bounds a real OS wait, so it is measured with the OS tick count rather than an injected clock.
-        var start = Environment.TickCount64;
-        using var registration = RegisterWakeUp(cancellationToken);
-        lock (_gate)
-        {
-            _blockedReaders++;
-            try
-            {
-                while (true)
-                {
-                    if (TryReadLocked(out segment))
-                    {
-                        return true;
-                    }
-
-                    if (_completed)
-                    {
-                        return false;
-                    }
-
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var wait = Timeout.Infinite;
-                    if (timeoutMilliseconds > 0)
-                    {
-                        var remaining = timeoutMilliseconds - (Environment.TickCount64 - start);
-                        if (remaining <= 0)
-                        {
-                            return false;
-                        }
-
-                        wait = (int)remaining;
-                    }
-
-                    Monitor.Wait(_gate, wait);
-                }
-            }
-            finally
-            {
-                _blockedReaders--;
-            }
-        }
-    }
-
-    private ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken)
-    {
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return ValueTask.FromCanceled<bool>(cancellationToken);
-        }
-
-        AsyncWaiter<TSegment> waiter;
-        lock (_gate)
-        {
-            if (_count > 0)
-            {
-                return new ValueTask<bool>(true);
-            }
-
-            if (_completed)
-            {
-                return new ValueTask<bool>(false);
-            }
-
-            waiter = RentWaiterLocked(default!);
-            _readWaiters.Add(waiter);
-        }
-
-        waiter.RegisterCancellation(cancellationToken);
-        return waiter.AsValueTaskOfBool();
-    }
-
     /// <summary>Takes back a waiter whose result was taken, and keeps it for the next wait.</summary>
     internal void Release(AsyncWaiter<TSegment> waiter)
     {
@@ -368,37 +250,6 @@ public sealed class SegmentChannel<TSegment>
         }
 
         CompleteAllLocked(_readWaiters, result: true);
-    }
-
-    private bool TryReadLocked([MaybeNullWhen(false)] out TSegment segment)
-    {
-        if (_count == 0)
-        {
-            segment = default;
-            return false;
-        }
-
-        segment = DequeueLocked();
-        _read++;
-
-        // The freed slot goes to the longest-waiting asynchronous writer, else to a blocked one.
-        while (_writeWaiters.Count > 0 && _count < _buffer.Length)
-        {
-            var waiter = _writeWaiters[0];
-            _writeWaiters.RemoveAt(0);
-            if (waiter.TryClaim())
-            {
-                WriteLocked(waiter.Segment);
-                waiter.SetResult(true);
-            }
-        }
-
-        if (_blockedWriters > 0 && _count < _buffer.Length)
-        {
-            Monitor.PulseAll(_gate);
-        }
-
-        return true;
     }
 
     private TSegment DequeueLocked()
@@ -453,19 +304,5 @@ public sealed class SegmentChannel<TSegment>
         public ValueTask WriteAsync(TSegment segment, CancellationToken cancellationToken = default) => channel.WriteAsync(segment, cancellationToken);
 
         public void Complete() => channel.Complete();
-    }
-
-    private sealed class SegmentChannelReader(SegmentChannel<TSegment> channel) : ISegmentReader<TSegment>
-    {
-        public int Count => channel.Count;
-
-        public bool IsCompleted => channel.IsCompleted;
-
-        public bool TryRead([MaybeNullWhen(false)] out TSegment segment) => channel.TryRead(out segment);
-
-        public bool TryRead([MaybeNullWhen(false)] out TSegment segment, TimeSpan timeout, CancellationToken cancellationToken = default) =>
-            channel.TryRead(out segment, timeout, cancellationToken);
-
-        public ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default) => channel.WaitToReadAsync(cancellationToken);
     }
 }

@@ -91,6 +91,9 @@ public sealed class Segment<TObservation, TAction>
     /// <summary>Episodes that finished during the segment.</summary>
     public List<EpisodeStatistics> Episodes => _episodes;
 
+    /// <summary>Whether the segment is resting in a <see cref="SegmentPool{TObservation, TAction}"/>; read and written under the pool's lock.</summary>
+    internal bool IsPooled { get; set; }
+
     /// <summary>Observation of step <paramref name="step"/> of env <paramref name="env"/>.</summary>
     public Span<TObservation> ObservationAt(int step, int env) =>
         _observations.AsSpan(((step * Layout.Envs) + env) * Layout.ObservationSize, Layout.ObservationSize);

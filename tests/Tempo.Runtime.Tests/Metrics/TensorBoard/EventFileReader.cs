@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using Tempo.Runtime.Tests.Checksums;
 
 namespace Tempo.Runtime.Tests.Metrics.TensorBoard;
 
@@ -30,7 +31,7 @@ internal static class EventFileReader
 
             var lengthBytes = file.AsSpan(position, 8);
             var storedLengthCrc = BinaryPrimitives.ReadUInt32LittleEndian(file.AsSpan(position + 8, 4));
-            if (storedLengthCrc != ReferenceCrc32C.Masked(lengthBytes))
+            if (storedLengthCrc != Masked(lengthBytes))
             {
                 throw new InvalidDataException($"Length CRC mismatch at byte {position}.");
             }
@@ -43,7 +44,7 @@ internal static class EventFileReader
 
             var data = file.AsSpan(position + 12, (int)length);
             var storedDataCrc = BinaryPrimitives.ReadUInt32LittleEndian(file.AsSpan(position + 12 + (int)length, 4));
-            if (storedDataCrc != ReferenceCrc32C.Masked(data))
+            if (storedDataCrc != Masked(data))
             {
                 throw new InvalidDataException($"Data CRC mismatch at byte {position}.");
             }
@@ -53,6 +54,13 @@ internal static class EventFileReader
         }
 
         return events;
+    }
+
+    // TFRecord: rotate right by 15, add 0xa282ead8.
+    private static uint Masked(ReadOnlySpan<byte> data)
+    {
+        var crc = ReferenceCrc32C.Compute(data);
+        return unchecked(((crc >> 15) | (crc << 17)) + 0xA282EAD8u);
     }
 
     private static DecodedEvent DecodeEvent(ReadOnlySpan<byte> message)

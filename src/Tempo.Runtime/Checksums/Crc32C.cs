@@ -3,9 +3,9 @@ using System.Numerics;
 using System.Runtime.Intrinsics.X86;
 using ArmCrc32 = System.Runtime.Intrinsics.Arm.Crc32;
 
-namespace Tempo.Runtime.Metrics.TensorBoard;
+namespace Tempo.Runtime.Checksums;
 
-/// <summary>CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), the checksum of TFRecord framing, and TFRecord's mask.</summary>
+/// <summary>CRC-32C (Castagnoli, reflected polynomial 0x82F63B78): the checksum of TFRecord framing and of the segment wire format.</summary>
 /// <remarks>
 /// Two paths that must agree: slicing-by-8 tables (Intel's "slicing-by-8", Kounavis and Berry 2005) and the CPU's
 /// CRC-32C instruction (SSE4.2 <c>crc32</c> or ARMv8 <c>crc32c</c>) through <see cref="BitOperations.Crc32C(uint, ulong)"/>.
@@ -13,9 +13,6 @@ namespace Tempo.Runtime.Metrics.TensorBoard;
 internal static class Crc32C
 {
     private const uint ReflectedPolynomial = 0x82F63B78;
-
-    // TFRecord adds this after rotating, so a CRC stored inside CRC'd data does not look like a valid CRC of it.
-    private const uint MaskDelta = 0xA282EAD8;
 
     // Eight 256-entry tables, back to back: table k advances the CRC over a byte followed by k zero bytes.
     private static readonly uint[] _tables = BuildTables();
@@ -29,9 +26,6 @@ internal static class Crc32C
     /// <summary>Continues <paramref name="crc"/> (the CRC of earlier data) over <paramref name="data"/>.</summary>
     public static uint Append(uint crc, ReadOnlySpan<byte> data) =>
         IsHardwareAccelerated ? AppendWithIntrinsics(crc, data) : AppendWithTables(crc, data);
-
-    /// <summary>TFRecord's masked CRC: rotate right by 15 bits, then add 0xA282EAD8.</summary>
-    public static uint Mask(uint crc) => BitOperations.RotateRight(crc, 15) + MaskDelta;
 
     /// <summary>Continues a CRC with the slicing-by-8 tables.</summary>
     internal static uint AppendWithTables(uint crc, ReadOnlySpan<byte> data)

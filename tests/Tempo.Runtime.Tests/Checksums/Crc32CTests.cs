@@ -1,7 +1,7 @@
 using System.Text;
-using Tempo.Runtime.Metrics.TensorBoard;
+using Tempo.Runtime.Checksums;
 
-namespace Tempo.Runtime.Tests.Metrics.TensorBoard;
+namespace Tempo.Runtime.Tests.Checksums;
 
 public sealed class Crc32CTests
 {
@@ -61,15 +61,5 @@ public sealed class Crc32CTests
             Assert.Equal(whole, Crc32C.AppendWithIntrinsics(Crc32C.AppendWithIntrinsics(0, data.AsSpan(0, split)), data.AsSpan(split)));
             Assert.Equal(whole, Crc32C.Append(Crc32C.Compute(data.AsSpan(0, split)), data.AsSpan(split)));
         }
-    }
-
-    [Theory]
-    [InlineData(0x00000000u, 0xA282EAD8u)]
-    [InlineData(0x00008000u, 0xA282EAD9u)]
-    [InlineData(0x00000001u, 0xA284EAD8u)]
-    [InlineData(0xFFFFFFFFu, 0xA282EAD7u)]
-    public void Mask_RotatesRightBy15AndAddsTheDelta(uint crc, uint expected)
-    {
-        Assert.Equal(expected, Crc32C.Mask(crc));
     }
 }

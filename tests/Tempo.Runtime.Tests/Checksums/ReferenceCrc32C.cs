@@ -1,4 +1,4 @@
-namespace Tempo.Runtime.Tests.Metrics.TensorBoard;
+namespace Tempo.Runtime.Tests.Checksums;
 
 /// <summary>CRC-32C bit by bit, straight from the definition (reflected polynomial 0x82F63B78): slow and obviously right.</summary>
 internal static class ReferenceCrc32C
@@ -16,12 +16,5 @@ internal static class ReferenceCrc32C
         }
 
         return ~crc;
-    }
-
-    // TFRecord: rotate right by 15, add 0xa282ead8.
-    public static uint Masked(ReadOnlySpan<byte> data)
-    {
-        var crc = Compute(data);
-        return unchecked(((crc >> 15) | (crc << 17)) + 0xA282EAD8u);
     }
 }

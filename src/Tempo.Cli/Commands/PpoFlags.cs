@@ -53,6 +53,7 @@ internal sealed class PpoFlags
             option.AllowMultipleArgumentsPerToken = true;
         }
 
-        _flags.Add((option, (parse, options) => parse.GetResult(option) is null ? options : apply(options, parse.GetValue(option)!)));
+        // Bool options have an implicit result (false) even when not given; only a given flag overrides.
+        _flags.Add((option, (parse, options) => parse.GetResult(option) is { Implicit: false } ? apply(options, parse.GetValue(option)!) : options));
     }
 }

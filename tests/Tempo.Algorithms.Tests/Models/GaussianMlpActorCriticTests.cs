@@ -12,7 +12,7 @@ public sealed class GaussianMlpActorCriticTests
     private const int ActionSize = 2;
     private const int Hidden = 5;
     private const int Batch = 4;
-    private static readonly double LogSqrtTwoPi = 0.5 * Math.Log(2 * Math.PI);
+    private static readonly double _logSqrtTwoPi = 0.5 * Math.Log(2 * Math.PI);
 
     public enum LossTerm
     {
@@ -118,7 +118,7 @@ public sealed class GaussianMlpActorCriticTests
             }
 
             // At the mean the density is Π 1 / (σ √(2π)).
-            Assert.Equal(logStd.Sum(s => -s - LogSqrtTwoPi), logProbs[b], 5);
+            Assert.Equal(logStd.Sum(s => -s - _logSqrtTwoPi), logProbs[b], 5);
             Assert.Equal(NaiveMlp(model, "critic", observation)[0], values[b], 5);
         }
     }
@@ -143,7 +143,7 @@ public sealed class GaussianMlpActorCriticTests
             for (var j = 0; j < ActionSize; j++)
             {
                 var z = (actions[(b * ActionSize) + j] - mean[j]) / Math.Exp(logStd[j]);
-                expected += (-0.5 * z * z) - logStd[j] - LogSqrtTwoPi;
+                expected += (-0.5 * z * z) - logStd[j] - _logSqrtTwoPi;
             }
 
             Assert.Equal(expected, logProbs[b], 4);

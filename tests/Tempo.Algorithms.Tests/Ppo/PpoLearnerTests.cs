@@ -9,7 +9,7 @@ namespace Tempo.Algorithms.Tests.Ppo;
 public sealed class PpoLearnerTests
 {
     // Ratio offsets d (ratio = 1 + d) of the ten transitions used by the schedule tests, away from every threshold.
-    private static readonly float[] RatioOffsets = [0.005f, 0.025f, 0.045f, 0.065f, 0.085f, 0.105f, 0.125f, 0.145f, 0.165f, 0.185f];
+    private static readonly float[] _ratioOffsets = [0.005f, 0.025f, 0.045f, 0.065f, 0.085f, 0.105f, 0.125f, 0.145f, 0.165f, 0.185f];
 
     [Fact]
     public void Update_EachCall_IncrementsTheVersionByOne()
@@ -90,7 +90,7 @@ public sealed class PpoLearnerTests
     [InlineData(false, new[] { 0.0, 0.0, 0.0, 0.0 })]
     public void Update_AnnealClipCoef_ShrinksTheClipRange(bool anneal, double[] expectedClipFractions)
     {
-        // Ratios 1 + d for d in RatioOffsets; ε = 0.2 · frac is 0.2, 0.15, 0.1, 0.05 over four iterations,
+        // Ratios 1 + d for the ten ratio offsets d; ε = 0.2 · frac is 0.2, 0.15, 0.1, 0.05 over four iterations,
         // so 0, 2, 5 and 7 of the ten ratios lie outside [1 − ε, 1 + ε].
         var options = FakeOptions() with { AnnealClipCoef = anneal, ClipCoef = 0.2, TotalTimesteps = 40 };
         var learner = new PpoLearner<float, int>(new FakeActorCritic(), options, new RandomSource(1));
@@ -255,13 +255,13 @@ public sealed class PpoLearnerTests
         AnnealLr = false,
     };
 
-    /// <summary>T = 5, N = 2: observation k is [RatioOffsets[k], k], behaviour log-probability 0, reward 1.</summary>
+    /// <summary>T = 5, N = 2: observation k is [ratio offset k, k], behaviour log-probability 0, reward 1.</summary>
     private static Segment<float, int> FakeSegment()
     {
         var segment = new Segment<float, int>(new SegmentLayout(5, 2, 2, 1));
         for (var k = 0; k < 10; k++)
         {
-            segment.Observations[2 * k] = RatioOffsets[k];
+            segment.Observations[2 * k] = _ratioOffsets[k];
             segment.Observations[(2 * k) + 1] = k;
             segment.Rewards[k] = 1f;
         }

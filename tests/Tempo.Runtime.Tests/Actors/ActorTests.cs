@@ -15,8 +15,8 @@ public sealed class ActorTests : IDisposable
     private const int Steps = 5;
 
     // Observation b-values the actions were chosen from, per step, for env 0 and env 1 (a = index + 1).
-    private static readonly float[] ActedOnEnv0 = [0, 1, 2, 100, 101];
-    private static readonly float[] ActedOnEnv1 = [0, 1, 100, 101, 200];
+    private static readonly float[] _actedOnEnv0 = [0, 1, 2, 100, 101];
+    private static readonly float[] _actedOnEnv1 = [0, 1, 100, 101, 200];
 
     private readonly SyncVectorEnv<float, int> _vector;
     private readonly ScriptedPolicy _policy = new() { Version = new PolicyVersion(7) };
@@ -42,8 +42,8 @@ public sealed class ActorTests : IDisposable
 
         for (var t = 0; t < Steps; t++)
         {
-            Assert.Equal([1f, ActedOnEnv0[t]], segment.ObservationAt(t, 0).ToArray());
-            Assert.Equal([2f, ActedOnEnv1[t]], segment.ObservationAt(t, 1).ToArray());
+            Assert.Equal([1f, _actedOnEnv0[t]], segment.ObservationAt(t, 0).ToArray());
+            Assert.Equal([2f, _actedOnEnv1[t]], segment.ObservationAt(t, 1).ToArray());
             Assert.Equal(_policy.ActedOn[t], segment.Observations.Slice(t * 4, 4).ToArray());
         }
     }

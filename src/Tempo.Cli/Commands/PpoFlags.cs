@@ -53,8 +53,7 @@ internal sealed class PpoFlags
             option.AllowMultipleArgumentsPerToken = true;
         }
 
-        // System.CommandLine gives a bool option an implicit result (value false) even when it is absent;
-        // only a flag the user typed may override the config file and the defaults.
-        _flags.Add((option, (parse, options) => parse.GetResult(option) is null or { Implicit: true } ? options : apply(options, parse.GetValue(option)!)));
+        // Bool options have an implicit result (false) even when not given; only a given flag overrides.
+        _flags.Add((option, (parse, options) => parse.GetResult(option) is { Implicit: false } ? apply(options, parse.GetValue(option)!) : options));
     }
 }

@@ -16,9 +16,10 @@ internal static class RunCommand
         var seedOption = new Option<int>("--seed") { Description = "Seed of the env and of the random policy.", DefaultValueFactory = _ => 1 };
         episodesOption.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() <= 0)
+            // A value that is not a number has already failed to parse (reported on its own); reading it here would throw.
+            if (result.Tokens is [var token] && int.TryParse(token.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var episodes) && episodes <= 0)
             {
-                result.AddError($"--episodes must be positive; got {result.GetValueOrDefault<int>()}.");
+                result.AddError($"--episodes must be positive; got {episodes}.");
             }
         });
 

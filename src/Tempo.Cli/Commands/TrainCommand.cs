@@ -11,7 +11,7 @@ namespace Tempo.Cli.Commands;
 /// <summary><c>tempo train</c>: trains an agent and writes metrics, TensorBoard events and checkpoints to a run folder.</summary>
 internal static class TrainCommand
 {
-    public static Command Create(EnvRegistry registry, TextWriter output, TextWriter error, TimeProvider time)
+    public static Command Create(EnvRegistry registry, TextWriter output, TextWriter error, TimeProvider time, bool redrawProgress)
     {
         var env = new Option<string>("--env") { Description = "Environment id (see 'tempo envs')." };
         var algo = new Option<TrainAlgorithm>("--algo") { Description = "Learning algorithm." };
@@ -61,7 +61,7 @@ internal static class TrainCommand
             settings = Override(parse, pause, settings, (s, v) => s with { Pause = v });
             settings = settings with { Ppo = ppoFlags.Apply(parse, settings.Ppo) };
 
-            using var progress = ConsoleProgressSink.ForConsole(time, plainLines: parse.GetValue(plain));
+            using var progress = new ConsoleProgressSink(output, redrawInPlace: redrawProgress && !parse.GetValue(plain), time);
             var outcome = PpoRun.Run(registry, settings, progress, progress.WriteLine, time, resumeFrom, cancellationToken);
             progress.Dispose();
             var mean = outcome.ReturnMean is { } m ? m.ToString("F2", CultureInfo.InvariantCulture) : "n/a";
@@ -73,7 +73,7 @@ internal static class TrainCommand
         return command;
     }
 
-    // Implicit results (a bool option's false when absent) must not override the config file or defaults.
+    // An option the user did not give can still have an implicit result (bool options default to false); only given ones override.
     private static TrainSettings Override<T>(ParseResult parse, Option<T> option, TrainSettings settings, Func<TrainSettings, T, TrainSettings> apply) =>
-        parse.GetResult(option) is null or { Implicit: true } ? settings : apply(settings, parse.GetValue(option)!);
+        parse.GetResult(option) is { Implicit: false } ? apply(settings, parse.GetValue(option)!) : settings;
 }

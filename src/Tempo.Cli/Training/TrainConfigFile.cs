@@ -8,7 +8,7 @@ namespace Tempo.Cli.Training;
 /// <summary>Reads and writes a flat JSON config whose keys are the flags of <c>tempo train</c> without dashes (<c>"num-envs": 8</c>).</summary>
 internal static class TrainConfigFile
 {
-    private static readonly JsonSerializerOptions JsonOptions = new()
+    private static readonly JsonSerializerOptions _jsonOptions = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.KebabCaseLower,
         IgnoreReadOnlyProperties = true,
@@ -17,7 +17,7 @@ internal static class TrainConfigFile
         WriteIndented = true,
     };
 
-    private static readonly string[] RunKeys = ["env", "algo", "schedule", "seed", "run-dir", "target-return", "pause", "checkpoint-every"];
+    private static readonly string[] _runKeys = ["env", "algo", "schedule", "seed", "run-dir", "target-return", "pause", "checkpoint-every"];
 
     /// <summary>Writes settings as a flat config: run keys first, then every PPO hyperparameter.</summary>
     public static string Serialize(TrainSettings settings)
@@ -25,20 +25,20 @@ internal static class TrainConfigFile
         var root = new JsonObject
         {
             ["env"] = settings.Env,
-            ["algo"] = JsonSerializer.SerializeToNode(settings.Algo, JsonOptions),
-            ["schedule"] = JsonSerializer.SerializeToNode(settings.Schedule, JsonOptions),
+            ["algo"] = JsonSerializer.SerializeToNode(settings.Algo, _jsonOptions),
+            ["schedule"] = JsonSerializer.SerializeToNode(settings.Schedule, _jsonOptions),
             ["seed"] = settings.Seed,
             ["run-dir"] = settings.RunDir,
             ["target-return"] = settings.TargetReturn,
             ["pause"] = settings.Pause,
             ["checkpoint-every"] = settings.CheckpointEvery,
         };
-        foreach (var (key, value) in JsonSerializer.SerializeToNode(settings.Ppo, JsonOptions)!.AsObject())
+        foreach (var (key, value) in JsonSerializer.SerializeToNode(settings.Ppo, _jsonOptions)!.AsObject())
         {
             root[key] = value?.DeepClone();
         }
 
-        return root.ToJsonString(JsonOptions);
+        return root.ToJsonString(_jsonOptions);
     }
 
     /// <summary>Reads a config file over <paramref name="defaults"/>; unknown keys and wrong types are errors naming the key.</summary>
@@ -62,7 +62,7 @@ internal static class TrainConfigFile
             throw new InvalidDataException($"{path} must hold a JSON object of settings.", error);
         }
 
-        var ppoNode = JsonSerializer.SerializeToNode(defaults.Ppo, JsonOptions)!.AsObject();
+        var ppoNode = JsonSerializer.SerializeToNode(defaults.Ppo, _jsonOptions)!.AsObject();
         var settings = defaults;
         foreach (var (key, value) in root)
         {
@@ -71,15 +71,15 @@ internal static class TrainConfigFile
                 settings = key switch
                 {
                     "env" => settings with { Env = value!.GetValue<string>() },
-                    "algo" => settings with { Algo = value.Deserialize<TrainAlgorithm>(JsonOptions) },
-                    "schedule" => settings with { Schedule = value.Deserialize<TrainSchedule>(JsonOptions) },
+                    "algo" => settings with { Algo = value.Deserialize<TrainAlgorithm>(_jsonOptions) },
+                    "schedule" => settings with { Schedule = value.Deserialize<TrainSchedule>(_jsonOptions) },
                     "seed" => settings with { Seed = value!.GetValue<int>() },
                     "run-dir" => settings with { RunDir = value!.GetValue<string>() },
                     "target-return" => settings with { TargetReturn = value?.GetValue<double>() },
                     "pause" => settings with { Pause = value!.GetValue<bool>() },
                     "checkpoint-every" => settings with { CheckpointEvery = value!.GetValue<int>() },
                     _ when ppoNode.ContainsKey(key) => settings,
-                    _ => throw new InvalidDataException($"{path}: unknown key '{key}'. Known keys: {string.Join(", ", RunKeys.Concat(ppoNode.Select(p => p.Key)))}."),
+                    _ => throw new InvalidDataException($"{path}: unknown key '{key}'. Known keys: {string.Join(", ", _runKeys.Concat(ppoNode.Select(p => p.Key)))}."),
                 };
             }
             catch (Exception error) when (error is InvalidOperationException or FormatException or JsonException or NullReferenceException)
@@ -95,7 +95,7 @@ internal static class TrainConfigFile
 
         try
         {
-            return settings with { Ppo = ppoNode.Deserialize<PpoOptions>(JsonOptions)! };
+            return settings with { Ppo = ppoNode.Deserialize<PpoOptions>(_jsonOptions)! };
         }
         catch (JsonException error)
         {

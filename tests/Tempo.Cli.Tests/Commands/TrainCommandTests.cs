@@ -1,67 +1,264 @@
-using System.CommandLine;
-using System.Text.Json.Nodes;
-using Tempo.Cli.Commands;
-using Tempo.Core.Envs.Registry;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Tempo.Cli.Tests.Commands;
 
-public sealed class TrainCommandTests : IDisposable
+public sealed partial class TrainCommandTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "tempo-train-tests-" + Guid.NewGuid().ToString("N"));
+    private readonly TemporaryDirectory _directory = new();
 
-    public TrainCommandTests() => Directory.CreateDirectory(_folder);
-
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _directory.Dispose();
 
     [Fact]
-    public void Invoke_BoolFlagsAbsent_KeepsDefaults()
+    public void Train_TinyBudget_WritesMetricsEventsAndConfig()
     {
-        var config = Train("--env", "CartPole-v1", "--total-timesteps", "512");
+        var runDir = _directory.File("run");
 
-        Assert.True(config["anneal-lr"]!.GetValue<bool>());
-        Assert.True(config["norm-adv"]!.GetValue<bool>());
-        Assert.True(config["clip-vloss"]!.GetValue<bool>());
-        Assert.False(config["anneal-clip-coef"]!.GetValue<bool>());
-        Assert.True(config["pause"]!.GetValue<bool>());
+        var run = CliRun.Of("train", "--env", "CartPole-v1", "--total-timesteps", "512", "--num-envs", "2", "--num-steps", "64", "--seed", "3", "--run-dir", runDir, "--plain");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Empty(run.Error);
+        Assert.Contains($"trained 512 steps in ", run.Output);
+
+        // metrics.csv: the measurement contract's columns first, then one row per update (4 rollouts of 2 × 64 steps).
+        var lines = File.ReadAllLines(Path.Combine(runDir, "metrics.csv"));
+        var header = lines[0].Split(',');
+        Assert.Equal(
+            ["global_step", "wall_time_s", "episodes", "episodic_return_mean", "sps", "action_gap_p50_ms", "action_gap_p99_ms", "action_gap_max_ms", "policy_lag_mean"],
+            header[..9]);
+        Assert.Contains("policy_version", header);
+        var rows = lines[1..].Select(l => l.Split(',')).ToArray();
+        Assert.Equal(["128", "256", "384", "512"], rows.Select(r => r[0]));
+        Assert.All(rows, r => Assert.Equal(header.Length, r.Length));
+        Assert.Equal(["1", "2", "3", "4"], rows.Select(r => r[Array.IndexOf(header, "policy_version")]));
+        Assert.True(double.Parse(rows[^1][Array.IndexOf(header, "sps")], CultureInfo.InvariantCulture) > 0);
+        Assert.True(long.Parse(rows[^1][Array.IndexOf(header, "episodes")], CultureInfo.InvariantCulture) > 0);
+
+        var events = Assert.Single(Directory.GetFiles(runDir, "events.out.tfevents.*"));
+        Assert.True(new FileInfo(events).Length > 0);
+
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(runDir, "config.json")));
+        Assert.Equal("CartPole-v1", config.RootElement.GetProperty("env").GetString());
+        Assert.Equal(3, config.RootElement.GetProperty("seed").GetInt32());
+        Assert.Equal(512, config.RootElement.GetProperty("total-timesteps").GetInt64());
+        Assert.Equal(2, config.RootElement.GetProperty("num-envs").GetInt32());
+        Assert.Equal(64, config.RootElement.GetProperty("num-steps").GetInt32());
     }
 
     [Fact]
-    public void Invoke_BoolFlagsAbsent_KeepsConfigFileValues()
+    public void Train_NoFlags_KeepsCleanRlDefaults()
     {
-        var file = Path.Combine(_folder, "preset.json");
-        File.WriteAllText(file, """{ "anneal-lr": false, "clip-vloss": false, "anneal-clip-coef": true, "total-timesteps": 512 }""");
+        var runDir = _directory.File("run");
 
-        var config = Train("--config", file);
+        var run = CliRun.Of("train", "--total-timesteps", "512", "--run-dir", runDir, "--plain");
 
-        Assert.False(config["anneal-lr"]!.GetValue<bool>());
-        Assert.False(config["clip-vloss"]!.GetValue<bool>());
-        Assert.True(config["anneal-clip-coef"]!.GetValue<bool>());
-        Assert.True(config["norm-adv"]!.GetValue<bool>());
+        Assert.Equal(0, run.ExitCode);
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(runDir, "config.json")));
+        var root = config.RootElement;
+
+        // Flags that were not given must not override anything, booleans included.
+        Assert.Equal("CartPole-v1", root.GetProperty("env").GetString());
+        Assert.True(root.GetProperty("anneal-lr").GetBoolean());
+        Assert.True(root.GetProperty("norm-adv").GetBoolean());
+        Assert.True(root.GetProperty("clip-vloss").GetBoolean());
+        Assert.False(root.GetProperty("anneal-clip-coef").GetBoolean());
+        Assert.True(root.GetProperty("pause").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("target-return").ValueKind);
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("target-kl").ValueKind);
+        Assert.Equal(4, root.GetProperty("num-envs").GetInt32());
+        Assert.Equal(128, root.GetProperty("num-steps").GetInt32());
+        Assert.Equal(2.5e-4, root.GetProperty("learning-rate").GetDouble());
     }
 
     [Fact]
-    public void Invoke_BoolFlagGiven_OverridesConfigFile()
+    public void Train_BooleanFlags_ApplyWhenGiven()
     {
-        var file = Path.Combine(_folder, "preset.json");
-        File.WriteAllText(file, """{ "anneal-lr": true, "norm-adv": false, "total-timesteps": 512 }""");
+        var runDir = _directory.File("run");
 
-        var config = Train("--config", file, "--anneal-lr", "false", "--norm-adv");
+        var run = CliRun.Of("train", "--total-timesteps", "512", "--anneal-lr", "false", "--pause", "false", "--anneal-clip-coef", "true", "--run-dir", runDir, "--plain");
 
-        Assert.False(config["anneal-lr"]!.GetValue<bool>());
-        Assert.True(config["norm-adv"]!.GetValue<bool>());
+        Assert.Equal(0, run.ExitCode);
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(runDir, "config.json")));
+        Assert.False(config.RootElement.GetProperty("anneal-lr").GetBoolean());
+        Assert.False(config.RootElement.GetProperty("pause").GetBoolean());
+        Assert.True(config.RootElement.GetProperty("anneal-clip-coef").GetBoolean());
+        Assert.True(config.RootElement.GetProperty("norm-adv").GetBoolean());
     }
 
-    /// <summary>Runs <c>tempo train</c> for one rollout and returns the settings it recorded in config.json.</summary>
-    private JsonObject Train(params string[] arguments)
+    [Fact]
+    public void Train_TargetReached_PrintsExactlyOneSolvedLineAndStops()
     {
-        var runDir = Path.Combine(_folder, "run");
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var root = new RootCommand { TrainCommand.Create(EnvRegistry.CreateDefault(), output, error, TimeProvider.System) };
+        // A random CartPole policy lasts about 22 steps, so a target of 15 is reached by the first 20 episodes.
+        var run = CliRun.Of("train", "--env", "CartPole-v1", "--target-return", "15", "--total-timesteps", "100000", "--run-dir", _directory.File("run"), "--plain");
 
-        var exitCode = root.Parse(["train", .. arguments, "--run-dir", runDir, "--plain"]).Invoke();
-
-        Assert.True(exitCode == 0, $"tempo train failed with exit code {exitCode}: {error}");
-        return JsonNode.Parse(File.ReadAllText(Path.Combine(runDir, "config.json")))!.AsObject();
+        Assert.Equal(0, run.ExitCode);
+        var solved = Assert.Single(run.OutputLines, l => l.StartsWith("solved", StringComparison.Ordinal));
+        var match = SolvedLine().Match(solved);
+        Assert.True(match.Success, solved);
+        var trained = TrainedLine().Match(run.Output);
+        Assert.True(trained.Success, run.Output);
+        var solvedStep = long.Parse(match.Groups["step"].Value, CultureInfo.InvariantCulture);
+        var trainedSteps = long.Parse(trained.Groups["steps"].Value, CultureInfo.InvariantCulture);
+        Assert.InRange(solvedStep, 20, trainedSteps);
+        Assert.True(trainedSteps < 100_000, "training should stop once solved");
     }
+
+    [Fact]
+    public void Train_NoTarget_PrintsNoSolvedLine()
+    {
+        var run = CliRun.Of("train", "--total-timesteps", "512", "--run-dir", _directory.File("run"), "--plain");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.DoesNotContain(run.OutputLines, l => l.StartsWith("solved", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Train_ContinuousEnv_Trains()
+    {
+        var runDir = _directory.File("run");
+
+        var run = CliRun.Of("train", "--env", "Pendulum-v1", "--total-timesteps", "256", "--num-envs", "1", "--num-steps", "128", "--run-dir", runDir, "--plain");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Empty(run.Error);
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(runDir, "metrics.csv")).Length);
+    }
+
+    [Fact]
+    public void Train_ConfigFile_AppliesKeysAndFlagsOverrideThem()
+    {
+        var configPath = _directory.File("config.json");
+        File.WriteAllText(configPath, """
+            {
+              "env": "Acrobot-v1",
+              "seed": 5,
+              "num-envs": 2,
+              "num-steps": 32,
+              "total-timesteps": 256,
+              "learning-rate": 0.001,
+              "norm-adv": false,
+              "hidden-sizes": [16]
+            }
+            """);
+        var runDir = _directory.File("run");
+
+        var run = CliRun.Of("train", "--config", configPath, "--num-steps", "16", "--seed", "8", "--run-dir", runDir, "--plain");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Empty(run.Error);
+        using var written = JsonDocument.Parse(File.ReadAllText(Path.Combine(runDir, "config.json")));
+        var root = written.RootElement;
+        Assert.Equal("Acrobot-v1", root.GetProperty("env").GetString());
+        Assert.Equal(2, root.GetProperty("num-envs").GetInt32());
+        Assert.Equal(0.001, root.GetProperty("learning-rate").GetDouble());
+        Assert.False(root.GetProperty("norm-adv").GetBoolean());
+        Assert.Equal([16], root.GetProperty("hidden-sizes").EnumerateArray().Select(e => e.GetInt32()));
+
+        // Flags win over the file.
+        Assert.Equal(16, root.GetProperty("num-steps").GetInt32());
+        Assert.Equal(8, root.GetProperty("seed").GetInt32());
+        Assert.Contains("trained 256 steps", run.Output);
+    }
+
+    [Fact]
+    public void Train_ConfigFileBoolean_IsNotOverriddenByAnAbsentFlag()
+    {
+        var configPath = _directory.File("config.json");
+        File.WriteAllText(configPath, """{ "total-timesteps": 512, "anneal-lr": false, "pause": false }""");
+        var runDir = _directory.File("run");
+
+        var run = CliRun.Of("train", "--config", configPath, "--clip-vloss", "false", "--run-dir", runDir, "--plain");
+
+        Assert.Equal(0, run.ExitCode);
+        using var written = JsonDocument.Parse(File.ReadAllText(Path.Combine(runDir, "config.json")));
+        Assert.False(written.RootElement.GetProperty("anneal-lr").GetBoolean());
+        Assert.False(written.RootElement.GetProperty("pause").GetBoolean());
+        Assert.False(written.RootElement.GetProperty("clip-vloss").GetBoolean());
+        Assert.True(written.RootElement.GetProperty("norm-adv").GetBoolean());
+    }
+
+    [Fact]
+    public void Train_ConfigFileWithUnknownKey_FailsNamingIt()
+    {
+        var configPath = _directory.File("config.json");
+        File.WriteAllText(configPath, """{ "num-env": 2 }""");
+
+        var run = CliRun.Of("train", "--config", configPath, "--run-dir", _directory.File("run"));
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("unknown key 'num-env'", run.Error);
+        Assert.Contains("num-envs", run.Error);
+        Assert.False(Directory.Exists(_directory.File("run")));
+    }
+
+    [Theory]
+    [InlineData("""{ "seed": "one" }""", "seed")]
+    [InlineData("""{ "pause": 3 }""", "pause")]
+    [InlineData("""{ "num-envs": "four" }""", "num-envs")]
+    [InlineData("""{ "learning-rate": true }""", "learning-rate")]
+    public void Train_ConfigFileWithWrongType_FailsNamingTheKey(string json, string key)
+    {
+        var configPath = _directory.File("config.json");
+        File.WriteAllText(configPath, json);
+
+        var run = CliRun.Of("train", "--config", configPath, "--run-dir", _directory.File("run"));
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains(key, run.Error);
+        Assert.StartsWith("error: Config file ", run.Error);
+        Assert.DoesNotContain("   at ", run.Error);
+    }
+
+    [Fact]
+    public void Train_ConfigFileNotJson_Fails()
+    {
+        var configPath = _directory.File("config.json");
+        File.WriteAllText(configPath, "num-envs = 2");
+
+        var run = CliRun.Of("train", "--config", configPath, "--run-dir", _directory.File("run"));
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("not valid JSON", run.Error);
+    }
+
+    [Fact]
+    public void Train_MissingConfigFile_Fails()
+    {
+        var run = CliRun.Of("train", "--config", _directory.File("absent.json"), "--run-dir", _directory.File("run"));
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("absent.json", run.Error);
+        Assert.Contains("does not exist", run.Error);
+    }
+
+    [Theory]
+    [InlineData("--num-envs", "0", "NumEnvs")]
+    [InlineData("--num-minibatches", "3", "NumMinibatches")]
+    [InlineData("--gamma", "1.5", "Gamma")]
+    [InlineData("--num-envs", "x", "'x'")]
+    public void Train_BadFlag_FailsNamingIt(string flag, string value, string named)
+    {
+        var run = CliRun.Of("train", flag, value, "--total-timesteps", "512", "--run-dir", _directory.File("run"));
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains(named, run.Error);
+        Assert.DoesNotContain("   at ", run.Error);
+    }
+
+    [Fact]
+    public void Train_UnknownEnv_FailsListingTheKnownIds()
+    {
+        var run = CliRun.Of("train", "--env", "Nope-v0", "--run-dir", _directory.File("run"));
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("Nope-v0", run.Error);
+        Assert.Contains("CartPole-v1", run.Error);
+    }
+
+    [GeneratedRegex(@"^solved: step=(?<step>\d+) wall_s=\d+\.\d\d$")]
+    private static partial Regex SolvedLine();
+
+    [GeneratedRegex(@"trained (?<steps>\d+) steps in ")]
+    private static partial Regex TrainedLine();
 }

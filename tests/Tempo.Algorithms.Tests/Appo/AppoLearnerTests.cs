@@ -32,18 +32,18 @@ public sealed class AppoLearnerTests
     {
         const int steps = 4, envs = 3;
         var model = new TabularActorCritic(HandSegments.StateCount(steps, envs, extra: 1), 2);
-        InitializeDistinct(model);
+        model.InitializeDistinct();
         var segment = HandSegments.Create(steps, envs, (t, i) => 1f + t - (0.5f * i));
         HandSegments.Terminate(segment, step: 1, env: 0);
         HandSegments.Truncate(segment, step: 2, env: 1, finalState: model.States - 1);
         HandSegments.ActOnPolicy(segment, model);
         var expected = HandSegments.BootstrappedReturns(segment, model, Gamma);
-        var values = StateValues(model);
+        var values = model.ValuesByState();
         var learner = new AppoLearner<float, int>(model, HandOptions, new RandomSource(1));
 
         learner.Update([segment]);
 
-        var vs = RecoveredValueTargets(model, values, HandOptions.VfCoef);
+        var vs = model.ValueTargetsFromLastGradients(values, HandOptions.VfCoef);
         for (var k = 0; k < expected.Length; k++)
         {
             Assert.Equal(expected[k], vs[k], 4);
@@ -106,12 +106,12 @@ public sealed class AppoLearnerTests
         HandSegments.Truncate(segment, step: 1, env: 1, finalState: final);
         HandSegments.Terminate(segment, step: 1, env: 1);
         HandSegments.ActOnPolicy(segment, model);
-        var values = StateValues(model);
+        var values = model.ValuesByState();
         var learner = new AppoLearner<float, int>(model, HandOptions, new RandomSource(1));
 
         learner.Update([segment]);
 
-        var vs = RecoveredValueTargets(model, values, HandOptions.VfCoef);
+        var vs = model.ValueTargetsFromLastGradients(values, HandOptions.VfCoef);
         var v = (Func<int, float>)(s => values[s]);
         Assert.Equal(2f + (Gamma * 5f), vs[2], 4); // t = 1, env 0: r + γ V(final), nothing from t = 2.
         Assert.Equal(1f + (Gamma * (2f + (Gamma * 5f))), vs[0], 4); // t = 0 flows through to the truncation.
@@ -287,35 +287,6 @@ public sealed class AppoLearnerTests
         var error = Assert.Throws<ArgumentException>(() => new AppoLearner<float, int>(new TabularActorCritic(4, 2), options, new RandomSource(1)));
 
         Assert.Equal(option, error.ParamName);
-    }
-
-    /// <summary>Distinct, uneven policies and values per state, so that mix-ups show.</summary>
-    internal static void InitializeDistinct(TabularActorCritic model)
-    {
-        for (var s = 0; s < model.States; s++)
-        {
-            var p = 0.2f + (0.6f * s / model.States);
-            model.SetPolicy(s, p, 1 - p);
-            model.SetValue(s, 0.3f * (s % 5) - 0.4f);
-        }
-    }
-
-    internal static float[] StateValues(TabularActorCritic model) =>
-        Enumerable.Range(0, model.States).Select(model.Value).ToArray();
-
-    /// <summary>Inverts the value-loss gradient vf · (V − v_s) / B of the last minibatch into v_s, indexed by state id.</summary>
-    internal static Dictionary<int, float> RecoveredValueTargets(TabularActorCritic model, float[] valuesBefore, double coefficient)
-    {
-        var observations = model.EvaluatedObservations[^1];
-        var batch = observations.Length;
-        var targets = new Dictionary<int, float>();
-        for (var j = 0; j < batch; j++)
-        {
-            var state = (int)observations[j];
-            targets[state] = valuesBefore[state] - (model.LastValueGradients[j] * batch / (float)coefficient);
-        }
-
-        return targets;
     }
 
     private static void Renumber(Segment<float, int> segment, int offset, int envs)

@@ -58,6 +58,37 @@ internal sealed class TabularActorCritic : IActorCritic<float, int>
         }
     }
 
+    /// <summary>Distinct, uneven policies and values per state, so that mix-ups show.</summary>
+    public void InitializeDistinct()
+    {
+        for (var s = 0; s < States; s++)
+        {
+            var p = 0.2f + (0.6f * s / States);
+            SetPolicy(s, p, 1 - p);
+            SetValue(s, (0.3f * (s % 5)) - 0.4f);
+        }
+    }
+
+    /// <summary>V of every state, indexed by state id.</summary>
+    public float[] ValuesByState() => _values.Value.Span.ToArray();
+
+    /// <summary>Inverts a value-loss gradient c · (V − v_s) / B of the last backward pass into v_s, keyed by state id.</summary>
+    /// <param name="valuesBefore">V per state when the loss was evaluated (before the optimizer step).</param>
+    /// <param name="coefficient">The value loss coefficient c.</param>
+    public Dictionary<int, float> ValueTargetsFromLastGradients(float[] valuesBefore, double coefficient)
+    {
+        var observations = EvaluatedObservations[^1];
+        var batch = observations.Length;
+        var targets = new Dictionary<int, float>();
+        for (var j = 0; j < batch; j++)
+        {
+            var state = (int)observations[j];
+            targets[state] = valuesBefore[state] - (LastValueGradients[j] * batch / (float)coefficient);
+        }
+
+        return targets;
+    }
+
     public void SetValue(int state, float value) => _values.Value.Span[state] = value;
 
     public float Value(int state) => _values.Value.Span[state];

@@ -32,7 +32,7 @@ public sealed record AppoOptions
     /// <summary>V-trace's c̄: truncation of the trace-cutting importance weights.</summary>
     public double CBar { get; init; } = 1.0;
 
-    /// <summary>Minibatches each batch is split into; each holds whole trajectories (env columns), so there must be at least this many.</summary>
+    /// <summary>Minibatches each batch is split into, as evenly as the trajectory count allows; each holds whole trajectories (env columns), so a batch needs at least this many.</summary>
     public int NumMinibatches { get; init; } = 4;
 
     /// <summary>Passes over the batch per update.</summary>

@@ -43,9 +43,6 @@ internal sealed class TrajectoryMinibatch<TObservation, TAction>
     /// <summary>T × B.</summary>
     public int Transitions => Steps * Trajectories;
 
-    /// <summary>The rollout columns gathered, in minibatch order.</summary>
-    public ReadOnlySpan<int> Columns => _columns.AsSpan(0, Trajectories);
-
     public ReadOnlySpan<TObservation> Observations => _observations.AsSpan(0, Transitions * _observationSize);
 
     public ReadOnlySpan<TAction> Actions => _actions.AsSpan(0, Transitions * _actionSize);

@@ -17,9 +17,9 @@ internal readonly record struct PolicyLag(double Mean, long Max)
         double weighted = 0;
         long transitions = 0;
         long max = 0;
-        foreach (var segment in segments)
+        for (var k = 0; k < segments.Count; k++)
         {
-            ArgumentNullException.ThrowIfNull(segment, nameof(segments));
+            var segment = segments[k] ?? throw new ArgumentException($"Segment {k} is null.", nameof(segments));
             var lag = learnerVersion.LagOf(segment.BehaviourVersion);
             if (lag < 0)
             {

@@ -11,7 +11,7 @@ public sealed class AppoLearnerTests
     private const float Gamma = 0.9f;
 
     /// <summary>One minibatch, one epoch, raw advantages, unclipped value loss: the recorded gradients expose the loss exactly.</summary>
-    private static readonly AppoOptions HandOptions = new()
+    private static readonly AppoOptions _handOptions = new()
     {
         TotalTimesteps = 1_000_000,
         AnnealLr = false,
@@ -39,11 +39,11 @@ public sealed class AppoLearnerTests
         HandSegments.ActOnPolicy(segment, model);
         var expected = HandSegments.BootstrappedReturns(segment, model, Gamma);
         var values = model.ValuesByState();
-        var learner = new AppoLearner<float, int>(model, HandOptions, new RandomSource(1));
+        var learner = new AppoLearner<float, int>(model, _handOptions, new RandomSource(1));
 
         learner.Update([segment]);
 
-        var vs = model.ValueTargetsFromLastGradients(values, HandOptions.VfCoef);
+        var vs = model.ValueTargetsFromLastGradients(values, _handOptions.VfCoef);
         for (var k = 0; k < expected.Length; k++)
         {
             Assert.Equal(expected[k], vs[k], 4);
@@ -64,7 +64,7 @@ public sealed class AppoLearnerTests
         var segment = HandSegments.Create(1, 1, (_, _) => 1f);
         segment.BehaviourLogProbs[0] = MathF.Log(behaviourProbability);
         segment.BehaviourValues[0] = 1f;
-        var options = HandOptions with { ClipCoef = clipCoef };
+        var options = _handOptions with { ClipCoef = clipCoef };
         var learner = new AppoLearner<float, int>(model, options, new RandomSource(1));
 
         var statistics = learner.Update([segment]);
@@ -107,11 +107,11 @@ public sealed class AppoLearnerTests
         HandSegments.Terminate(segment, step: 1, env: 1);
         HandSegments.ActOnPolicy(segment, model);
         var values = model.ValuesByState();
-        var learner = new AppoLearner<float, int>(model, HandOptions, new RandomSource(1));
+        var learner = new AppoLearner<float, int>(model, _handOptions, new RandomSource(1));
 
         learner.Update([segment]);
 
-        var vs = model.ValueTargetsFromLastGradients(values, HandOptions.VfCoef);
+        var vs = model.ValueTargetsFromLastGradients(values, _handOptions.VfCoef);
         var v = (Func<int, float>)(s => values[s]);
         Assert.Equal(2f + (Gamma * 5f), vs[2], 4); // t = 1, env 0: r + γ V(final), nothing from t = 2.
         Assert.Equal(1f + (Gamma * (2f + (Gamma * 5f))), vs[0], 4); // t = 0 flows through to the truncation.
@@ -131,7 +131,7 @@ public sealed class AppoLearnerTests
         Renumber(first, offset: 0, envs);
         HandSegments.ActOnPolicy(first, model);
         HandSegments.ActOnPolicy(second, model);
-        var options = HandOptions with { NumMinibatches = 3, UpdateEpochs = 2 };
+        var options = _handOptions with { NumMinibatches = 3, UpdateEpochs = 2 };
         var learner = new AppoLearner<float, int>(model, options, new RandomSource(7));
 
         learner.Update([first, second]);
@@ -164,7 +164,7 @@ public sealed class AppoLearnerTests
     public void Update_EachUpdate_IncrementsVersionAndSnapshotCarriesWeights()
     {
         var model = new TabularActorCritic(HandSegments.StateCount(2, 2), 2);
-        var learner = new AppoLearner<float, int>(model, HandOptions, new RandomSource(1));
+        var learner = new AppoLearner<float, int>(model, _handOptions, new RandomSource(1));
         Assert.Equal(PolicyVersion.Initial, learner.Version);
 
         for (var expected = 1; expected <= 2; expected++)
@@ -198,7 +198,7 @@ public sealed class AppoLearnerTests
         var stale = HandSegments.Create(2, 1, (t, i) => t, new PolicyVersion(2));
         HandSegments.ActOnPolicy(fresh, model);
         HandSegments.ActOnPolicy(stale, model);
-        var learner = new AppoLearner<float, int>(model, HandOptions, new RandomSource(1));
+        var learner = new AppoLearner<float, int>(model, _handOptions, new RandomSource(1));
 
         var statistics = learner.Update([fresh, stale]);
 
@@ -216,7 +216,7 @@ public sealed class AppoLearnerTests
     public void Update_SegmentNewerThanLearner_ThrowsNamingVersions()
     {
         var model = new TabularActorCritic(HandSegments.StateCount(2, 2), 2);
-        var learner = new AppoLearner<float, int>(model, HandOptions, new RandomSource(1));
+        var learner = new AppoLearner<float, int>(model, _handOptions, new RandomSource(1));
         var segment = HandSegments.Create(2, 2, (_, _) => 0f, new PolicyVersion(3));
 
         var error = Assert.Throws<ArgumentException>(() => learner.Update([segment]));
@@ -230,7 +230,7 @@ public sealed class AppoLearnerTests
     public void Update_SegmentsOfDifferentLengths_Throws()
     {
         var model = new TabularActorCritic(HandSegments.StateCount(3, 2), 2);
-        var learner = new AppoLearner<float, int>(model, HandOptions, new RandomSource(1));
+        var learner = new AppoLearner<float, int>(model, _handOptions, new RandomSource(1));
 
         var error = Assert.Throws<ArgumentException>(() => learner.Update([HandSegments.Create(3, 1, (_, _) => 0f), HandSegments.Create(2, 1, (_, _) => 0f)]));
 
@@ -241,7 +241,7 @@ public sealed class AppoLearnerTests
     public void Update_SegmentForAnotherObservationSize_Throws()
     {
         var model = new TabularActorCritic(10, 2);
-        var learner = new AppoLearner<float, int>(model, HandOptions, new RandomSource(1));
+        var learner = new AppoLearner<float, int>(model, _handOptions, new RandomSource(1));
         var segment = new Segment<float, int>(new SegmentLayout(2, 1, 3, 1));
 
         Assert.Throws<ArgumentException>(() => learner.Update([segment]));
@@ -250,7 +250,7 @@ public sealed class AppoLearnerTests
     [Fact]
     public void Update_NoSegments_Throws()
     {
-        var learner = new AppoLearner<float, int>(new TabularActorCritic(4, 2), HandOptions, new RandomSource(1));
+        var learner = new AppoLearner<float, int>(new TabularActorCritic(4, 2), _handOptions, new RandomSource(1));
 
         Assert.Throws<ArgumentException>(() => learner.Update([]));
     }
@@ -259,7 +259,7 @@ public sealed class AppoLearnerTests
     public void Update_FewerTrajectoriesThanMinibatches_ThrowsNamingBoth()
     {
         var model = new TabularActorCritic(HandSegments.StateCount(2, 2), 2);
-        var learner = new AppoLearner<float, int>(model, HandOptions with { NumMinibatches = 4 }, new RandomSource(1));
+        var learner = new AppoLearner<float, int>(model, _handOptions with { NumMinibatches = 4 }, new RandomSource(1));
 
         var error = Assert.Throws<ArgumentException>(() => learner.Update([HandSegments.Create(2, 2, (_, _) => 0f)]));
 
@@ -277,11 +277,11 @@ public sealed class AppoLearnerTests
     {
         var options = option switch
         {
-            nameof(AppoOptions.RhoBar) => HandOptions with { RhoBar = 0 },
-            nameof(AppoOptions.CBar) => HandOptions with { CBar = -1 },
-            nameof(AppoOptions.NumMinibatches) => HandOptions with { NumMinibatches = 0 },
-            nameof(AppoOptions.ClipCoef) => HandOptions with { ClipCoef = 0 },
-            _ => HandOptions with { LearningRate = double.NaN },
+            nameof(AppoOptions.RhoBar) => _handOptions with { RhoBar = 0 },
+            nameof(AppoOptions.CBar) => _handOptions with { CBar = -1 },
+            nameof(AppoOptions.NumMinibatches) => _handOptions with { NumMinibatches = 0 },
+            nameof(AppoOptions.ClipCoef) => _handOptions with { ClipCoef = 0 },
+            _ => _handOptions with { LearningRate = double.NaN },
         };
 
         var error = Assert.Throws<ArgumentException>(() => new AppoLearner<float, int>(new TabularActorCritic(4, 2), options, new RandomSource(1)));

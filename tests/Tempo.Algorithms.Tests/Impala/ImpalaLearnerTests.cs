@@ -8,7 +8,7 @@ public sealed class ImpalaLearnerTests
 {
     private const float Gamma = 0.9f;
 
-    private static readonly ImpalaOptions HandOptions = new()
+    private static readonly ImpalaOptions _handOptions = new()
     {
         TotalTimesteps = 1_000_000,
         AnnealLr = false,
@@ -34,7 +34,7 @@ public sealed class ImpalaLearnerTests
         var segment = HandSegments.Create(2, 1, (_, _) => 1f);
         segment.BehaviourLogProbs[0] = MathF.Log(0.8f);
         segment.BehaviourLogProbs[1] = MathF.Log(0.4f);
-        var learner = new ImpalaLearner<float, int>(model, HandOptions);
+        var learner = new ImpalaLearner<float, int>(model, _handOptions);
 
         var statistics = learner.Update([segment]);
 
@@ -65,11 +65,11 @@ public sealed class ImpalaLearnerTests
         HandSegments.ActOnPolicy(segment, model);
         var expected = HandSegments.BootstrappedReturns(segment, model, Gamma);
         var values = model.ValuesByState();
-        var learner = new ImpalaLearner<float, int>(model, HandOptions);
+        var learner = new ImpalaLearner<float, int>(model, _handOptions);
 
         learner.Update([segment]);
 
-        var vs = model.ValueTargetsFromLastGradients(values, HandOptions.BaselineCoef);
+        var vs = model.ValueTargetsFromLastGradients(values, _handOptions.BaselineCoef);
         for (var k = 0; k < expected.Length; k++)
         {
             Assert.Equal(expected[k], vs[k], 4);
@@ -87,11 +87,11 @@ public sealed class ImpalaLearnerTests
         HandSegments.Truncate(segment, step: 1, env: 0, finalState: final);
         HandSegments.ActOnPolicy(segment, model);
         var values = model.ValuesByState();
-        var learner = new ImpalaLearner<float, int>(model, HandOptions);
+        var learner = new ImpalaLearner<float, int>(model, _handOptions);
 
         learner.Update([segment]);
 
-        var vs = model.ValueTargetsFromLastGradients(values, HandOptions.BaselineCoef);
+        var vs = model.ValueTargetsFromLastGradients(values, _handOptions.BaselineCoef);
         Assert.Equal(20f + (Gamma * 4f), vs[1], 4);
         Assert.Equal(10f + (Gamma * (20f + (Gamma * 4f))), vs[0], 4);
         Assert.Equal(30f, vs[2], 4);
@@ -102,7 +102,7 @@ public sealed class ImpalaLearnerTests
     public void Update_EachBatch_OneStepAndVersionIncrement()
     {
         var model = new TabularActorCritic(HandSegments.StateCount(2, 2), 2);
-        var learner = new ImpalaLearner<float, int>(model, HandOptions);
+        var learner = new ImpalaLearner<float, int>(model, _handOptions);
 
         for (var expected = 1; expected <= 3; expected++)
         {
@@ -123,7 +123,7 @@ public sealed class ImpalaLearnerTests
     {
         var model = new TabularActorCritic(HandSegments.StateCount(2, 2), 2);
         model.SetVersion(new PolicyVersion(4));
-        var learner = new ImpalaLearner<float, int>(model, HandOptions);
+        var learner = new ImpalaLearner<float, int>(model, _handOptions);
         var stale = HandSegments.Create(2, 1, (_, _) => 1f, new PolicyVersion(0));
         var staler = HandSegments.Create(2, 1, (_, _) => 1f, new PolicyVersion(2));
 
@@ -136,7 +136,7 @@ public sealed class ImpalaLearnerTests
     [Fact]
     public void Update_SegmentNewerThanLearner_Throws()
     {
-        var learner = new ImpalaLearner<float, int>(new TabularActorCritic(HandSegments.StateCount(2, 1), 2), HandOptions);
+        var learner = new ImpalaLearner<float, int>(new TabularActorCritic(HandSegments.StateCount(2, 1), 2), _handOptions);
 
         var error = Assert.Throws<ArgumentException>(() => learner.Update([HandSegments.Create(2, 1, (_, _) => 0f, new PolicyVersion(1))]));
 
@@ -146,7 +146,7 @@ public sealed class ImpalaLearnerTests
     [Fact]
     public void Update_SegmentsOfDifferentLengths_Throws()
     {
-        var learner = new ImpalaLearner<float, int>(new TabularActorCritic(HandSegments.StateCount(3, 2), 2), HandOptions);
+        var learner = new ImpalaLearner<float, int>(new TabularActorCritic(HandSegments.StateCount(3, 2), 2), _handOptions);
 
         Assert.Throws<ArgumentException>(() => learner.Update([HandSegments.Create(3, 1, (_, _) => 0f), HandSegments.Create(1, 1, (_, _) => 0f)]));
     }
@@ -154,7 +154,7 @@ public sealed class ImpalaLearnerTests
     [Fact]
     public void Constructor_InvalidOption_ThrowsNamingIt()
     {
-        var error = Assert.Throws<ArgumentException>(() => new ImpalaLearner<float, int>(new TabularActorCritic(4, 2), HandOptions with { BaselineCoef = -1 }));
+        var error = Assert.Throws<ArgumentException>(() => new ImpalaLearner<float, int>(new TabularActorCritic(4, 2), _handOptions with { BaselineCoef = -1 }));
 
         Assert.Equal(nameof(ImpalaOptions.BaselineCoef), error.ParamName);
     }

@@ -45,6 +45,9 @@ internal sealed class RolloutBatch<TObservation, TAction>
 
     public Span<TObservation> Observations => _observations.AsSpan(0, Transitions * _observationSize);
 
+    /// <summary>The observations truncated episodes were cut at, <c>[T, N, observationSize]</c>; meaningful only where truncated.</summary>
+    public Span<TObservation> FinalObservations => _finalObservations.AsSpan(0, Transitions * _observationSize);
+
     public Span<TAction> Actions => _actions.AsSpan(0, Transitions * _actionSize);
 
     public Span<float> Rewards => _rewards.AsSpan(0, Transitions);

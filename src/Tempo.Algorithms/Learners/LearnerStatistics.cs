@@ -27,6 +27,12 @@ public sealed record LearnerStatistics
     /// <summary>Global gradient norm before clipping, averaged over minibatches.</summary>
     public double? GradientNorm { get; init; }
 
+    /// <summary>Mean policy lag of the trained transitions (learner version before the update minus the segment's behaviour version); null where the learner does not measure it.</summary>
+    public double? PolicyLagMean { get; init; }
+
+    /// <summary>Largest policy lag among the trained segments; null where the learner does not measure it.</summary>
+    public long? PolicyLagMax { get; init; }
+
     /// <summary>The policy version after the update.</summary>
     public required long PolicyVersion { get; init; }
 }

@@ -128,34 +128,10 @@ public sealed class PpoLearner<TObservation, TAction> : ILearner<TObservation, T
             Entropy = accumulator.Last.Entropy,
             ApproxKl = accumulator.Last.ApproxKl,
             ClipFraction = accumulator.MeanClipFraction,
-            ExplainedVariance = ExplainedVariance(_rollout.Values, _rollout.Returns),
+            ExplainedVariance = Learners.ExplainedVariance.Compute(_rollout.Values, _rollout.Returns),
             GradientNorm = accumulator.MeanGradientNorm,
             PolicyVersion = _model.Version.Value,
         };
-    }
-
-    /// <summary>1 − Var[R − V] / Var[R], as CleanRL logs it (NaN when the returns do not vary).</summary>
-    internal static double ExplainedVariance(ReadOnlySpan<float> predicted, ReadOnlySpan<float> targets)
-    {
-        double meanTarget = 0, meanResidual = 0;
-        for (var i = 0; i < targets.Length; i++)
-        {
-            meanTarget += targets[i];
-            meanResidual += targets[i] - predicted[i];
-        }
-
-        meanTarget /= targets.Length;
-        meanResidual /= targets.Length;
-        double varianceTarget = 0, varianceResidual = 0;
-        for (var i = 0; i < targets.Length; i++)
-        {
-            var t = targets[i] - meanTarget;
-            var r = targets[i] - predicted[i] - meanResidual;
-            varianceTarget += t * t;
-            varianceResidual += r * r;
-        }
-
-        return varianceTarget == 0 ? double.NaN : 1 - (varianceResidual / varianceTarget);
     }
 
     private void Shuffle(int[] indices)

@@ -1,0 +1,148 @@
+using Tempo.Algorithms.Experience;
+using Tempo.Algorithms.Learners;
+using Tempo.Algorithms.Models;
+using Tempo.Algorithms.Policies;
+using Tempo.Algorithms.Returns;
+using Tempo.Nn.Modules;
+using Tempo.Nn.Optimizers;
+
+namespace Tempo.Algorithms.Impala;
+
+/// <summary>IMPALA's learner (Espeholt et al. 2018): one V-trace actor-critic gradient step per batch of segments.</summary>
+/// <remarks>
+/// <para>
+/// The segments are laid side by side into one time-major <c>[T, N]</c> batch; the current network evaluates
+/// log π and V on every step and V(x_T) on every tail; <see cref="Vtrace"/> gives the targets v_s and the
+/// policy-gradient advantages ρ_s (r_s + γ_s v_{s+1} − V(x_s)) with ρ_s = min(ρ̄, π/μ); <see cref="ImpalaLoss"/>
+/// turns them into one gradient step. The paper uses RMSProp; this learner uses Adam, then global-norm clipping.
+/// </para>
+/// <para>
+/// A truncated step bootstraps from V(final observation): γ·V is added to its reward and its discount is 0.
+/// A terminated step gets discount 0 and nothing added.
+/// </para>
+/// </remarks>
+public sealed class ImpalaLearner<TObservation, TAction> : ILearner<TObservation, TAction>
+    where TObservation : unmanaged
+    where TAction : unmanaged
+{
+    private readonly IActorCritic<TObservation, TAction> _model;
+    private readonly ImpalaOptions _options;
+    private readonly Adam _optimizer;
+    private readonly IReadOnlyList<Parameter> _parameters;
+    private readonly RolloutBatch<TObservation, TAction> _rollout;
+    private readonly TrajectoryMinibatch<TObservation, TAction> _batch;
+    private int[] _columns = [];
+    private long _updates;
+    private long _trainedSteps;
+
+    /// <summary>Creates the learner; it owns the optimizer over <paramref name="model"/>'s parameters.</summary>
+    /// <param name="model">The model to train; its version becomes the learner's.</param>
+    /// <param name="options">IMPALA settings; validated here.</param>
+    public ImpalaLearner(IActorCritic<TObservation, TAction> model, ImpalaOptions options)
+    {
+        _model = model ?? throw new ArgumentNullException(nameof(model));
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        options.Validate();
+        _parameters = model.NamedParameters.Select(p => p.Parameter).ToArray();
+        _optimizer = new Adam(model.NamedParameters, new AdamOptions { LearningRate = options.LearningRate, Epsilon = options.AdamEps });
+        _rollout = new RolloutBatch<TObservation, TAction>(model.ObservationSize, model.ActionSize);
+        _batch = new TrajectoryMinibatch<TObservation, TAction>(model.ObservationSize, model.ActionSize);
+    }
+
+    /// <inheritdoc/>
+    public PolicyVersion Version => _model.Version;
+
+    /// <summary>Updates (gradient steps) done so far.</summary>
+    public long Updates => _updates;
+
+    /// <summary>Transitions trained on so far; drives the learning-rate annealing.</summary>
+    public long TrainedSteps => _trainedSteps;
+
+    /// <summary>The optimizer, for checkpoints.</summary>
+    public IOptimizer Optimizer => _optimizer;
+
+    /// <summary>Restores the counters after loading a checkpoint.</summary>
+    public void RestoreProgress(long updates, long trainedSteps)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(updates);
+        ArgumentOutOfRangeException.ThrowIfNegative(trainedSteps);
+        _updates = updates;
+        _trainedSteps = trainedSteps;
+    }
+
+    /// <inheritdoc/>
+    public PolicySnapshot Snapshot()
+    {
+        var weights = new float[_model.WeightCount];
+        _model.CopyWeightsTo(weights);
+        return new PolicySnapshot(_model.Version, weights);
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException">The segments are empty, differ in layout, or claim a policy newer than the learner's.</exception>
+    public LearnerStatistics Update(IReadOnlyList<Segment<TObservation, TAction>> segments)
+    {
+        var lag = PolicyLag.Measure(segments, _model.Version);
+        _rollout.Gather(segments);
+        var trajectories = _rollout.Envs;
+        if (_columns.Length != trajectories)
+        {
+            _columns = Enumerable.Range(0, trajectories).ToArray();
+        }
+
+        var fraction = Math.Max(1.0 - ((double)_trainedSteps / _options.TotalTimesteps), 0.0);
+        var learningRate = _options.AnnealLr ? fraction * _options.LearningRate : _options.LearningRate;
+        _optimizer.LearningRate = learningRate;
+
+        var batch = _batch;
+        batch.Gather(_rollout, _columns);
+        batch.Evaluate(_model, (float)_options.Gamma);
+        batch.ComputeVtrace((float)_options.RhoBar, (float)_options.CBar);
+        var terms = ImpalaLoss.Compute(
+            batch.TargetLogProbs, batch.Entropy, batch.Values, batch.Vs, batch.PolicyGradientAdvantages,
+            (float)_options.BaselineCoef, (float)_options.EntCoef,
+            batch.LogProbGradients, batch.EntropyGradients, batch.ValueGradients);
+        Gradients.ZeroGrad(_parameters);
+        _model.Backward(batch.LogProbGradients, batch.EntropyGradients, batch.ValueGradients);
+        var norm = Gradients.ClipGradNorm(_parameters, (float)_options.MaxGradNorm);
+        _optimizer.Step();
+        var (approxKl, clipFraction) = ImportanceWeights(batch.BehaviourLogProbs, batch.TargetLogProbs, (float)_options.RhoBar);
+
+        _updates++;
+        _trainedSteps += _rollout.Transitions;
+        _model.SetVersion(_model.Version.Next());
+        return new LearnerStatistics
+        {
+            LearningRate = learningRate,
+            PolicyLoss = terms.PolicyLoss,
+            ValueLoss = terms.BaselineLoss,
+            Entropy = terms.Entropy,
+            ApproxKl = approxKl,
+            ClipFraction = clipFraction,
+            ExplainedVariance = ExplainedVariance.Compute(batch.Values, batch.Vs),
+            GradientNorm = norm,
+            PolicyLagMean = lag.Mean,
+            PolicyLagMax = lag.Max,
+            PolicyVersion = _model.Version.Value,
+        };
+    }
+
+    /// <summary>KL(μ ‖ π) by the k3 estimator and the fraction of importance weights π/μ that V-trace clipped at ρ̄.</summary>
+    private static (double ApproxKl, double ClipFraction) ImportanceWeights(ReadOnlySpan<float> behaviourLogProbs, ReadOnlySpan<float> targetLogProbs, float rhoBar)
+    {
+        double approxKl = 0;
+        var clipped = 0;
+        for (var i = 0; i < targetLogProbs.Length; i++)
+        {
+            var logRatio = targetLogProbs[i] - behaviourLogProbs[i];
+            var ratio = MathF.Exp(logRatio);
+            approxKl += ratio - 1f - logRatio;
+            if (ratio > rhoBar)
+            {
+                clipped++;
+            }
+        }
+
+        return (approxKl / targetLogProbs.Length, (double)clipped / targetLogProbs.Length);
+    }
+}

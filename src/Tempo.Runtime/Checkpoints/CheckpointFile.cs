@@ -24,8 +24,8 @@ public static class CheckpointFile
     public const uint FormatVersion = 1;
 
     private const int MaxMetadataLength = 64 << 20;
-    private static readonly byte[] Magic = "TEMPOCKP"u8.ToArray();
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = false };
+    private static readonly byte[] _magic = "TEMPOCKP"u8.ToArray();
+    private static readonly JsonSerializerOptions _jsonOptions = new() { WriteIndented = false };
 
     /// <summary>Writes a checkpoint to <paramref name="path"/> atomically: a temporary file in the same folder, flushed, then renamed.</summary>
     public static void Save(string path, TrainingCheckpoint checkpoint, IReadOnlyList<NamedParameter> parameters, OptimizerState optimizerState)
@@ -85,9 +85,9 @@ public static class CheckpointFile
 
     private static void Write(Stream stream, TrainingCheckpoint checkpoint, IReadOnlyList<NamedParameter> parameters, OptimizerState optimizerState)
     {
-        var metadata = JsonSerializer.SerializeToUtf8Bytes(checkpoint, JsonOptions);
+        var metadata = JsonSerializer.SerializeToUtf8Bytes(checkpoint, _jsonOptions);
         Span<byte> header = stackalloc byte[16];
-        Magic.CopyTo(header);
+        _magic.CopyTo(header);
         BinaryPrimitives.WriteUInt32LittleEndian(header[8..], FormatVersion);
         BinaryPrimitives.WriteUInt32LittleEndian(header[12..], (uint)metadata.Length);
         stream.Write(header);
@@ -116,7 +116,7 @@ public static class CheckpointFile
             throw new InvalidDataException($"Checkpoint {path} is truncated: it ends inside the {header.Length}-byte header.");
         }
 
-        if (!header[..8].SequenceEqual(Magic))
+        if (!header[..8].SequenceEqual(_magic))
         {
             throw new InvalidDataException($"{path} is not a Tempo checkpoint (its first bytes are not 'TEMPOCKP').");
         }
@@ -144,7 +144,7 @@ public static class CheckpointFile
 
         try
         {
-            return JsonSerializer.Deserialize<TrainingCheckpoint>(metadata, JsonOptions)
+            return JsonSerializer.Deserialize<TrainingCheckpoint>(metadata, _jsonOptions)
                 ?? throw new InvalidDataException($"Checkpoint {path} has empty metadata.");
         }
         catch (JsonException error)

@@ -3,7 +3,7 @@ namespace Tempo.Cli.Tests.Commands;
 public sealed class EnvsCommandTests
 {
     [Fact]
-    public void Envs_ListsTheFiveClassicEnvsWithTheirSpaces()
+    public void Envs_ListsTheClassicAndLiveEnvsWithTheirSpaces()
     {
         var run = CliRun.Of("envs");
 
@@ -11,11 +11,11 @@ public sealed class EnvsCommandTests
         Assert.Empty(run.Error);
         var lines = run.OutputLines;
         Assert.Equal(
-            ["Acrobot-v1", "CartPole-v1", "MountainCar-v0", "MountainCarContinuous-v0", "Pendulum-v1"],
+            ["Acrobot-v1", "CartPole-v1", "LiveCartPole-v1", "LivePendulum-v1", "MountainCar-v0", "MountainCarContinuous-v0", "Pendulum-v1"],
             lines.Where(l => !l.StartsWith(' ')).Select(l => l.Split(' ')[0]));
 
         // Every env is followed by its observation and action space.
-        Assert.Equal(15, lines.Length);
+        Assert.Equal(21, lines.Length);
         for (var i = 0; i < lines.Length; i += 3)
         {
             Assert.StartsWith("  observation  Box(", lines[i + 1]);

@@ -22,10 +22,14 @@ internal static class TrainCommand
         var pause = new Option<bool>("--pause") { Description = "Pause envs that can pause while the learner trains (sync schedule)." };
         var config = new Option<FileInfo>("--config") { Description = "JSON file of settings; keys are these flags without the dashes." };
         var plain = new Option<bool>("--plain") { Description = "Print one line per report instead of a live progress line." };
+        var numActors = new Option<int>("--num-actors") { Description = "Async schedule: actor threads, each with --num-envs envs." };
+        var maxPolicyLag = new Option<long>("--max-policy-lag") { Description = "Async schedule: drop segments more than this many versions behind the learner." };
+        var queueCapacity = new Option<int>("--queue-capacity") { Description = "Async schedule: segments the channel holds before dropping the oldest." };
+        var rhoBar = new Option<double>("--rho-bar") { Description = "V-trace's truncation of importance weights (APPO, IMPALA)." };
         var resume = new Option<DirectoryInfo>("--resume") { Description = "Continue the run in this folder from its checkpoint (its config applies; flags override)." };
         var ppoFlags = new PpoFlags();
 
-        var command = new Command("train", "Train an agent.") { env, algo, schedule, seed, runDir, targetReturn, pause, config, plain, resume };
+        var command = new Command("train", "Train an agent.") { env, algo, schedule, seed, runDir, targetReturn, pause, config, plain, resume, numActors, maxPolicyLag, queueCapacity, rhoBar };
         foreach (var option in ppoFlags.Options)
         {
             command.Add(option);
@@ -59,10 +63,16 @@ internal static class TrainCommand
             settings = Override(parse, runDir, settings, (s, v) => s with { RunDir = v });
             settings = Override(parse, targetReturn, settings, (s, v) => s with { TargetReturn = v });
             settings = Override(parse, pause, settings, (s, v) => s with { Pause = v });
+            settings = Override(parse, numActors, settings, (s, v) => s with { NumActors = v });
+            settings = Override(parse, maxPolicyLag, settings, (s, v) => s with { MaxPolicyLag = v });
+            settings = Override(parse, queueCapacity, settings, (s, v) => s with { QueueCapacity = v });
+            settings = Override(parse, rhoBar, settings, (s, v) => s with { RhoBar = v });
             settings = settings with { Ppo = ppoFlags.Apply(parse, settings.Ppo) };
 
             using var progress = new ConsoleProgressSink(output, redrawInPlace: redrawProgress && !parse.GetValue(plain), time);
-            var outcome = PpoRun.Run(registry, settings, progress, progress.WriteLine, time, resumeFrom, cancellationToken);
+            var outcome = settings.Schedule == TrainSchedule.Async
+                ? AsyncRun.Run(registry, settings, progress, progress.WriteLine, time, cancellationToken)
+                : PpoRun.Run(registry, settings, progress, progress.WriteLine, time, resumeFrom, cancellationToken);
             progress.Dispose();
             var mean = outcome.ReturnMean is { } m ? m.ToString("F2", CultureInfo.InvariantCulture) : "n/a";
             output.WriteLine(string.Create(

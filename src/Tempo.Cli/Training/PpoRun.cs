@@ -29,6 +29,11 @@ internal static class PpoRun
     public static TrainOutcome Run(
         EnvRegistry registry, TrainSettings settings, IMetricsSink progress, Action<string> announce, TimeProvider time, string? resumeFrom, CancellationToken cancellationToken)
     {
+        if (settings.Algo != TrainAlgorithm.Ppo)
+        {
+            throw new ArgumentException($"{settings.Algo} learns off-policy from actors that never wait; run it with --schedule async.");
+        }
+
         settings.Ppo.Validate();
         return PpoRecipes.Dispatch(registry, settings, new Training(settings, progress, announce, time, resumeFrom, cancellationToken));
     }

@@ -5,4 +5,10 @@ internal enum TrainAlgorithm
 {
     /// <summary>Proximal policy optimization.</summary>
     Ppo,
+
+    /// <summary>Asynchronous PPO: PPO's clipped surrogate on V-trace advantages and value targets.</summary>
+    Appo,
+
+    /// <summary>IMPALA: V-trace actor-critic.</summary>
+    Impala,
 }

@@ -17,7 +17,7 @@ internal static class TrainConfigFile
         WriteIndented = true,
     };
 
-    private static readonly string[] _runKeys = ["env", "algo", "schedule", "seed", "run-dir", "target-return", "pause", "checkpoint-every"];
+    private static readonly string[] _runKeys = ["env", "algo", "schedule", "seed", "run-dir", "target-return", "pause", "checkpoint-every", "num-actors", "max-policy-lag", "queue-capacity", "rho-bar"];
 
     /// <summary>Writes settings as a flat config: run keys first, then every PPO hyperparameter.</summary>
     public static string Serialize(TrainSettings settings)
@@ -32,6 +32,10 @@ internal static class TrainConfigFile
             ["target-return"] = settings.TargetReturn,
             ["pause"] = settings.Pause,
             ["checkpoint-every"] = settings.CheckpointEvery,
+            ["num-actors"] = settings.NumActors,
+            ["max-policy-lag"] = settings.MaxPolicyLag,
+            ["queue-capacity"] = settings.QueueCapacity,
+            ["rho-bar"] = settings.RhoBar,
         };
         foreach (var (key, value) in JsonSerializer.SerializeToNode(settings.Ppo, _jsonOptions)!.AsObject())
         {
@@ -78,6 +82,10 @@ internal static class TrainConfigFile
                     "target-return" => settings with { TargetReturn = value?.GetValue<double>() },
                     "pause" => settings with { Pause = value!.GetValue<bool>() },
                     "checkpoint-every" => settings with { CheckpointEvery = value!.GetValue<int>() },
+                    "num-actors" => settings with { NumActors = value!.GetValue<int>() },
+                    "max-policy-lag" => settings with { MaxPolicyLag = value!.GetValue<long>() },
+                    "queue-capacity" => settings with { QueueCapacity = value!.GetValue<int>() },
+                    "rho-bar" => settings with { RhoBar = value!.GetValue<double>() },
                     _ when ppoNode.ContainsKey(key) => settings,
                     _ => throw new InvalidDataException($"{path}: unknown key '{key}'. Known keys: {string.Join(", ", _runKeys.Concat(ppoNode.Select(p => p.Key)))}."),
                 };

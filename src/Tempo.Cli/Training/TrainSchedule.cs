@@ -5,4 +5,7 @@ internal enum TrainSchedule
 {
     /// <summary>Collect, pause, train, resume.</summary>
     Sync,
+
+    /// <summary>Actor threads act while the learner trains; segments cross a bounded channel.</summary>
+    Async,
 }

@@ -29,6 +29,18 @@ internal sealed record TrainSettings
     /// <summary>Write a checkpoint every this many updates (and at the end).</summary>
     public int CheckpointEvery { get; init; } = 50;
 
-    /// <summary>PPO's hyperparameters.</summary>
+    /// <summary>Actor threads of the asynchronous schedule, each with <c>num-envs</c> envs.</summary>
+    public int NumActors { get; init; } = 2;
+
+    /// <summary>Asynchronous schedule: drop segments whose behaviour policy lags the learner by more versions than this.</summary>
+    public long MaxPolicyLag { get; init; } = 20;
+
+    /// <summary>Asynchronous schedule: segments the actor-to-learner channel holds (the oldest is dropped when full).</summary>
+    public int QueueCapacity { get; init; } = 16;
+
+    /// <summary>V-trace's ρ̄ and c̄ (APPO, IMPALA).</summary>
+    public double RhoBar { get; init; } = 1.0;
+
+    /// <summary>PPO's hyperparameters; APPO and IMPALA read the ones of the same name.</summary>
     public required PpoOptions Ppo { get; init; }
 }

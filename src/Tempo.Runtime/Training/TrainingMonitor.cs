@@ -42,6 +42,9 @@ public sealed class TrainingMonitor : ITrainingCallbacks
         _globalStep = stepOffset;
     }
 
+    /// <summary>Adds what only the composition root knows to each report (action gaps of live envs, async counters); null adds nothing.</summary>
+    public Func<TrainingReport, TrainingReport>? Enrich { get; init; }
+
     /// <summary>Whether the target return was reached; the run should stop.</summary>
     public bool IsSolved => _solved?.IsSolved ?? false;
 
@@ -61,7 +64,7 @@ public sealed class TrainingMonitor : ITrainingCallbacks
     public void OnEpisodeEnded(in EpisodeEnded episode)
     {
         _window.Add(episode.Statistics);
-        var report = new EpisodeReport(_stepOffset + episode.ActorSteps, WallTimeSeconds, episode.Statistics);
+        var report = new EpisodeReport(_stepOffset + episode.Step, WallTimeSeconds, episode.Statistics);
         _sinks.WriteEpisode(report);
         if (_solved is not null && _solved.Observe(report))
         {
@@ -79,7 +82,7 @@ public sealed class TrainingMonitor : ITrainingCallbacks
         _globalStep = _stepOffset + update.GlobalStep;
         var now = _time.GetTimestamp();
         var seconds = Math.Max(_time.GetElapsedTime(_lastReportTimestamp, now).TotalSeconds, 1e-9);
-        _sinks.Write(new TrainingReport
+        var report = new TrainingReport
         {
             GlobalStep = _globalStep,
             WallTimeSeconds = _time.GetElapsedTime(_startTimestamp, now).TotalSeconds,
@@ -89,7 +92,10 @@ public sealed class TrainingMonitor : ITrainingCallbacks
             StepsPerSecond = (_globalStep - _lastReportStep) / seconds,
             LearnerUpdatesPerSecond = _updatesSinceReport / seconds,
             Learner = update.Statistics,
-        });
+            PolicyLagMean = update.Statistics.PolicyLagMean,
+            PolicyLagMax = update.Statistics.PolicyLagMax,
+        };
+        _sinks.Write(Enrich is null ? report : Enrich(report));
         _lastReportStep = _globalStep;
         _lastReportTimestamp = now;
         _updatesSinceReport = 0;

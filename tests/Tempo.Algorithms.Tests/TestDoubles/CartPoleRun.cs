@@ -65,7 +65,7 @@ internal sealed class CartPoleRun : ITrainingCallbacks, IDisposable
         BestMean = Math.Max(BestMean, mean);
         if (mean >= _target && SolvedAtStep is null)
         {
-            SolvedAtStep = episode.ActorSteps;
+            SolvedAtStep = episode.Step;
             _solved.Cancel();
         }
     }

@@ -143,7 +143,7 @@ public sealed class ActorTests : IDisposable
 
         Assert.Equal(
             [(1, 4L, 23.0, 2), (0, 6L, 6.0, 3), (1, 8L, 23.0, 2)],
-            _observer.Episodes.Select(e => (e.EnvIndex, e.ActorSteps, e.Statistics.Return, e.Statistics.Length)));
+            _observer.Episodes.Select(e => (e.EnvIndex, e.Step, e.Statistics.Return, e.Statistics.Length)));
         Assert.All(_observer.Episodes, e => Assert.Equal(new ActorId(3), e.Actor));
         Assert.Equal(_observer.Episodes.Select(e => e.Statistics), segment.Episodes);
         Assert.Equal(Steps * 2, _actor.Steps);
@@ -159,7 +159,7 @@ public sealed class ActorTests : IDisposable
 
         // Second segment: env 0 ends at t = 0 and t = 3, env 1 at t = 0, 2 and 4.
         Assert.Equal(5, segment.Episodes.Count);
-        Assert.Equal([12L, 12L, 16L, 18L, 20L], _observer.Episodes.Select(e => e.ActorSteps));
+        Assert.Equal([12L, 12L, 16L, 18L, 20L], _observer.Episodes.Select(e => e.Step));
         Assert.Equal([true, false, false, true, false], Enumerable.Range(0, Steps).Select(t => segment.Terminated[t * 2]));
     }
 

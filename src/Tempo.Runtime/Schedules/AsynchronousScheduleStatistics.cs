@@ -1,0 +1,9 @@
+using Tempo.Runtime.Transport;
+
+namespace Tempo.Runtime.Schedules;
+
+/// <summary>Counters of an asynchronous run: what crossed the channel, what was dropped and why.</summary>
+/// <param name="Channel">Segments written, read and dropped because the channel was full.</param>
+/// <param name="Lag">Segments accepted or dropped as too stale, with lag mean and max.</param>
+/// <param name="Updates">Learner updates done.</param>
+public readonly record struct AsynchronousScheduleStatistics(SegmentChannelStatistics Channel, PolicyLagStatistics Lag, long Updates);

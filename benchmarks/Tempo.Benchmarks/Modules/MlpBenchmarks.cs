@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Tempo.Nn.Initialization;
+using Tempo.Nn.Kernels;
 using Tempo.Nn.Modules;
 using Tempo.Nn.Tensors;
 using Gemm = Tempo.Nn.Kernels.Gemm;

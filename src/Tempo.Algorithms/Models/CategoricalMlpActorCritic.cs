@@ -1,6 +1,7 @@
 using Tempo.Algorithms.Policies;
 using Tempo.Nn.Distributions;
 using Tempo.Nn.Initialization;
+using Tempo.Nn.Kernels;
 using Tempo.Nn.Modules;
 using Tempo.Nn.Tensors;
 

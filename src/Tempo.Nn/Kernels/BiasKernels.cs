@@ -49,17 +49,24 @@ public static unsafe class BiasKernels
         where TOps : struct, ISimdOps<TVector>
         where TVector : unmanaged
     {
+        // Sum the batch first, then add it to the accumulator, as autograd's `grad += Σ dZ` does: accumulating
+        // twice then gives exactly twice one accumulation.
+        if (rows == 0)
+        {
+            return;
+        }
+
         var width = TOps.Width;
         var j = 0;
         for (; j + width <= columns; j += width)
         {
-            var total = TOps.Load(sums + j);
-            for (var r = 0; r < rows; r++)
+            var total = TOps.Load(matrix + j);
+            for (var r = 1; r < rows; r++)
             {
                 total = TOps.Add(total, TOps.Load(matrix + ((nint)r * columns) + j));
             }
 
-            TOps.Store(sums + j, total);
+            TOps.Store(sums + j, TOps.Add(TOps.Load(sums + j), total));
         }
 
         AccumulateColumnSumsScalar(matrix, rows, columns, sums, j);
@@ -69,13 +76,13 @@ public static unsafe class BiasKernels
     {
         for (var j = start; j < columns; j++)
         {
-            var total = sums[j];
+            var total = 0f;
             for (var r = 0; r < rows; r++)
             {
                 total += matrix[((nint)r * columns) + j];
             }
 
-            sums[j] = total;
+            sums[j] += total;
         }
     }
 

@@ -40,7 +40,9 @@ public readonly record struct Conv2dGeometry(
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(KernelWidth);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Stride);
         ArgumentOutOfRangeException.ThrowIfNegative(Padding);
-        if (OutHeight <= 0 || OutWidth <= 0)
+        // Checked on the padded size itself: C#'s division truncates towards zero, so a kernel larger than the
+        // padded input would otherwise yield an output size of 1.
+        if (KernelHeight > Height + (2 * Padding) || KernelWidth > Width + (2 * Padding))
         {
             throw new ArgumentException($"A {KernelHeight}×{KernelWidth} kernel with padding {Padding} does not fit a {Height}×{Width} input.");
         }

@@ -107,8 +107,7 @@ public sealed class Conv2d : Module, IAffineLayer
         _geometry = new Conv2dGeometry(
             input.Dim(0), InChannels, input.Dim(2), input.Dim(3), OutChannels, KernelSize, KernelSize, Stride, Padding);
         _output.Reshape(_geometry.Batch, OutChannels, _geometry.OutHeight, _geometry.OutWidth);
-        Conv2dKernels.Forward(_geometry, input.Span, Weight.Value.Span, Bias.Value.Span, _output.Span);
-        Elementwise.Activate(_output.Span, Activation);
+        Conv2dKernels.Forward(_geometry, input.Span, Weight.Value.Span, Bias.Value.Span, _output.Span, Activation);
         _input = input;
         return _output;
     }
@@ -126,7 +125,7 @@ public sealed class Conv2d : Module, IAffineLayer
         if (Activation != Activation.None)
         {
             _preActivationGradient.Reshape(_geometry.Batch, OutChannels, _geometry.OutHeight, _geometry.OutWidth);
-            Elementwise.ActivationGradient(Activation, _output.Span, outputGradient.Span, _preActivationGradient.Span);
+            ActivationKernels.Backward(Activation, _output.Span, outputGradient.Span, _preActivationGradient.Span);
             preActivationGradient = _preActivationGradient.Span;
         }
 

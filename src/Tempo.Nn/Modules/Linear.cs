@@ -76,10 +76,9 @@ public sealed class Linear : Module, IAffineLayer
 
         var batch = input.Dim(0);
         _output.Reshape(batch, OutputSize);
-        Gemm.Multiply(
+        Gemm.MultiplyBiasActivation(
             Transpose.No, Transpose.Yes, batch, OutputSize, InputSize,
-            input.Span, InputSize, Weight.Value.Span, InputSize, _output.Span, OutputSize);
-        Elementwise.AddBiasAndActivate(_output.Span, Bias.Value.Span, Activation);
+            input.Span, InputSize, Weight.Value.Span, InputSize, Bias.Value.Span, Activation, _output.Span, OutputSize);
         _input = input;
         _inputLength = input.Length;
         return _output;
@@ -99,12 +98,12 @@ public sealed class Linear : Module, IAffineLayer
         if (Activation != Activation.None)
         {
             _preActivationGradient.Reshape(batch, OutputSize);
-            Elementwise.ActivationGradient(Activation, _output.Span, outputGradient.Span, _preActivationGradient.Span);
+            ActivationKernels.Backward(Activation, _output.Span, outputGradient.Span, _preActivationGradient.Span);
             preActivationGradient = _preActivationGradient.Span;
         }
 
         // db += Σ_batch dZ;  dW[out, in] += dZᵀ·X.
-        Elementwise.AddColumnSums(preActivationGradient, Bias.Gradient.Span);
+        BiasKernels.AccumulateColumnSums(preActivationGradient, batch, OutputSize, Bias.Gradient.Span);
         Gemm.Multiply(
             Transpose.Yes, Transpose.No, OutputSize, InputSize, batch,
             preActivationGradient, OutputSize, input.Span, InputSize, Weight.Gradient.Span, InputSize, beta: 1f);

@@ -1,4 +1,5 @@
 using Tempo.Nn.Initialization;
+using Tempo.Nn.Kernels;
 
 namespace Tempo.Nn.Modules;
 

@@ -1,4 +1,5 @@
 using Tempo.Nn.Initialization;
+using Tempo.Nn.Kernels;
 using Tempo.Nn.Tensors;
 
 namespace Tempo.Nn.Modules;

@@ -1,3 +1,4 @@
+using Tempo.Nn.Kernels;
 using Tempo.Nn.Tensors;
 
 namespace Tempo.Nn.Modules;
@@ -13,7 +14,7 @@ public sealed class Relu : Module
     protected override Tensor ForwardCore(Tensor input)
     {
         ReshapeLike(_output, input);
-        Elementwise.Activate(input.Span, _output.Span, Activation.Relu);
+        ActivationKernels.Forward(Activation.Relu, input.Span, _output.Span);
         return _output;
     }
 
@@ -27,7 +28,7 @@ public sealed class Relu : Module
 
         // The gradient passes where the output is positive, i.e. where the input was.
         ReshapeLike(_inputGradient, _output);
-        Elementwise.ActivationGradient(Activation.Relu, _output.Span, outputGradient.Span, _inputGradient.Span);
+        ActivationKernels.Backward(Activation.Relu, _output.Span, outputGradient.Span, _inputGradient.Span);
         return _inputGradient;
     }
 }

@@ -1,3 +1,4 @@
+using Tempo.Nn.Kernels;
 using Tempo.Nn.Tensors;
 
 namespace Tempo.Nn.Modules;
@@ -13,7 +14,7 @@ public sealed class Tanh : Module
     protected override Tensor ForwardCore(Tensor input)
     {
         ReshapeLike(_output, input);
-        Elementwise.Activate(input.Span, _output.Span, Activation.Tanh);
+        ActivationKernels.Forward(Activation.Tanh, input.Span, _output.Span);
         return _output;
     }
 
@@ -27,7 +28,7 @@ public sealed class Tanh : Module
 
         // d tanh(x)/dx = 1 − tanh(x)², from the cached output.
         ReshapeLike(_inputGradient, _output);
-        Elementwise.ActivationGradient(Activation.Tanh, _output.Span, outputGradient.Span, _inputGradient.Span);
+        ActivationKernels.Backward(Activation.Tanh, _output.Span, outputGradient.Span, _inputGradient.Span);
         return _inputGradient;
     }
 }

@@ -1,4 +1,5 @@
 using Tempo.Nn.Initialization;
+using Tempo.Nn.Kernels;
 using Tempo.Nn.Modules;
 
 namespace Tempo.Nn.Tests.Modules;

@@ -1,3 +1,4 @@
+using Tempo.Nn.Kernels;
 using Tempo.Nn.Modules;
 using Tempo.Nn.Tensors;
 

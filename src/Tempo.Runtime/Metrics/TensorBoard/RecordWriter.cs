@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
-using Tempo.Runtime.Checksums;
+using Tempo.Nn.Serialization;
 
 namespace Tempo.Runtime.Metrics.TensorBoard;
 

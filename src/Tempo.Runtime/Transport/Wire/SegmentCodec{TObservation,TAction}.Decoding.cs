@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 using Tempo.Algorithms.Experience;
 using Tempo.Algorithms.Policies;
 using Tempo.Core.Envs;
-using Tempo.Runtime.Checksums;
+using Tempo.Nn.Serialization;
 using static Tempo.Runtime.Transport.Wire.SegmentWireFormat;
 
 namespace Tempo.Runtime.Transport.Wire;

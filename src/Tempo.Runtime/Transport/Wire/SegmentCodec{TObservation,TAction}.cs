@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using Tempo.Algorithms.Experience;
-using Tempo.Runtime.Checksums;
+using Tempo.Nn.Serialization;
 using static Tempo.Runtime.Transport.Wire.SegmentWireFormat;
 
 namespace Tempo.Runtime.Transport.Wire;

@@ -57,11 +57,26 @@ public sealed class TensorBoardMetricsSink : IMetricsSink
 
         Directory.CreateDirectory(directory);
         var now = timeProvider.GetUtcNow();
-        var fileName = string.Create(CultureInfo.InvariantCulture, $"{FileNamePrefix}{now.ToUnixTimeSeconds()}.{hostName}");
-        var path = System.IO.Path.Combine(directory, fileName);
+        // CreateNew: an event file is never overwritten. A run resumed (or restarted) in the same second gets the next
+        // free suffix, as TensorBoard's own writers add a process id and counter to the name.
+        string path;
+        FileStream stream;
+        for (var attempt = 0; ; attempt++)
+        {
+            var suffix = attempt == 0 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $".{attempt}");
+            var fileName = string.Create(CultureInfo.InvariantCulture, $"{FileNamePrefix}{now.ToUnixTimeSeconds()}.{hostName}{suffix}");
+            path = System.IO.Path.Combine(directory, fileName);
+            try
+            {
+                stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
+                break;
+            }
+            catch (IOException) when (File.Exists(path) && attempt < 1000)
+            {
+            }
+        }
 
-        // CreateNew: an event file is never overwritten, not even by a run started in the same second.
-        var records = new RecordWriter(new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read));
+        var records = new RecordWriter(stream);
         var sink = new TensorBoardMetricsSink(path, records, timeProvider);
         try
         {

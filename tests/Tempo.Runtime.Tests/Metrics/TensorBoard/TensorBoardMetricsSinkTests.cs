@@ -115,12 +115,15 @@ public sealed class TensorBoardMetricsSinkTests : IDisposable
     }
 
     [Fact]
-    public void Create_SameSecondAndHostTwice_ThrowsInsteadOfOverwriting()
+    public void Create_SameSecondAndHostTwice_WritesASecondFileInsteadOfOverwriting()
     {
         using var first = CreateSink();
         first.Write(SampleReports.Simulator());
 
-        Assert.Throws<IOException>(CreateSink);
+        using var second = CreateSink();
+
+        Assert.NotEqual(first.Path, second.Path);
+        Assert.Contains("tfevents", Path.GetFileName(second.Path), StringComparison.Ordinal);
         Assert.Equal(2, EventFileReader.Read(first.Path).Count);
     }
 

@@ -16,6 +16,11 @@ public sealed class Conv2dKernelsTests
         new(Batch: 2, InChannels: 5, Height: 4, Width: 3, OutChannels: 7, KernelHeight: 1, KernelWidth: 1, Stride: 1, Padding: 0),
         new(Batch: 1, InChannels: 1, Height: 5, Width: 5, OutChannels: 1, KernelHeight: 5, KernelWidth: 5, Stride: 3, Padding: 4),
         new(Batch: 5, InChannels: 3, Height: 12, Width: 10, OutChannels: 33, KernelHeight: 3, KernelWidth: 3, Stride: 1, Padding: 1),
+        new(Batch: 2, InChannels: 3, Height: 11, Width: 13, OutChannels: 4, KernelHeight: 5, KernelWidth: 4, Stride: 3, Padding: 0),
+
+        // Rows wide enough for the vectorised stride-4 and stride-2 phase split (W ≥ 16·stride).
+        new(Batch: 1, InChannels: 2, Height: 70, Width: 68, OutChannels: 3, KernelHeight: 8, KernelWidth: 8, Stride: 4, Padding: 0),
+        new(Batch: 1, InChannels: 2, Height: 34, Width: 35, OutChannels: 3, KernelHeight: 4, KernelWidth: 4, Stride: 2, Padding: 0),
 
         // ≥ 4 MFLOP, so two threads split the batch by image.
         new(Batch: 5, InChannels: 8, Height: 20, Width: 20, OutChannels: 32, KernelHeight: 3, KernelWidth: 3, Stride: 1, Padding: 1),
@@ -42,14 +47,14 @@ public sealed class Conv2dKernelsTests
         var random = new Random(11);
         foreach (var g in Geometries)
         {
+            var input = GemmReference.Random(random, g.InputLength);
+            var weight = GemmReference.Random(random, g.WeightLength);
+            var bias = GemmReference.Random(random, g.OutChannels);
+            var expected = ReferenceForward(g, input, weight, bias);
             foreach (var activation in Enum.GetValues<Activation>())
             {
-                var input = GemmReference.Random(random, g.InputLength);
-                var weight = GemmReference.Random(random, g.WeightLength);
-                var bias = GemmReference.Random(random, g.OutChannels);
                 var output = Enumerable.Repeat(float.NaN, g.OutputLength).ToArray();
                 Conv2dKernels.Forward(path, g, input, weight, bias, output, activation, parallelism);
-                var expected = ReferenceForward(g, input, weight, bias);
                 for (var i = 0; i < expected.Length; i++)
                 {
                     var e = activation switch

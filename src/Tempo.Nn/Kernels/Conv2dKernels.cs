@@ -117,7 +117,13 @@ public static unsafe class Conv2dKernels
         {
             var job = new Job
             {
-                Geometry = geometry, Path = path, Pass = Pass.BackwardWeight, Input = x, Output = dy, Weight = dw, Bias = biasGradient.IsEmpty ? null : db,
+                Geometry = geometry,
+                Path = path,
+                Pass = Pass.BackwardWeight,
+                Input = x,
+                Output = dy,
+                Weight = dw,
+                Bias = biasGradient.IsEmpty ? null : db,
             };
             Execute(ref job, parallelism);
         }
@@ -219,69 +225,94 @@ public static unsafe class Conv2dKernels
             switch (job.Pass)
             {
                 case Pass.Forward:
-                {
-                    var lowered = pointwise ? image : columns;
-                    if (!pointwise)
                     {
-                        Im2Col.Pack(g, image, columns, phases);
-                    }
+                        var lowered = pointwise ? image : columns;
+                        if (!pointwise)
+                        {
+                            Im2Col.Pack(g, image, columns, phases);
+                        }
 
-                    // output_n (Out × P) = W (Out × K) · columns (K × P), then bias per row and the activation per tile.
-                    var problem = new GemmProblem
-                    {
-                        A = weightOrGradient, RowStrideA = depth, ColumnStrideA = 1,
-                        B = lowered, RowStrideB = positions, ColumnStrideB = 1,
-                        C = output, Ldc = positions, M = g.OutChannels, N = positions, K = depth,
-                        Epilogue = new GemmEpilogue(biasOrGradient, biasPerRow: true, job.Activation),
-                    };
-                    GemmCore.Execute(job.Path, GemmStrategy.Auto, problem, parallelism, workspace);
-                    break;
-                }
+                        // output_n (Out × P) = W (Out × K) · columns (K × P), then bias per row and the activation per tile.
+                        var problem = new GemmProblem
+                        {
+                            A = weightOrGradient,
+                            RowStrideA = depth,
+                            ColumnStrideA = 1,
+                            B = lowered,
+                            RowStrideB = positions,
+                            ColumnStrideB = 1,
+                            C = output,
+                            Ldc = positions,
+                            M = g.OutChannels,
+                            N = positions,
+                            K = depth,
+                            Epilogue = new GemmEpilogue(biasOrGradient, biasPerRow: true, job.Activation),
+                        };
+                        GemmCore.Execute(job.Path, GemmStrategy.Auto, problem, parallelism, workspace);
+                        break;
+                    }
 
                 case Pass.BackwardInput:
-                {
-                    // columns (K × P) = Wᵀ (K × Out) · dY_n (Out × P), then scatter-add back to the image (col2im).
-                    var problem = new GemmProblem
                     {
-                        A = weightOrGradient, RowStrideA = 1, ColumnStrideA = depth,
-                        B = output, RowStrideB = positions, ColumnStrideB = 1,
-                        C = pointwise ? image : columns, Ldc = positions, M = depth, N = positions, K = g.OutChannels,
-                    };
-                    GemmCore.Execute(job.Path, GemmStrategy.Auto, problem, parallelism, workspace);
-                    if (!pointwise)
-                    {
-                        Im2Col.Unpack(g, columns, image, phases);
-                    }
+                        // columns (K × P) = Wᵀ (K × Out) · dY_n (Out × P), then scatter-add back to the image (col2im).
+                        var problem = new GemmProblem
+                        {
+                            A = weightOrGradient,
+                            RowStrideA = 1,
+                            ColumnStrideA = depth,
+                            B = output,
+                            RowStrideB = positions,
+                            ColumnStrideB = 1,
+                            C = pointwise ? image : columns,
+                            Ldc = positions,
+                            M = depth,
+                            N = positions,
+                            K = g.OutChannels,
+                        };
+                        GemmCore.Execute(job.Path, GemmStrategy.Auto, problem, parallelism, workspace);
+                        if (!pointwise)
+                        {
+                            Im2Col.Unpack(g, columns, image, phases);
+                        }
 
-                    break;
-                }
+                        break;
+                    }
 
                 default:
-                {
-                    var lowered = pointwise ? image : columns;
-                    if (!pointwise)
                     {
-                        Im2Col.Pack(g, image, columns, phases);
-                    }
-
-                    // dW (Out × K) += dY_n (Out × P) · columnsᵀ (P × K).
-                    var problem = new GemmProblem
-                    {
-                        A = output, RowStrideA = positions, ColumnStrideA = 1,
-                        B = lowered, RowStrideB = 1, ColumnStrideB = positions,
-                        C = weightOrGradient, Ldc = depth, M = g.OutChannels, N = depth, K = positions, Beta = 1f,
-                    };
-                    GemmCore.Execute(job.Path, GemmStrategy.Auto, problem, parallelism, workspace);
-                    if (biasOrGradient != null)
-                    {
-                        for (var o = 0; o < g.OutChannels; o++)
+                        var lowered = pointwise ? image : columns;
+                        if (!pointwise)
                         {
-                            biasOrGradient[o] += Sum(output + ((nint)o * positions), positions);
+                            Im2Col.Pack(g, image, columns, phases);
                         }
-                    }
 
-                    break;
-                }
+                        // dW (Out × K) += dY_n (Out × P) · columnsᵀ (P × K).
+                        var problem = new GemmProblem
+                        {
+                            A = output,
+                            RowStrideA = positions,
+                            ColumnStrideA = 1,
+                            B = lowered,
+                            RowStrideB = 1,
+                            ColumnStrideB = positions,
+                            C = weightOrGradient,
+                            Ldc = depth,
+                            M = g.OutChannels,
+                            N = depth,
+                            K = positions,
+                            Beta = 1f,
+                        };
+                        GemmCore.Execute(job.Path, GemmStrategy.Auto, problem, parallelism, workspace);
+                        if (biasOrGradient != null)
+                        {
+                            for (var o = 0; o < g.OutChannels; o++)
+                            {
+                                biasOrGradient[o] += Sum(output + ((nint)o * positions), positions);
+                            }
+                        }
+
+                        break;
+                    }
             }
         }
     }

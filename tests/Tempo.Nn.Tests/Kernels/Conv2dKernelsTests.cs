@@ -6,7 +6,7 @@ namespace Tempo.Nn.Tests.Kernels;
 public sealed class Conv2dKernelsTests
 {
     // Batch, C, H, W, Out, kh, kw, stride, padding: strided, padded, pointwise, non-square kernels, and a small Nature-CNN stack.
-    private static readonly Conv2dGeometry[] Geometries =
+    private static readonly Conv2dGeometry[] _geometries =
     [
         new(Batch: 2, InChannels: 3, Height: 7, Width: 6, OutChannels: 5, KernelHeight: 3, KernelWidth: 3, Stride: 1, Padding: 1),
         new(Batch: 3, InChannels: 2, Height: 9, Width: 11, OutChannels: 4, KernelHeight: 3, KernelWidth: 2, Stride: 2, Padding: 2),
@@ -45,7 +45,7 @@ public sealed class Conv2dKernelsTests
         var path = (SimdPath)pathValue;
         using var parallelism = threads > 1 ? new KernelParallelism(threads) : null;
         var random = new Random(11);
-        foreach (var g in Geometries)
+        foreach (var g in _geometries)
         {
             var input = GemmReference.Random(random, g.InputLength);
             var weight = GemmReference.Random(random, g.WeightLength);
@@ -76,7 +76,7 @@ public sealed class Conv2dKernelsTests
         var path = (SimdPath)pathValue;
         using var parallelism = threads > 1 ? new KernelParallelism(threads) : null;
         var random = new Random(12);
-        foreach (var g in Geometries)
+        foreach (var g in _geometries)
         {
             var outputGradient = GemmReference.Random(random, g.OutputLength);
             var weight = GemmReference.Random(random, g.WeightLength);
@@ -98,7 +98,7 @@ public sealed class Conv2dKernelsTests
         var path = (SimdPath)pathValue;
         using var parallelism = threads > 1 ? new KernelParallelism(threads) : null;
         var random = new Random(13);
-        foreach (var g in Geometries)
+        foreach (var g in _geometries)
         {
             var input = GemmReference.Random(random, g.InputLength);
             var outputGradient = GemmReference.Random(random, g.OutputLength);
@@ -132,15 +132,15 @@ public sealed class Conv2dKernelsTests
     }
 
     [Fact]
-    public void Geometries_IncludeOneLargeEnoughToSplitAcrossThreads()
+    public void TestGeometries_IncludeOneLargeEnoughToSplitAcrossThreads()
     {
-        Assert.Contains(Geometries, g => 2L * g.OutputLength * g.InChannels * g.KernelHeight * g.KernelWidth >= KernelParallelism.MinimumParallelFlops && g.Batch > 2);
+        Assert.Contains(_geometries, g => 2L * g.OutputLength * g.InChannels * g.KernelHeight * g.KernelWidth >= KernelParallelism.MinimumParallelFlops && g.Batch > 2);
     }
 
     [Fact]
     public void BackwardWeight_EmptyBiasGradient_OnlyTouchesWeights()
     {
-        var g = Geometries[0];
+        var g = _geometries[0];
         var random = new Random(14);
         var weightGradient = new float[g.WeightLength];
         Conv2dKernels.BackwardWeight(g, GemmReference.Random(random, g.InputLength), GemmReference.Random(random, g.OutputLength), weightGradient, []);
@@ -150,7 +150,7 @@ public sealed class Conv2dKernelsTests
     [Fact]
     public void Forward_WrongInputLength_ThrowsNamingInput()
     {
-        var g = Geometries[0];
+        var g = _geometries[0];
         var error = Assert.Throws<ArgumentException>(() => Conv2dKernels.Forward(g, new float[g.InputLength - 1], new float[g.WeightLength], [], new float[g.OutputLength]));
         Assert.Equal("input", error.ParamName);
         Assert.Contains((g.InputLength - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message, StringComparison.Ordinal);
@@ -159,7 +159,7 @@ public sealed class Conv2dKernelsTests
     [Fact]
     public void Forward_WrongBiasLength_Throws()
     {
-        var g = Geometries[0];
+        var g = _geometries[0];
         var error = Assert.Throws<ArgumentException>(() => Conv2dKernels.Forward(g, new float[g.InputLength], new float[g.WeightLength], new float[1], new float[g.OutputLength]));
         Assert.Equal("bias", error.ParamName);
     }

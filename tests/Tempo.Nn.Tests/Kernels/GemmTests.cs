@@ -6,7 +6,7 @@ namespace Tempo.Nn.Tests.Kernels;
 public sealed class GemmTests
 {
     // (m, n, k): awkward sizes around vector widths, batch-1 rows, skinny heads, K = 1, and shapes that cross block edges.
-    private static readonly (int M, int N, int K)[] Shapes =
+    private static readonly (int M, int N, int K)[] _shapes =
     [
         (1, 1, 1), (1, 64, 4), (1, 64, 64), (1, 2, 64), (1, 6, 3136), (2, 3, 7), (3, 17, 1), (7, 33, 17), (17, 7, 33),
         (33, 65, 64), (64, 64, 64), (65, 64, 1), (128, 2, 64), (5, 18, 65), (65, 33, 257), (257, 17, 3), (1, 257, 65),
@@ -44,7 +44,7 @@ public sealed class GemmTests
     {
         var (path, strategy) = ((SimdPath)pathValue, (GemmStrategy)strategyValue);
         var random = new Random(1234);
-        foreach (var (m, n, k) in Shapes)
+        foreach (var (m, n, k) in _shapes)
         {
             foreach (var beta in new[] { 0f, 1f, 0.5f })
             {

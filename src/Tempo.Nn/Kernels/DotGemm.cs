@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Tempo.Nn.Kernels.Simd;
 
 namespace Tempo.Nn.Kernels;
@@ -24,6 +26,20 @@ internal static unsafe class DotGemm
         var lda = problem.RowStrideA;
         var ldb = problem.ColumnStrideB;
         var epilogue = problem.Epilogue;
+        if (k < width)
+        {
+            if (width >= 8 && Avx2.IsSupported && (long)problem.ColumnStrideB * 8 < int.MaxValue)
+            {
+                SmallDepthGather(problem);
+            }
+            else
+            {
+                SmallDepth(problem);
+            }
+
+            return;
+        }
+
         var sums = stackalloc float[8];
         var i = 0;
         for (; i + 4 <= m; i += 4)
@@ -65,6 +81,75 @@ internal static unsafe class DotGemm
         }
     }
 
+    /// <summary>
+    /// Depth shorter than one vector with AVX2: eight outputs at a time, gathering column p of eight stored B rows per
+    /// step (B's rows are only a few floats apart, so the gathers hit one or two cache lines).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SmallDepthGather(in GemmProblem problem)
+    {
+        int m = problem.M, n = problem.N, k = problem.K;
+        var ldb = (int)problem.ColumnStrideB;
+        var index = Vector256<int>.Indices * ldb;
+        var beta = problem.Beta;
+        for (var i = 0; i < m; i++)
+        {
+            var a = problem.A + (i * problem.RowStrideA);
+            var c = problem.C + (i * problem.Ldc);
+            for (var j = 0; j < n; j += 8)
+            {
+                var mask = Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(n - j)).AsSingle();
+                var b = problem.B + ((nint)j * ldb);
+                var sum = Vector256<float>.Zero;
+                for (var p = 0; p < k; p++)
+                {
+                    var column = Avx2.GatherMaskVector256(Vector256<float>.Zero, b + p, index, mask, 4);
+                    sum = Vector256.MultiplyAddEstimate(Vector256.Create(a[p]), column, sum);
+                }
+
+                if (beta != 0f)
+                {
+                    sum = Vector256.MultiplyAddEstimate(Avx.MaskLoad(c + j, mask), Vector256.Create(beta), sum);
+                }
+
+                Avx.MaskStore(c + j, mask, sum);
+            }
+
+            if (!problem.Epilogue.IsNone)
+            {
+                problem.Epilogue.Apply(Simd.SimdPath.Vector256, c, problem.Ldc, i, 1, 0, n);
+            }
+        }
+    }
+
+    /// <summary>Depth shorter than one vector (e.g. the 4 inputs of a CartPole policy): plain dot products in registers.</summary>
+    private static void SmallDepth(in GemmProblem problem)
+    {
+        int m = problem.M, n = problem.N, k = problem.K;
+        var ldb = problem.ColumnStrideB;
+        for (var i = 0; i < m; i++)
+        {
+            var a = problem.A + (i * problem.RowStrideA);
+            var c = problem.C + (i * problem.Ldc);
+            var b = problem.B;
+            for (var j = 0; j < n; j++, b += ldb)
+            {
+                var sum = 0f;
+                for (var p = 0; p < k; p++)
+                {
+                    sum = MathF.FusedMultiplyAdd(a[p], b[p], sum);
+                }
+
+                c[j] = problem.Beta == 0f ? sum : (problem.Beta * c[j]) + sum;
+            }
+
+            if (!problem.Epilogue.IsNone)
+            {
+                problem.Epilogue.Apply(Simd.SimdPath.Scalar, c, problem.Ldc, i, 1, 0, n);
+            }
+        }
+    }
+
     /// <summary>Dot products of rows a, a + lda, a + 2·lda, a + 3·lda with b0 and b1 into sums[2·row + column].</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile4x2<TOps, TVector>(int k, int vectorDepth, float* a, nint lda, float* b0, float* b1, float* sums)
@@ -93,14 +178,21 @@ internal static unsafe class DotGemm
             s31 = TOps.MultiplyAdd(y, x1, s31);
         }
 
-        sums[0] = TOps.Sum(s00);
-        sums[1] = TOps.Sum(s01);
-        sums[2] = TOps.Sum(s10);
-        sums[3] = TOps.Sum(s11);
-        sums[4] = TOps.Sum(s20);
-        sums[5] = TOps.Sum(s21);
-        sums[6] = TOps.Sum(s30);
-        sums[7] = TOps.Sum(s31);
+        if (vectorDepth == 0)
+        {
+            new Span<float>(sums, 8).Clear();
+        }
+        else
+        {
+            sums[0] = TOps.Sum(s00);
+            sums[1] = TOps.Sum(s01);
+            sums[2] = TOps.Sum(s10);
+            sums[3] = TOps.Sum(s11);
+            sums[4] = TOps.Sum(s20);
+            sums[5] = TOps.Sum(s21);
+            sums[6] = TOps.Sum(s30);
+            sums[7] = TOps.Sum(s31);
+        }
         for (var p = vectorDepth; p < k; p++)
         {
             sums[0] += a0[p] * b0[p];
@@ -148,10 +240,18 @@ internal static unsafe class DotGemm
             s3 = TOps.MultiplyAdd(y, TOps.Load(b3 + p), s3);
         }
 
-        sums[0] = TOps.Sum(TOps.Add(s0, t0));
-        sums[1] = TOps.Sum(TOps.Add(s1, t1));
-        sums[2] = TOps.Sum(TOps.Add(s2, t2));
-        sums[3] = TOps.Sum(TOps.Add(s3, t3));
+        if (vectorDepth == 0)
+        {
+            // Depth shorter than a vector (e.g. the 4 inputs of a CartPole policy): plain dot products below.
+            new Span<float>(sums, 4).Clear();
+        }
+        else
+        {
+            sums[0] = TOps.Sum(TOps.Add(s0, t0));
+            sums[1] = TOps.Sum(TOps.Add(s1, t1));
+            sums[2] = TOps.Sum(TOps.Add(s2, t2));
+            sums[3] = TOps.Sum(TOps.Add(s3, t3));
+        }
         for (p = vectorDepth; p < k; p++)
         {
             var x = a[p];

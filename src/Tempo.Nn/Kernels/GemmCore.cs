@@ -144,7 +144,7 @@ internal static unsafe class GemmCore
             return smallOrSkinny && problem.K * (long)width <= GemmBlocking.ScratchFloats ? Kernel.Direct : Kernel.Packed;
         }
 
-        if (dotPossible && problem.K >= width && (problem.M <= 4 || problem.N < width))
+        if (dotPossible && (problem.M <= 4 || (problem.K >= width && problem.N < width)))
         {
             return Kernel.Dot;
         }

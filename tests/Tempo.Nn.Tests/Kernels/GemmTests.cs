@@ -146,6 +146,30 @@ public sealed class GemmTests
         }
     }
 
+    [Theory]
+    [InlineData(Transpose.No)]
+    [InlineData(Transpose.Yes)]
+    public void MultiplyBiasActivation_TwoThreads_EqualsOneThread(Transpose transB)
+    {
+        using var two = new KernelParallelism(2);
+        var random = new Random(8);
+        foreach (var (m, n, k) in new[] { (300, 70, 100), (3, 900, 800) })
+        {
+            var a = GemmReference.Random(random, m * k);
+            var b = GemmReference.Random(random, k * n);
+            var bias = GemmReference.Random(random, n);
+            var ldb = transB == Transpose.No ? n : k;
+            var single = new float[m * n];
+            var dual = new float[m * n];
+            Gemm.MultiplyBiasActivation(Transpose.No, transB, m, n, k, a, k, b, ldb, bias, Activation.Tanh, single, n);
+            Gemm.MultiplyBiasActivation(Transpose.No, transB, m, n, k, a, k, b, ldb, bias, Activation.Tanh, dual, n, two);
+            for (var i = 0; i < single.Length; i++)
+            {
+                Assert.True(Math.Abs(single[i] - dual[i]) <= 1e-5f, $"{m}x{n}x{k} element {i}: {single[i]} vs {dual[i]}");
+            }
+        }
+    }
+
     [Fact]
     public void Multiply_PublicOverload_MatchesReference()
     {

@@ -9,7 +9,7 @@ namespace Tempo.Nn.Kernels;
 /// order without a transpose; 1×1 convolutions with stride 1 and no padding skip the lowering. Bias and activation are
 /// applied by the GEMM to each output tile while it is in cache. With a <see cref="KernelParallelism"/> of several
 /// threads, batches are split by image (each thread with its own column buffer, and for the weight gradient its own
-/// partial sums, added up at the end); a single image uses the threads inside its GEMMs instead.
+/// partial sums, added up at the end in a fixed order); a single image uses the threads inside its GEMMs instead.
 /// </remarks>
 public static unsafe class Conv2dKernels
 {
@@ -181,15 +181,35 @@ public static unsafe class Conv2dKernels
         }
     }
 
+    /// <summary>
+    /// One thread's share. Forward and input-gradient passes take one image at a time from a shared counter, so a
+    /// thread whose core is busy elsewhere does less instead of holding everyone up; the weight gradient splits the
+    /// batch statically so that its sums always run in the same order (results do not depend on scheduling).
+    /// </summary>
     private static void RunPart(void* state, int part, int parts, GemmWorkspace workspace)
     {
         ref var job = ref *(Job*)state;
         var g = job.Geometry;
+        var columns = workspace.Columns(ScratchFloats(g));
+        if (job.Pass != Pass.BackwardWeight)
+        {
+            while (true)
+            {
+                var image = Interlocked.Increment(ref job.NextImage) - 1;
+                if (image >= g.Batch)
+                {
+                    return;
+                }
+
+                RunImages(ref job, image, 1, columns, job.Weight, job.Bias, null, workspace);
+            }
+        }
+
         var first = (int)((long)g.Batch * part / parts);
         var end = (int)((long)g.Batch * (part + 1) / parts);
         var weight = job.Weight;
         var bias = job.Bias;
-        if (job.Pass == Pass.BackwardWeight && part > 0)
+        if (part > 0)
         {
             var partial = workspace.Gradients(GradientFloats(g));
             new Span<float>(partial, g.WeightLength + g.OutChannels).Clear();
@@ -197,7 +217,7 @@ public static unsafe class Conv2dKernels
             bias = job.Bias == null ? null : partial + g.WeightLength;
         }
 
-        RunImages(ref job, first, end - first, workspace.Columns(ScratchFloats(g)), weight, bias, null, workspace);
+        RunImages(ref job, first, end - first, columns, weight, bias, null, workspace);
     }
 
     /// <summary>Runs images [first, first + count) of the job on the calling thread.</summary>
@@ -387,5 +407,8 @@ public static unsafe class Conv2dKernels
 
         /// <summary>The output (forward) or the output gradient (backward passes).</summary>
         public float* Output;
+
+        /// <summary>The next image to hand out (forward and input-gradient passes on several threads).</summary>
+        public int NextImage;
     }
 }

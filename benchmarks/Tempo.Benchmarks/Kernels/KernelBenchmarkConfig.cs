@@ -16,8 +16,8 @@ public sealed class KernelBenchmarkConfig : ManualConfig
     {
         AddJob(Job.Default
             .WithWarmupCount(5)
-            .WithIterationCount(25)
-            .WithIterationTime(TimeInterval.FromMilliseconds(50))
+            .WithIterationCount(40)
+            .WithIterationTime(TimeInterval.FromMilliseconds(10))
             .WithId("ShortSamples"));
         AddDiagnoser(MemoryDiagnoser.Default);
         AddColumn(

@@ -7,7 +7,7 @@ namespace Tempo.Benchmarks.Kernels;
 [Config(typeof(KernelBenchmarkConfig))]
 public class SgemmBenchmarks : IDisposable
 {
-    private static readonly string[] ShapeTexts =
+    private static readonly string[] _shapeTexts =
     [
         "NN 1024x1024x1024", "TN 1024x1024x1024", "NT 1024x1024x1024",
         "NN 1x4x64", "NT 1x4x64", "NN 1x64x64", "NT 1x64x64", "TN 1x64x64",
@@ -22,7 +22,7 @@ public class SgemmBenchmarks : IDisposable
     private KernelParallelism? _parallelism;
 
     /// <summary>The shapes: M×K×N with the op letters of A and B.</summary>
-    public static IEnumerable<GemmShape> Shapes() => ShapeTexts.Select(GemmShape.Parse);
+    public static IEnumerable<GemmShape> Shapes() => _shapeTexts.Select(GemmShape.Parse);
 
     /// <summary>The case.</summary>
     [ParamsSource(nameof(Shapes))]

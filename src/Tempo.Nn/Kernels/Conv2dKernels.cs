@@ -5,11 +5,11 @@ namespace Tempo.Nn.Kernels;
 
 /// <summary>Forward and backward passes of a 2-D convolution on NCHW batches (PyTorch's layouts).</summary>
 /// <remarks>
-/// Each image is lowered with im2col and multiplied by the weight matrix (Out × C·kh·kw), so the output lands in NCHW
+/// Each image is lowered with im2col (see <see cref="Im2Col"/>) and multiplied by the weight matrix (Out × C·kh·kw), so the output lands in NCHW
 /// order without a transpose; 1×1 convolutions with stride 1 and no padding skip the lowering. Bias and activation are
 /// applied by the GEMM to each output tile while it is in cache. With a <see cref="KernelParallelism"/> of several
 /// threads, batches are split by image (each thread with its own column buffer, and for the weight gradient its own
-/// partial sums, added up at the end); a single image uses the threads inside its GEMMs instead.
+/// partial sums, added up at the end in a fixed order); a single image uses the threads inside its GEMMs instead.
 /// </remarks>
 public static unsafe class Conv2dKernels
 {
@@ -162,11 +162,11 @@ public static unsafe class Conv2dKernels
         var workspace = parallelism?.Workspace(0);
         if (workspace is not null)
         {
-            RunImages(ref job, 0, g.Batch, workspace.Columns(ColumnFloats(g)), job.Weight, job.Bias, parallelism, null);
+            RunImages(ref job, 0, g.Batch, workspace.Columns(ScratchFloats(g)), job.Weight, job.Bias, parallelism, null);
             return;
         }
 
-        var rented = ArrayPool<float>.Shared.Rent((int)Math.Min(int.MaxValue, ColumnFloats(g) + 16));
+        var rented = ArrayPool<float>.Shared.Rent((int)Math.Min(int.MaxValue, ScratchFloats(g) + 16));
         try
         {
             fixed (float* pool = rented)
@@ -181,15 +181,35 @@ public static unsafe class Conv2dKernels
         }
     }
 
+    /// <summary>
+    /// One thread's share. Forward and input-gradient passes take one image at a time from a shared counter, so a
+    /// thread whose core is busy elsewhere does less instead of holding everyone up; the weight gradient splits the
+    /// batch statically so that its sums always run in the same order (results do not depend on scheduling).
+    /// </summary>
     private static void RunPart(void* state, int part, int parts, GemmWorkspace workspace)
     {
         ref var job = ref *(Job*)state;
         var g = job.Geometry;
+        var columns = workspace.Columns(ScratchFloats(g));
+        if (job.Pass != Pass.BackwardWeight)
+        {
+            while (true)
+            {
+                var image = Interlocked.Increment(ref job.NextImage) - 1;
+                if (image >= g.Batch)
+                {
+                    return;
+                }
+
+                RunImages(ref job, image, 1, columns, job.Weight, job.Bias, null, workspace);
+            }
+        }
+
         var first = (int)((long)g.Batch * part / parts);
         var end = (int)((long)g.Batch * (part + 1) / parts);
         var weight = job.Weight;
         var bias = job.Bias;
-        if (job.Pass == Pass.BackwardWeight && part > 0)
+        if (part > 0)
         {
             var partial = workspace.Gradients(GradientFloats(g));
             new Span<float>(partial, g.WeightLength + g.OutChannels).Clear();
@@ -197,7 +217,7 @@ public static unsafe class Conv2dKernels
             bias = job.Bias == null ? null : partial + g.WeightLength;
         }
 
-        RunImages(ref job, first, end - first, workspace.Columns(ColumnFloats(g)), weight, bias, null, workspace);
+        RunImages(ref job, first, end - first, columns, weight, bias, null, workspace);
     }
 
     /// <summary>Runs images [first, first + count) of the job on the calling thread.</summary>
@@ -217,6 +237,7 @@ public static unsafe class Conv2dKernels
         var imageFloats = (nint)g.InChannels * g.Height * g.Width;
         var outputFloats = (nint)g.OutChannels * positions;
         var pointwise = g.KernelHeight == 1 && g.KernelWidth == 1 && g.Stride == 1 && g.Padding == 0;
+        var phases = columns + GemmBlocking.RoundUp((int)Math.Min(int.MaxValue - 64, ColumnFloats(g)), 16);
         for (var n = first; n < first + count; n++)
         {
             var image = job.Input + (n * imageFloats);
@@ -228,7 +249,7 @@ public static unsafe class Conv2dKernels
                         var lowered = pointwise ? image : columns;
                         if (!pointwise)
                         {
-                            Im2Col.Pack(g, image, columns);
+                            Im2Col.Pack(g, image, columns, phases);
                         }
 
                         // output_n (Out × P) = W (Out × K) · columns (K × P), then bias per row and the activation per tile.
@@ -271,8 +292,7 @@ public static unsafe class Conv2dKernels
                         GemmCore.Execute(job.Path, GemmStrategy.Auto, problem, parallelism, workspace);
                         if (!pointwise)
                         {
-                            new Span<float>(image, (int)imageFloats).Clear();
-                            Im2Col.Unpack(g, columns, image);
+                            Im2Col.Unpack(g, columns, image, phases);
                         }
 
                         break;
@@ -283,7 +303,7 @@ public static unsafe class Conv2dKernels
                         var lowered = pointwise ? image : columns;
                         if (!pointwise)
                         {
-                            Im2Col.Pack(g, image, columns);
+                            Im2Col.Pack(g, image, columns, phases);
                         }
 
                         // dW (Out × K) += dY_n (Out × P) · columnsᵀ (P × K).
@@ -318,6 +338,9 @@ public static unsafe class Conv2dKernels
     }
 
     private static long ColumnFloats(in Conv2dGeometry g) => (long)g.InChannels * g.KernelHeight * g.KernelWidth * g.OutHeight * g.OutWidth;
+
+    /// <summary>Scratch per thread: the column matrix of one image, then the phase planes of the strided lowering.</summary>
+    private static long ScratchFloats(in Conv2dGeometry g) => GemmBlocking.RoundUp((int)Math.Min(int.MaxValue - 64, ColumnFloats(g)), 16) + Im2Col.PhaseFloats(g);
 
     private static long GradientFloats(in Conv2dGeometry g) => (long)g.WeightLength + g.OutChannels;
 
@@ -384,5 +407,8 @@ public static unsafe class Conv2dKernels
 
         /// <summary>The output (forward) or the output gradient (backward passes).</summary>
         public float* Output;
+
+        /// <summary>The next image to hand out (forward and input-gradient passes on several threads).</summary>
+        public int NextImage;
     }
 }

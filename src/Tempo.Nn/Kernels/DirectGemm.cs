@@ -8,7 +8,8 @@ namespace Tempo.Nn.Kernels;
 /// Requires op(B) rows to be contiguous (ColumnStrideB = 1). A is read in place through its two strides, so op(A) may be
 /// transposed at no cost. Tiles are 4 rows × 2 vectors (8 accumulators) or, for the last rows, 1 row × 4 vectors with
 /// the depth split over two accumulator sets so that batch-1 calls are not bound by FMA latency. Columns past the last
-/// whole vector go through a zero-padded copy of that slab of B (at most depth × width floats of scratch).
+/// whole vector (narrow heads have nothing else) use masked loads and stores where the hardware has them (AVX,
+/// AVX-512), otherwise a zero-padded copy of that slab of B (at most depth × width floats of scratch).
 /// </remarks>
 [SkipLocalsInit]
 internal static unsafe class DirectGemm

@@ -144,7 +144,7 @@ internal static unsafe class GemmCore
             return smallOrSkinny && problem.K * (long)width <= GemmBlocking.ScratchFloats ? Kernel.Direct : Kernel.Packed;
         }
 
-        if (dotPossible && problem.K >= width && (problem.M <= 4 || problem.N < width))
+        if (dotPossible && (problem.M <= 4 || (problem.K >= width && problem.N < width)))
         {
             return Kernel.Dot;
         }
@@ -260,7 +260,7 @@ internal static unsafe class GemmCore
     {
         if (parallelism is null && workspace is not null)
         {
-            RunRange(ref job, 0, 1, workspace.Buffers);
+            RunRange(ref job, 1, workspace.Buffers);
             return;
         }
 
@@ -288,7 +288,7 @@ internal static unsafe class GemmCore
             fixed (float* a = packedA, b = packedB, s = scratch)
             {
                 var buffers = new GemmBuffers(blocking, Align(a), Align(b), Align(s), scratchFloats);
-                RunRange(ref job, 0, 1, buffers);
+                RunRange(ref job, 1, buffers);
             }
         }
         finally
@@ -301,29 +301,53 @@ internal static unsafe class GemmCore
 
     private static float* Align(float* pointer) => (float*)(((nint)pointer + 63) & ~(nint)63);
 
+    /// <summary>The body every thread of a parallel call runs (which part it is does not matter: chunks are handed out).</summary>
     private static void RunPart(void* state, int part, int parts, GemmWorkspace workspace) =>
-        RunRange(ref *(Job*)state, part, parts, workspace.Buffers);
+        RunRange(ref *(Job*)state, parts, workspace.Buffers);
 
-    /// <summary>Runs part <paramref name="part"/> of <paramref name="parts"/>: a band of rows, or of columns when there are few rows.</summary>
-    private static void RunRange(ref Job job, int part, int parts, in GemmBuffers buffers)
+    /// <summary>
+    /// Runs the whole problem (one part) or, with several parts, takes chunks (bands of rows, or of columns when there
+    /// are few rows) from a shared counter until none are left.
+    /// </summary>
+    /// <remarks>
+    /// Several chunks per thread, handed out on demand, keep a thread whose core is busy with other work from holding up
+    /// the call: a static half-and-half split runs at the speed of the slower core. Chunk boundaries depend only on
+    /// the shape, so every output element is computed the same way whichever thread takes its chunk.
+    /// </remarks>
+    private static void RunRange(ref Job job, int parts, in GemmBuffers buffers)
     {
-        var problem = job.Problem;
-        if (parts > 1)
+        if (parts <= 1)
         {
-            var splitRows = job.Kernel == Kernel.Packed ? problem.M >= problem.N : problem.M >= 8 * parts;
-            var extent = splitRows ? problem.M : problem.N;
-            var alignment = splitRows ? MicroKernels.MaxRows : MicroKernels.MaxColumns;
-            var chunk = GemmBlocking.RoundUp((extent + parts - 1) / parts, alignment);
-            var start = Math.Min(extent, part * chunk);
-            var count = Math.Min(extent - start, chunk);
-            if (count <= 0)
+            RunKernel(ref job, job.Problem, buffers);
+            return;
+        }
+
+        var problem = job.Problem;
+        var splitRows = job.Kernel == Kernel.Packed ? problem.M >= problem.N : problem.M >= 8 * parts;
+        var extent = splitRows ? problem.M : problem.N;
+        var alignment = splitRows ? MicroKernels.MaxRows : MicroKernels.MaxColumns;
+
+        // About three chunks per thread. Packed chunks repack the other operand, so they stay large enough
+        // (256 rows or 128 columns) to keep that repacking to a few percent of the arithmetic.
+        var minimum = job.Kernel != Kernel.Packed ? alignment : splitRows ? 256 : 128;
+        var chunk = Math.Max(minimum, GemmBlocking.RoundUp((extent + (3 * parts) - 1) / (3 * parts), alignment));
+        while (true)
+        {
+            var index = Interlocked.Increment(ref job.NextChunk) - 1;
+            var start = (long)index * chunk;
+            if (start >= extent)
             {
                 return;
             }
 
-            problem = splitRows ? problem.Slice(start, count, 0, problem.N) : problem.Slice(0, problem.M, start, count);
+            var count = (int)Math.Min(extent - start, chunk);
+            var slice = splitRows ? problem.Slice((int)start, count, 0, problem.N) : problem.Slice(0, problem.M, (int)start, count);
+            RunKernel(ref job, slice, buffers);
         }
+    }
 
+    private static void RunKernel(ref Job job, in GemmProblem problem, in GemmBuffers buffers)
+    {
         switch (job.Kernel)
         {
             case Kernel.Packed:
@@ -376,5 +400,8 @@ internal static unsafe class GemmCore
         public Kernel Kernel;
         public bool PaddedB;
         public bool MaskedEdges;
+
+        /// <summary>The next chunk to hand out when several threads share the call.</summary>
+        public int NextChunk;
     }
 }

@@ -8,7 +8,9 @@ namespace Tempo.Nn.Kernels;
 /// </summary>
 /// <remarks>
 /// With one thread it only supplies reusable scratch, so GEMM and convolution calls never rent memory. Large kernel
-/// calls (≥ <see cref="MinimumParallelFlops"/>) are split across the threads; smaller ones run on the caller alone.
+/// calls (≥ <see cref="MinimumParallelFlops"/>) are cut into chunks that the threads take on demand, so a core that
+/// is busy with other work slows a call down only by the share it could not do; smaller calls run on the caller alone.
+/// Results do not depend on how chunks were shared out.
 /// Workers park on an event between calls (they spin only briefly), so an idle instance costs no CPU. An instance
 /// serves one caller at a time: concurrent use from two threads throws <see cref="InvalidOperationException"/>.
 /// </remarks>

@@ -3,7 +3,7 @@ namespace Tempo.Nn.Kernels;
 /// <summary>The plain scalar GEMM: the reference path for tests and the fallback for hardware without SIMD.</summary>
 internal static unsafe class ScalarGemm
 {
-    /// <summary>Computes the problem one dot product at a time.</summary>
+    /// <summary>Computes the problem row by row: C row = β·C row, then adds A(i, p)·(row p of op(B)) for p = 0, 1, ….</summary>
     public static void Run(in GemmProblem problem)
     {
         for (var i = 0; i < problem.M; i++)
@@ -12,14 +12,17 @@ internal static unsafe class ScalarGemm
             var rowC = problem.C + (i * problem.Ldc);
             for (var j = 0; j < problem.N; j++)
             {
-                var columnB = problem.B + (j * problem.ColumnStrideB);
-                var sum = 0f;
-                for (var p = 0; p < problem.K; p++)
-                {
-                    sum += rowA[p * problem.ColumnStrideA] * columnB[p * problem.RowStrideB];
-                }
+                rowC[j] = problem.Beta == 0f ? 0f : problem.Beta * rowC[j];
+            }
 
-                rowC[j] = problem.Beta == 0f ? sum : (problem.Beta * rowC[j]) + sum;
+            for (var p = 0; p < problem.K; p++)
+            {
+                var x = rowA[p * problem.ColumnStrideA];
+                var rowB = problem.B + (p * problem.RowStrideB);
+                for (var j = 0; j < problem.N; j++)
+                {
+                    rowC[j] += x * rowB[j * problem.ColumnStrideB];
+                }
             }
         }
 

@@ -6,7 +6,7 @@ namespace Tempo.Nn.Tests.Kernels;
 public sealed class Conv2dKernelsTests
 {
     // Batch, C, H, W, Out, kh, kw, stride, padding: strided, padded, pointwise, non-square kernels, and a small Nature-CNN stack.
-    private static readonly Conv2dGeometry[] Geometries =
+    private static readonly Conv2dGeometry[] _geometries =
     [
         new(Batch: 2, InChannels: 3, Height: 7, Width: 6, OutChannels: 5, KernelHeight: 3, KernelWidth: 3, Stride: 1, Padding: 1),
         new(Batch: 3, InChannels: 2, Height: 9, Width: 11, OutChannels: 4, KernelHeight: 3, KernelWidth: 2, Stride: 2, Padding: 2),
@@ -16,91 +16,84 @@ public sealed class Conv2dKernelsTests
         new(Batch: 2, InChannels: 5, Height: 4, Width: 3, OutChannels: 7, KernelHeight: 1, KernelWidth: 1, Stride: 1, Padding: 0),
         new(Batch: 1, InChannels: 1, Height: 5, Width: 5, OutChannels: 1, KernelHeight: 5, KernelWidth: 5, Stride: 3, Padding: 4),
         new(Batch: 5, InChannels: 3, Height: 12, Width: 10, OutChannels: 33, KernelHeight: 3, KernelWidth: 3, Stride: 1, Padding: 1),
+        new(Batch: 2, InChannels: 3, Height: 11, Width: 13, OutChannels: 4, KernelHeight: 5, KernelWidth: 4, Stride: 3, Padding: 0),
+
+        // Rows wide enough for the vectorised stride-4 and stride-2 phase split (W ≥ 16·stride).
+        new(Batch: 1, InChannels: 2, Height: 70, Width: 68, OutChannels: 3, KernelHeight: 8, KernelWidth: 8, Stride: 4, Padding: 0),
+        new(Batch: 1, InChannels: 2, Height: 34, Width: 35, OutChannels: 3, KernelHeight: 4, KernelWidth: 4, Stride: 2, Padding: 0),
 
         // ≥ 4 MFLOP, so two threads split the batch by image.
-        new(Batch: 5, InChannels: 8, Height: 20, Width: 20, OutChannels: 32, KernelHeight: 3, KernelWidth: 3, Stride: 1, Padding: 1),
+        new(Batch: 3, InChannels: 8, Height: 18, Width: 18, OutChannels: 32, KernelHeight: 3, KernelWidth: 3, Stride: 1, Padding: 1),
     ];
 
-    public static TheoryData<int, int> PathsAndThreads()
+    [Fact]
+    public void Forward_EveryPathAndThreadCount_MatchesNaiveReference()
     {
-        var data = new TheoryData<int, int>();
-        foreach (var path in Enum.GetValues<SimdPath>().Where(SimdSupport.IsSupported))
-        {
-            data.Add((int)path, 1);
-            data.Add((int)path, 2);
-        }
-
-        return data;
-    }
-
-    [Theory]
-    [MemberData(nameof(PathsAndThreads))]
-    public void Forward_ManyGeometries_MatchesNaiveReference(int pathValue, int threads)
-    {
-        var path = (SimdPath)pathValue;
-        using var parallelism = threads > 1 ? new KernelParallelism(threads) : null;
+        using var two = new KernelParallelism(2);
         var random = new Random(11);
-        foreach (var g in Geometries)
+        foreach (var g in _geometries)
         {
-            foreach (var activation in Enum.GetValues<Activation>())
+            var input = GemmReference.Random(random, g.InputLength);
+            var weight = GemmReference.Random(random, g.WeightLength);
+            var bias = GemmReference.Random(random, g.OutChannels);
+            var expected = ReferenceForward(g, input, weight, bias);
+            foreach (var (path, parallelism) in PathsAndThreads(two))
             {
-                var input = GemmReference.Random(random, g.InputLength);
-                var weight = GemmReference.Random(random, g.WeightLength);
-                var bias = GemmReference.Random(random, g.OutChannels);
-                var output = Enumerable.Repeat(float.NaN, g.OutputLength).ToArray();
-                Conv2dKernels.Forward(path, g, input, weight, bias, output, activation, parallelism);
-                var expected = ReferenceForward(g, input, weight, bias);
-                for (var i = 0; i < expected.Length; i++)
+                foreach (var activation in Enum.GetValues<Activation>())
                 {
-                    var e = activation switch
+                    var output = Enumerable.Repeat(float.NaN, g.OutputLength).ToArray();
+                    Conv2dKernels.Forward(path, g, input, weight, bias, output, activation, parallelism);
+                    for (var i = 0; i < expected.Length; i++)
                     {
-                        Activation.Relu => Math.Max(expected[i], 0),
-                        Activation.Tanh => Math.Tanh(expected[i]),
-                        _ => expected[i],
-                    };
-                    AssertClose(e, output[i], $"{path} T{threads} {g} {activation} output[{i}]");
+                        var e = activation switch
+                        {
+                            Activation.Relu => Math.Max(expected[i], 0),
+                            Activation.Tanh => Math.Tanh(expected[i]),
+                            _ => expected[i],
+                        };
+                        AssertClose(e, output[i], $"{path} T{parallelism?.ThreadCount ?? 1} {g} {activation} output[{i}]");
+                    }
                 }
             }
         }
     }
 
-    [Theory]
-    [MemberData(nameof(PathsAndThreads))]
-    public void BackwardInput_ManyGeometries_MatchesNaiveReference(int pathValue, int threads)
+    [Fact]
+    public void BackwardInput_EveryPathAndThreadCount_MatchesNaiveReference()
     {
-        var path = (SimdPath)pathValue;
-        using var parallelism = threads > 1 ? new KernelParallelism(threads) : null;
+        using var two = new KernelParallelism(2);
         var random = new Random(12);
-        foreach (var g in Geometries)
+        foreach (var g in _geometries)
         {
             var outputGradient = GemmReference.Random(random, g.OutputLength);
             var weight = GemmReference.Random(random, g.WeightLength);
-            var inputGradient = Enumerable.Repeat(float.NaN, g.InputLength).ToArray();
-            Conv2dKernels.BackwardInput(path, g, outputGradient, weight, inputGradient, parallelism);
             var expected = new double[g.InputLength];
             Visit(g, (n, o, y, x, c, iy, ix, wIndex, inIndex, outIndex) => expected[inIndex] += (double)outputGradient[outIndex] * weight[wIndex]);
-            for (var i = 0; i < expected.Length; i++)
+            foreach (var (path, parallelism) in PathsAndThreads(two))
             {
-                AssertClose(expected[i], inputGradient[i], $"{path} T{threads} {g} dX[{i}]");
+                var inputGradient = Enumerable.Repeat(float.NaN, g.InputLength).ToArray();
+                Conv2dKernels.BackwardInput(path, g, outputGradient, weight, inputGradient, parallelism);
+                for (var i = 0; i < expected.Length; i++)
+                {
+                    AssertClose(expected[i], inputGradient[i], $"{path} T{parallelism?.ThreadCount ?? 1} {g} dX[{i}]");
+                }
             }
         }
     }
 
-    [Theory]
-    [MemberData(nameof(PathsAndThreads))]
-    public void BackwardWeight_ManyGeometries_AccumulatesNaiveReference(int pathValue, int threads)
+    [Fact]
+    public void BackwardWeight_EveryPathAndThreadCount_AccumulatesNaiveReference()
     {
-        var path = (SimdPath)pathValue;
-        using var parallelism = threads > 1 ? new KernelParallelism(threads) : null;
+        using var two = new KernelParallelism(2);
         var random = new Random(13);
-        foreach (var g in Geometries)
+        foreach (var g in _geometries)
         {
             var input = GemmReference.Random(random, g.InputLength);
             var outputGradient = GemmReference.Random(random, g.OutputLength);
-            var weightGradient = GemmReference.Random(random, g.WeightLength);
-            var biasGradient = GemmReference.Random(random, g.OutChannels);
-            var expectedWeight = weightGradient.Select(v => (double)v).ToArray();
-            var expectedBias = biasGradient.Select(v => (double)v).ToArray();
+            var initialWeight = GemmReference.Random(random, g.WeightLength);
+            var initialBias = GemmReference.Random(random, g.OutChannels);
+            var expectedWeight = initialWeight.Select(v => (double)v).ToArray();
+            var expectedBias = initialBias.Select(v => (double)v).ToArray();
             Visit(g, (n, o, y, x, c, iy, ix, wIndex, inIndex, outIndex) => expectedWeight[wIndex] += (double)outputGradient[outIndex] * input[inIndex]);
             for (var n = 0; n < g.Batch; n++)
             {
@@ -113,29 +106,35 @@ public sealed class Conv2dKernelsTests
                 }
             }
 
-            Conv2dKernels.BackwardWeight(path, g, input, outputGradient, weightGradient, biasGradient, parallelism);
-            for (var i = 0; i < expectedWeight.Length; i++)
+            foreach (var (path, parallelism) in PathsAndThreads(two))
             {
-                AssertClose(expectedWeight[i], weightGradient[i], $"{path} T{threads} {g} dW[{i}]", 1e-4);
-            }
+                var weightGradient = (float[])initialWeight.Clone();
+                var biasGradient = (float[])initialBias.Clone();
+                Conv2dKernels.BackwardWeight(path, g, input, outputGradient, weightGradient, biasGradient, parallelism);
+                var label = $"{path} T{parallelism?.ThreadCount ?? 1} {g}";
+                for (var i = 0; i < expectedWeight.Length; i++)
+                {
+                    AssertClose(expectedWeight[i], weightGradient[i], $"{label} dW[{i}]", 1e-4);
+                }
 
-            for (var i = 0; i < expectedBias.Length; i++)
-            {
-                AssertClose(expectedBias[i], biasGradient[i], $"{path} T{threads} {g} dB[{i}]", 1e-4);
+                for (var i = 0; i < expectedBias.Length; i++)
+                {
+                    AssertClose(expectedBias[i], biasGradient[i], $"{label} dB[{i}]", 1e-4);
+                }
             }
         }
     }
 
     [Fact]
-    public void Geometries_IncludeOneLargeEnoughToSplitAcrossThreads()
+    public void TestGeometries_IncludeOneLargeEnoughToSplitAcrossThreads()
     {
-        Assert.Contains(Geometries, g => 2L * g.OutputLength * g.InChannels * g.KernelHeight * g.KernelWidth >= KernelParallelism.MinimumParallelFlops && g.Batch > 2);
+        Assert.Contains(_geometries, g => 2L * g.OutputLength * g.InChannels * g.KernelHeight * g.KernelWidth >= KernelParallelism.MinimumParallelFlops && g.Batch > 2);
     }
 
     [Fact]
     public void BackwardWeight_EmptyBiasGradient_OnlyTouchesWeights()
     {
-        var g = Geometries[0];
+        var g = _geometries[0];
         var random = new Random(14);
         var weightGradient = new float[g.WeightLength];
         Conv2dKernels.BackwardWeight(g, GemmReference.Random(random, g.InputLength), GemmReference.Random(random, g.OutputLength), weightGradient, []);
@@ -145,7 +144,7 @@ public sealed class Conv2dKernelsTests
     [Fact]
     public void Forward_WrongInputLength_ThrowsNamingInput()
     {
-        var g = Geometries[0];
+        var g = _geometries[0];
         var error = Assert.Throws<ArgumentException>(() => Conv2dKernels.Forward(g, new float[g.InputLength - 1], new float[g.WeightLength], [], new float[g.OutputLength]));
         Assert.Equal("input", error.ParamName);
         Assert.Contains((g.InputLength - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message, StringComparison.Ordinal);
@@ -154,7 +153,7 @@ public sealed class Conv2dKernelsTests
     [Fact]
     public void Forward_WrongBiasLength_Throws()
     {
-        var g = Geometries[0];
+        var g = _geometries[0];
         var error = Assert.Throws<ArgumentException>(() => Conv2dKernels.Forward(g, new float[g.InputLength], new float[g.WeightLength], new float[1], new float[g.OutputLength]));
         Assert.Equal("bias", error.ParamName);
     }
@@ -173,6 +172,16 @@ public sealed class Conv2dKernelsTests
         var buffer = new float[20];
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => Conv2dKernels.BackwardInput(g, buffer.AsSpan(0, 9), buffer.AsSpan(9, 1), buffer.AsSpan(5, 9)));
         Assert.Equal("inputGradient", error.ParamName);
+    }
+
+    /// <summary>Every supported vector path, each on the calling thread alone and with two threads.</summary>
+    private static IEnumerable<(SimdPath Path, KernelParallelism? Parallelism)> PathsAndThreads(KernelParallelism two)
+    {
+        foreach (var path in Enum.GetValues<SimdPath>().Where(SimdSupport.IsSupported))
+        {
+            yield return (path, null);
+            yield return (path, two);
+        }
     }
 
     private static double[] ReferenceForward(in Conv2dGeometry g, float[] input, float[] weight, float[] bias)

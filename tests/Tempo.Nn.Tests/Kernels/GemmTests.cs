@@ -6,7 +6,7 @@ namespace Tempo.Nn.Tests.Kernels;
 public sealed class GemmTests
 {
     // (m, n, k): awkward sizes around vector widths, batch-1 rows, skinny heads, K = 1, and shapes that cross block edges.
-    private static readonly (int M, int N, int K)[] Shapes =
+    private static readonly (int M, int N, int K)[] _shapes =
     [
         (1, 1, 1), (1, 64, 4), (1, 64, 64), (1, 2, 64), (1, 6, 3136), (2, 3, 7), (3, 17, 1), (7, 33, 17), (17, 7, 33),
         (33, 65, 64), (64, 64, 64), (65, 64, 1), (128, 2, 64), (5, 18, 65), (65, 33, 257), (257, 17, 3), (1, 257, 65),
@@ -44,7 +44,7 @@ public sealed class GemmTests
     {
         var (path, strategy) = ((SimdPath)pathValue, (GemmStrategy)strategyValue);
         var random = new Random(1234);
-        foreach (var (m, n, k) in Shapes)
+        foreach (var (m, n, k) in _shapes)
         {
             foreach (var beta in new[] { 0f, 1f, 0.5f })
             {
@@ -107,41 +107,65 @@ public sealed class GemmTests
     [InlineData(Activation.None)]
     [InlineData(Activation.Relu)]
     [InlineData(Activation.Tanh)]
-    public void MultiplyBiasActivation_EveryStrategy_MatchesReferenceThenActivation(Activation activation)
+    public void MultiplyBiasActivation_EveryPathAndStrategy_MatchesReferenceThenActivation(Activation activation)
     {
         var random = new Random(5);
-        foreach (var path in Enum.GetValues<SimdPath>().Where(SimdSupport.IsSupported))
+        foreach (var (m, n, k) in new[] { (1, 64, 4), (3, 2, 64), (37, 45, 19), (130, 70, 90) })
         {
-            foreach (var strategy in Enum.GetValues<GemmStrategy>())
+            foreach (var transB in Enum.GetValues<Transpose>())
             {
-                foreach (var (m, n, k) in new[] { (1, 64, 4), (3, 2, 64), (37, 45, 19), (130, 70, 90) })
+                var (a, lda) = Operand(random, m, k, 0);
+                var (b, ldb) = Operand(random, transB == Transpose.No ? k : n, transB == Transpose.No ? n : k, 1);
+                var bias = GemmReference.Random(random, n);
+                var (expected, magnitude) = GemmReference.Compute(Transpose.No, transB, m, n, k, a, lda, b, ldb, new float[m * n], n, 0f);
+                for (var i = 0; i < m; i++)
                 {
-                    foreach (var transB in Enum.GetValues<Transpose>())
+                    for (var j = 0; j < n; j++)
                     {
-                        var (a, lda) = Operand(random, m, k, 0);
-                        var (b, ldb) = Operand(random, transB == Transpose.No ? k : n, transB == Transpose.No ? n : k, 1);
-                        var bias = GemmReference.Random(random, n);
+                        var z = expected[(i * n) + j] + bias[j];
+                        expected[(i * n) + j] = activation switch
+                        {
+                            Activation.Relu => Math.Max(z, 0),
+                            Activation.Tanh => Math.Tanh(z),
+                            _ => z,
+                        };
+                        magnitude[(i * n) + j] += Math.Abs(bias[j]);
+                    }
+                }
+
+                foreach (var path in Enum.GetValues<SimdPath>().Where(SimdSupport.IsSupported))
+                {
+                    foreach (var strategy in Enum.GetValues<GemmStrategy>().Where(s => path != SimdPath.Scalar || s == GemmStrategy.Auto))
+                    {
                         var c = Enumerable.Repeat(float.NaN, m * n).ToArray();
                         Gemm.Multiply(path, strategy, Transpose.No, transB, m, n, k, a, lda, b, ldb, c, n, 0f, bias, activation, null);
-                        var (expected, magnitude) = GemmReference.Compute(Transpose.No, transB, m, n, k, a, lda, b, ldb, c, n, 0f);
-                        for (var i = 0; i < m; i++)
-                        {
-                            for (var j = 0; j < n; j++)
-                            {
-                                var z = expected[(i * n) + j] + bias[j];
-                                expected[(i * n) + j] = activation switch
-                                {
-                                    Activation.Relu => Math.Max(z, 0),
-                                    Activation.Tanh => Math.Tanh(z),
-                                    _ => z,
-                                };
-                                magnitude[(i * n) + j] += Math.Abs(bias[j]);
-                            }
-                        }
-
                         GemmReference.AssertClose(expected, magnitude, c, m, n, n, $"{path} {strategy} {transB} {m}x{n}x{k} {activation}");
                     }
                 }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(Transpose.No)]
+    [InlineData(Transpose.Yes)]
+    public void MultiplyBiasActivation_TwoThreads_EqualsOneThread(Transpose transB)
+    {
+        using var two = new KernelParallelism(2);
+        var random = new Random(8);
+        foreach (var (m, n, k) in new[] { (300, 70, 100), (3, 900, 800) })
+        {
+            var a = GemmReference.Random(random, m * k);
+            var b = GemmReference.Random(random, k * n);
+            var bias = GemmReference.Random(random, n);
+            var ldb = transB == Transpose.No ? n : k;
+            var single = new float[m * n];
+            var dual = new float[m * n];
+            Gemm.MultiplyBiasActivation(Transpose.No, transB, m, n, k, a, k, b, ldb, bias, Activation.Tanh, single, n);
+            Gemm.MultiplyBiasActivation(Transpose.No, transB, m, n, k, a, k, b, ldb, bias, Activation.Tanh, dual, n, two);
+            for (var i = 0; i < single.Length; i++)
+            {
+                Assert.True(Math.Abs(single[i] - dual[i]) <= 1e-5f, $"{m}x{n}x{k} element {i}: {single[i]} vs {dual[i]}");
             }
         }
     }

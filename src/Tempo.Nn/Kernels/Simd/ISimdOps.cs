@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace Tempo.Nn.Kernels.Simd;
 
 /// <summary>The float vector operations the kernels are written against, one implementation per vector width.</summary>
@@ -68,6 +70,9 @@ internal unsafe interface ISimdOps<TVector>
 
     /// <summary>Stores the lanes selected by <paramref name="mask"/> without touching memory past them.</summary>
     static abstract void StoreMasked(float* destination, TVector value, TVector mask);
+
+    /// <summary>The lane sums of four vectors, as one Vector128 [Σa, Σb, Σc, Σd].</summary>
+    static abstract Vector128<float> Sum4(TVector a, TVector b, TVector c, TVector d);
 
     /// <summary>The sum of all lanes.</summary>
     static abstract float Sum(TVector value);

@@ -68,5 +68,9 @@ internal readonly unsafe struct Simd256 : ISimdOps<Vector256<float>>
     public static void StoreMasked(float* destination, Vector256<float> value, Vector256<float> mask) => Avx.MaskStore(destination, mask, value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Sum4(Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d) =>
+        Simd128.Sum4(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Vector256<float> value) => Simd128.Sum(value.GetLower() + value.GetUpper());
 }

@@ -68,5 +68,16 @@ internal readonly unsafe struct Simd512 : ISimdOps<Vector512<float>>
     public static void StoreMasked(float* destination, Vector512<float> value, Vector512<float> mask) => Avx512F.MaskStore(destination, mask, value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Sum4(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d) =>
+        Simd128.Sum4(Fold(a), Fold(b), Fold(c), Fold(d));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Fold(Vector512<float> value)
+    {
+        var half = value.GetLower() + value.GetUpper();
+        return half.GetLower() + half.GetUpper();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Vector512<float> value) => Simd256.Sum(value.GetLower() + value.GetUpper());
 }

@@ -15,13 +15,9 @@ namespace Tempo.Algorithms.Models;
 /// </remarks>
 public sealed class CategoricalMlpActorCritic : IActorCritic<float, int>
 {
-    private readonly Sequential _actor;
-    private readonly Sequential _critic;
-    private readonly ParameterSet _parameters;
+    private readonly ActorCriticNetworks _networks;
     private readonly Random _random;
-    private readonly Tensor _input;
     private readonly Tensor _logitsGradient;
-    private readonly Tensor _valueGradient;
     private int[] _actions = [];
     private Tensor? _logits;
     private int _evaluatedBatch;
@@ -41,12 +37,10 @@ public sealed class CategoricalMlpActorCritic : IActorCritic<float, int>
         ActionCount = actionCount;
         int[] actorSizes = [observationSize, .. hiddenSizes, actionCount];
         int[] criticSizes = [observationSize, .. hiddenSizes, 1];
-        _critic = Mlp.CreateOrthogonal(criticSizes, Activation.Tanh, LayerInit.HiddenGain, LayerInit.ValueHeadGain, random);
-        _actor = Mlp.CreateOrthogonal(actorSizes, Activation.Tanh, LayerInit.HiddenGain, LayerInit.PolicyHeadGain, random);
-        _parameters = new ParameterSet([.. _actor.NamedParameters("actor"), .. _critic.NamedParameters("critic")]);
-        _input = new Tensor(1, observationSize);
+        var critic = Mlp.CreateOrthogonal(criticSizes, Activation.Tanh, LayerInit.HiddenGain, LayerInit.ValueHeadGain, random);
+        var actor = Mlp.CreateOrthogonal(actorSizes, Activation.Tanh, LayerInit.HiddenGain, LayerInit.PolicyHeadGain, random);
+        _networks = new ActorCriticNetworks(observationSize, actor, critic, [.. actor.NamedParameters("actor"), .. critic.NamedParameters("critic")]);
         _logitsGradient = new Tensor(1, actionCount);
-        _valueGradient = new Tensor(1, 1);
     }
 
     /// <inheritdoc/>
@@ -62,15 +56,15 @@ public sealed class CategoricalMlpActorCritic : IActorCritic<float, int>
     public PolicyVersion Version { get; private set; }
 
     /// <inheritdoc/>
-    public IReadOnlyList<NamedParameter> NamedParameters => _parameters.Named;
+    public IReadOnlyList<NamedParameter> NamedParameters => _networks.Parameters.Named;
 
     /// <inheritdoc/>
-    public int WeightCount => _parameters.WeightCount;
+    public int WeightCount => _networks.Parameters.WeightCount;
 
     /// <inheritdoc/>
     public void Act(ReadOnlySpan<float> observations, int batch, ActionSelection selection, Span<int> actions, Span<float> logProbs, Span<float> values)
     {
-        var logits = ForwardActor(observations, batch).Span;
+        var logits = _networks.ForwardActor(observations, batch).Span;
         if (selection == ActionSelection.Sample)
         {
             Categorical.Sample(logits, ActionCount, _random, actions[..batch]);
@@ -84,20 +78,17 @@ public sealed class CategoricalMlpActorCritic : IActorCritic<float, int>
         }
 
         Categorical.LogProb(logits, ActionCount, actions[..batch], logProbs[..batch]);
-        _critic.Forward(_input).Span.CopyTo(values[..batch]);
+        _networks.ForwardCritic(batch, values);
     }
 
     /// <inheritdoc/>
-    public void EstimateValues(ReadOnlySpan<float> observations, int batch, Span<float> values)
-    {
-        LoadInput(observations, batch);
-        _critic.Forward(_input).Span.CopyTo(values[..batch]);
-    }
+    public void EstimateValues(ReadOnlySpan<float> observations, int batch, Span<float> values) =>
+        _networks.EstimateValues(observations, batch, values);
 
     /// <inheritdoc/>
     public void Evaluate(ReadOnlySpan<float> observations, ReadOnlySpan<int> actions, int batch, Span<float> logProbs, Span<float> entropy, Span<float> values)
     {
-        _logits = ForwardActor(observations, batch);
+        _logits = _networks.ForwardActor(observations, batch);
         if (_actions.Length < batch)
         {
             _actions = new int[batch];
@@ -105,7 +96,7 @@ public sealed class CategoricalMlpActorCritic : IActorCritic<float, int>
 
         actions[..batch].CopyTo(_actions);
         Categorical.LogProbAndEntropy(_logits.Span, ActionCount, actions[..batch], logProbs[..batch], entropy[..batch]);
-        _critic.Forward(_input).Span.CopyTo(values[..batch]);
+        _networks.ForwardCritic(batch, values);
         _evaluatedBatch = batch;
     }
 
@@ -120,47 +111,23 @@ public sealed class CategoricalMlpActorCritic : IActorCritic<float, int>
         var batch = _evaluatedBatch;
         _logitsGradient.Reshape(batch, ActionCount);
         Categorical.Backward(_logits.Span, ActionCount, _actions.AsSpan(0, batch), logProbGradients[..batch], entropyGradients[..batch], _logitsGradient.Span);
-        _actor.AccumulateParameterGradients(_logitsGradient);
-        _valueGradient.Reshape(batch, 1);
-        valueGradients[..batch].CopyTo(_valueGradient.Span);
-        _critic.AccumulateParameterGradients(_valueGradient);
+        _networks.BackwardActor(_logitsGradient);
+        _networks.BackwardCritic(valueGradients, batch);
     }
 
     /// <inheritdoc/>
-    public void CopyWeightsTo(Span<float> destination) => _parameters.CopyTo(destination);
+    public void CopyWeightsTo(Span<float> destination) => _networks.Parameters.CopyTo(destination);
 
     /// <inheritdoc/>
     public void Load(PolicySnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        _parameters.LoadFrom(snapshot.Weights);
+        _networks.Parameters.LoadFrom(snapshot.Weights);
         Version = snapshot.Version;
     }
 
     /// <inheritdoc/>
     public void SetVersion(PolicyVersion version) => Version = version;
-
-    private Tensor ForwardActor(ReadOnlySpan<float> observations, int batch)
-    {
-        LoadInput(observations, batch);
-        return _actor.Forward(_input);
-    }
-
-    private void LoadInput(ReadOnlySpan<float> observations, int batch)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
-        if (observations.Length < batch * ObservationSize)
-        {
-            throw new ArgumentException($"{batch} observations of {ObservationSize} elements need {batch * ObservationSize} values; got {observations.Length}.", nameof(observations));
-        }
-
-        if (_input.Dim(0) != batch)
-        {
-            _input.Reshape(batch, ObservationSize);
-        }
-
-        observations[..(batch * ObservationSize)].CopyTo(_input.Span);
-    }
 
     private static int ArgMax(ReadOnlySpan<float> values)
     {

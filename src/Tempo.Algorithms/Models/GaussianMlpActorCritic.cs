@@ -16,15 +16,11 @@ namespace Tempo.Algorithms.Models;
 /// </remarks>
 public sealed class GaussianMlpActorCritic : IActorCritic<float, float>
 {
-    private readonly Sequential _actor;
-    private readonly Sequential _critic;
-    private readonly ParameterSet _parameters;
+    private readonly ActorCriticNetworks _networks;
     private readonly Random _random;
-    private readonly Tensor _input;
     private readonly Tensor _meanGradient;
     private readonly Parameter _logStd;
     private readonly float[] _entropyRow;
-    private readonly Tensor _valueGradient;
     private float[] _actions = [];
     private Tensor? _mean;
     private int _evaluatedBatch;
@@ -44,14 +40,12 @@ public sealed class GaussianMlpActorCritic : IActorCritic<float, float>
         ActionSize = actionSize;
         int[] actorSizes = [observationSize, .. hiddenSizes, actionSize];
         int[] criticSizes = [observationSize, .. hiddenSizes, 1];
-        _critic = Mlp.CreateOrthogonal(criticSizes, Activation.Tanh, LayerInit.HiddenGain, LayerInit.ValueHeadGain, random);
-        _actor = Mlp.CreateOrthogonal(actorSizes, Activation.Tanh, LayerInit.HiddenGain, LayerInit.PolicyHeadGain, random);
+        var critic = Mlp.CreateOrthogonal(criticSizes, Activation.Tanh, LayerInit.HiddenGain, LayerInit.ValueHeadGain, random);
+        var actor = Mlp.CreateOrthogonal(actorSizes, Activation.Tanh, LayerInit.HiddenGain, LayerInit.PolicyHeadGain, random);
         _logStd = new Parameter("actor_logstd", 1, actionSize);
-        _parameters = new ParameterSet([.. _critic.NamedParameters("critic"), .. _actor.NamedParameters("actor_mean"), new NamedParameter("actor_logstd", _logStd)]);
+        _networks = new ActorCriticNetworks(observationSize, actor, critic, [.. critic.NamedParameters("critic"), .. actor.NamedParameters("actor_mean"), new NamedParameter("actor_logstd", _logStd)]);
         _entropyRow = new float[1];
-        _input = new Tensor(1, observationSize);
         _meanGradient = new Tensor(1, actionSize);
-        _valueGradient = new Tensor(1, 1);
     }
 
     /// <inheritdoc/>
@@ -64,15 +58,15 @@ public sealed class GaussianMlpActorCritic : IActorCritic<float, float>
     public PolicyVersion Version { get; private set; }
 
     /// <inheritdoc/>
-    public IReadOnlyList<NamedParameter> NamedParameters => _parameters.Named;
+    public IReadOnlyList<NamedParameter> NamedParameters => _networks.Parameters.Named;
 
     /// <inheritdoc/>
-    public int WeightCount => _parameters.WeightCount;
+    public int WeightCount => _networks.Parameters.WeightCount;
 
     /// <inheritdoc/>
     public void Act(ReadOnlySpan<float> observations, int batch, ActionSelection selection, Span<float> actions, Span<float> logProbs, Span<float> values)
     {
-        var mean = ForwardActor(observations, batch).Span;
+        var mean = _networks.ForwardActor(observations, batch).Span;
         var taken = actions[..(batch * ActionSize)];
         if (selection == ActionSelection.Sample)
         {
@@ -84,20 +78,17 @@ public sealed class GaussianMlpActorCritic : IActorCritic<float, float>
         }
 
         DiagonalNormal.LogProb(mean, _logStd.Value.Span, taken, logProbs[..batch]);
-        _critic.Forward(_input).Span.CopyTo(values[..batch]);
+        _networks.ForwardCritic(batch, values);
     }
 
     /// <inheritdoc/>
-    public void EstimateValues(ReadOnlySpan<float> observations, int batch, Span<float> values)
-    {
-        LoadInput(observations, batch);
-        _critic.Forward(_input).Span.CopyTo(values[..batch]);
-    }
+    public void EstimateValues(ReadOnlySpan<float> observations, int batch, Span<float> values) =>
+        _networks.EstimateValues(observations, batch, values);
 
     /// <inheritdoc/>
     public void Evaluate(ReadOnlySpan<float> observations, ReadOnlySpan<float> actions, int batch, Span<float> logProbs, Span<float> entropy, Span<float> values)
     {
-        _mean = ForwardActor(observations, batch);
+        _mean = _networks.ForwardActor(observations, batch);
         var size = batch * ActionSize;
         if (_actions.Length < size)
         {
@@ -108,7 +99,7 @@ public sealed class GaussianMlpActorCritic : IActorCritic<float, float>
         DiagonalNormal.LogProb(_mean.Span, _logStd.Value.Span, actions[..size], logProbs[..batch]);
         DiagonalNormal.Entropy(_logStd.Value.Span, _entropyRow);
         entropy[..batch].Fill(_entropyRow[0]);
-        _critic.Forward(_input).Span.CopyTo(values[..batch]);
+        _networks.ForwardCritic(batch, values);
         _evaluatedBatch = batch;
     }
 
@@ -125,45 +116,21 @@ public sealed class GaussianMlpActorCritic : IActorCritic<float, float>
         DiagonalNormal.Backward(
             _mean.Span, _logStd.Value.Span, _actions.AsSpan(0, batch * ActionSize), logProbGradients[..batch], entropyGradients[..batch],
             _meanGradient.Span, _logStd.Gradient.Span);
-        _actor.AccumulateParameterGradients(_meanGradient);
-        _valueGradient.Reshape(batch, 1);
-        valueGradients[..batch].CopyTo(_valueGradient.Span);
-        _critic.AccumulateParameterGradients(_valueGradient);
+        _networks.BackwardActor(_meanGradient);
+        _networks.BackwardCritic(valueGradients, batch);
     }
 
     /// <inheritdoc/>
-    public void CopyWeightsTo(Span<float> destination) => _parameters.CopyTo(destination);
+    public void CopyWeightsTo(Span<float> destination) => _networks.Parameters.CopyTo(destination);
 
     /// <inheritdoc/>
     public void Load(PolicySnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        _parameters.LoadFrom(snapshot.Weights);
+        _networks.Parameters.LoadFrom(snapshot.Weights);
         Version = snapshot.Version;
     }
 
     /// <inheritdoc/>
     public void SetVersion(PolicyVersion version) => Version = version;
-
-    private Tensor ForwardActor(ReadOnlySpan<float> observations, int batch)
-    {
-        LoadInput(observations, batch);
-        return _actor.Forward(_input);
-    }
-
-    private void LoadInput(ReadOnlySpan<float> observations, int batch)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
-        if (observations.Length < batch * ObservationSize)
-        {
-            throw new ArgumentException($"{batch} observations of {ObservationSize} elements need {batch * ObservationSize} values; got {observations.Length}.", nameof(observations));
-        }
-
-        if (_input.Dim(0) != batch)
-        {
-            _input.Reshape(batch, ObservationSize);
-        }
-
-        observations[..(batch * ObservationSize)].CopyTo(_input.Span);
-    }
 }

@@ -64,7 +64,7 @@ public sealed class CategoricalMlpActorCritic : IActorCritic<float, int>
     /// <inheritdoc/>
     public void Act(ReadOnlySpan<float> observations, int batch, ActionSelection selection, Span<int> actions, Span<float> logProbs, Span<float> values)
     {
-        var logits = _networks.ForwardActor(observations, batch).Span;
+        var logits = _networks.ActActor(observations, batch);
         if (selection == ActionSelection.Sample)
         {
             Categorical.Sample(logits, ActionCount, _random, actions[..batch]);
@@ -78,12 +78,12 @@ public sealed class CategoricalMlpActorCritic : IActorCritic<float, int>
         }
 
         Categorical.LogProb(logits, ActionCount, actions[..batch], logProbs[..batch]);
-        _networks.ForwardCritic(batch, values);
+        _networks.ActCritic(observations, batch, values);
     }
 
     /// <inheritdoc/>
     public void EstimateValues(ReadOnlySpan<float> observations, int batch, Span<float> values) =>
-        _networks.EstimateValues(observations, batch, values);
+        _networks.ActCritic(observations, batch, values);
 
     /// <inheritdoc/>
     public void Evaluate(ReadOnlySpan<float> observations, ReadOnlySpan<int> actions, int batch, Span<float> logProbs, Span<float> entropy, Span<float> values)
@@ -123,6 +123,7 @@ public sealed class CategoricalMlpActorCritic : IActorCritic<float, int>
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         _networks.Parameters.LoadFrom(snapshot.Weights);
+        _networks.InvalidateInference();
         Version = snapshot.Version;
     }
 

@@ -66,7 +66,7 @@ public sealed class GaussianMlpActorCritic : IActorCritic<float, float>
     /// <inheritdoc/>
     public void Act(ReadOnlySpan<float> observations, int batch, ActionSelection selection, Span<float> actions, Span<float> logProbs, Span<float> values)
     {
-        var mean = _networks.ForwardActor(observations, batch).Span;
+        var mean = _networks.ActActor(observations, batch);
         var taken = actions[..(batch * ActionSize)];
         if (selection == ActionSelection.Sample)
         {
@@ -78,12 +78,12 @@ public sealed class GaussianMlpActorCritic : IActorCritic<float, float>
         }
 
         DiagonalNormal.LogProb(mean, _logStd.Value.Span, taken, logProbs[..batch]);
-        _networks.ForwardCritic(batch, values);
+        _networks.ActCritic(observations, batch, values);
     }
 
     /// <inheritdoc/>
     public void EstimateValues(ReadOnlySpan<float> observations, int batch, Span<float> values) =>
-        _networks.EstimateValues(observations, batch, values);
+        _networks.ActCritic(observations, batch, values);
 
     /// <inheritdoc/>
     public void Evaluate(ReadOnlySpan<float> observations, ReadOnlySpan<float> actions, int batch, Span<float> logProbs, Span<float> entropy, Span<float> values)
@@ -128,6 +128,7 @@ public sealed class GaussianMlpActorCritic : IActorCritic<float, float>
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         _networks.Parameters.LoadFrom(snapshot.Weights);
+        _networks.InvalidateInference();
         Version = snapshot.Version;
     }
 

@@ -20,27 +20,27 @@ namespace Tempo.Runtime.Tests.Schedules;
 public sealed class AsynchronousScheduleTests
 {
     private const double TickRateHertz = 100;
-    private static readonly TimeSpan Blocked = TimeSpan.FromSeconds(2);
+    private const double BlockedSeconds = 2;
 
     [Fact]
     public void Run_LearnerBlockedTwoSeconds_ActorKeepsStepping()
     {
         using var rig = new Rig(actors: 1, live: true);
-        var learner = new ScriptedLearner(rig.WeightCount) { FirstUpdateDelay = Blocked };
+        var learner = new ScriptedLearner(rig.WeightCount) { FirstUpdateDelay = TimeSpan.FromSeconds(BlockedSeconds) };
 
         // 10 steps per segment at 100 Hz: the first update starts after ~0.1 s and blocks 2 s; the run lasts ~3.5 s.
         var schedule = rig.Schedule(learner, new AsynchronousScheduleOptions { TotalSteps = 350, StepsPerSegment = 10 });
         schedule.Run();
 
         var (from, until) = learner.FirstBlock;
-        Assert.True(until - from >= Blocked.TotalSeconds * Stopwatch.Frequency * 0.99, "the learner did not block");
+        Assert.True(until - from >= BlockedSeconds * Stopwatch.Frequency * 0.99, "the learner did not block");
         var stepsWhileBlocked = rig.Envs[0].StepTimestamps.Count(t => t >= from && t <= until);
-        var expected = Blocked.TotalSeconds * TickRateHertz;
+        var expected = BlockedSeconds * TickRateHertz;
 
         // Each Step waits for one world tick, so the actor cannot exceed the tick rate; it must not fall far below it.
         Assert.InRange(stepsWhileBlocked, expected / 2, expected * 1.1);
         var gaps = rig.Live[0].ActionGaps.Run;
-        Assert.True(gaps.Max < TimeSpan.FromMilliseconds(250), $"max action gap {gaps.Max} while the learner was blocked for {Blocked}");
+        Assert.True(gaps.Max < TimeSpan.FromMilliseconds(250), $"max action gap {gaps.Max} while the learner was blocked for {BlockedSeconds} s");
         Assert.True(MaxGap(rig.Envs[0].StepTimestamps) < TimeSpan.FromMilliseconds(250));
     }
 

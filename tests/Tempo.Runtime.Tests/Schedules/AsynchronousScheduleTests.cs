@@ -17,7 +17,7 @@ namespace Tempo.Runtime.Tests.Schedules;
 /// overflowing segments are dropped and counted, and a run stops cleanly on cancellation or failure.
 /// </summary>
 /// <remarks>Timing assertions use wide margins: the test machine has two cores shared with parallel builds.</remarks>
-[Collection(WallClockCollection.Name)]
+[Collection(WallClockTests.Name)]
 public sealed class AsynchronousScheduleTests
 {
     private const double TickRateHertz = 100;

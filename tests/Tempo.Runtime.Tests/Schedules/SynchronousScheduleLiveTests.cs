@@ -11,7 +11,7 @@ using Tempo.Runtime.Schedules;
 namespace Tempo.Runtime.Tests.Schedules;
 
 /// <summary>The synchronous schedule on a live env: what pausing buys, and what the action gap is without it.</summary>
-[Collection(WallClockCollection.Name)]
+[Collection(WallClockTests.Name)]
 public sealed class SynchronousScheduleLiveTests
 {
     private const double TickRateHertz = 100;

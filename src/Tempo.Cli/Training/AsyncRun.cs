@@ -119,22 +119,7 @@ internal static class AsyncRun
             SegmentsDroppedQueueFull = statistics.Channel.DroppedFull,
             SegmentsDroppedStale = statistics.Lag.DroppedStale,
         };
-        if (liveEnvs.Count == 0)
-        {
-            return report;
-        }
-
-        // The worst env sets the figure: one actor missing its deadline is a failure even if others keep theirs.
-        double p50 = 0, p99 = 0, max = 0;
-        foreach (var live in liveEnvs)
-        {
-            var gaps = live.ActionGaps.Run;
-            p50 = Math.Max(p50, gaps.P50.TotalMilliseconds);
-            p99 = Math.Max(p99, gaps.P99.TotalMilliseconds);
-            max = Math.Max(max, gaps.Max.TotalMilliseconds);
-        }
-
-        return report with { ActionGapP50Milliseconds = p50, ActionGapP99Milliseconds = p99, ActionGapMaxMilliseconds = max };
+        return ActionGapReport.With(report, liveEnvs);
     }
 
     private static ILearner<TObservation, TAction> CreateLearner<TObservation, TAction>(TrainSettings settings, IActorCritic<TObservation, TAction> model)

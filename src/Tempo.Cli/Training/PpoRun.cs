@@ -2,6 +2,7 @@ using Tempo.Algorithms.Experience;
 using Tempo.Algorithms.Policies;
 using Tempo.Algorithms.Ppo;
 using Tempo.Core.Envs;
+using Tempo.Core.Envs.Live;
 using Tempo.Core.Envs.Registry;
 using Tempo.Core.Seeding;
 using Tempo.Core.Vector;
@@ -63,6 +64,7 @@ internal static class PpoRun
         }
 
         using var vector = new SyncVectorEnv<TObservation, TAction>(envs);
+        var liveEnvs = envs.Select(e => e.TryFind<ILiveEnv>(out var live) ? live : null).OfType<ILiveEnv>().ToArray();
         var policyRandom = new RandomSource(RandomSource.DeriveSeed(settings.Seed, 1));
         var learnerRandom = new RandomSource(RandomSource.DeriveSeed(settings.Seed, 2));
         var model = makeModel(envs[0], new RandomSource(settings.Seed));
@@ -97,7 +99,10 @@ internal static class PpoRun
                 announce(line);
                 stop.Cancel();
             },
-            stepOffset);
+            stepOffset)
+        {
+            Enrich = report => ActionGapReport.With(report, liveEnvs),
+        };
 
         var actor = new Actor<TObservation, TAction>(new ActorId(0), vector, actingModel, monitor);
         var checkpointer = new PeriodicCheckpointer(settings.CheckpointEvery, () => CheckpointFile.Save(

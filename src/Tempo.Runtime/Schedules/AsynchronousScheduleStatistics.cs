@@ -1,3 +1,4 @@
+using Tempo.Algorithms.Experience;
 using Tempo.Runtime.Transport;
 
 namespace Tempo.Runtime.Schedules;
@@ -6,4 +7,5 @@ namespace Tempo.Runtime.Schedules;
 /// <param name="Channel">Segments written, read and dropped because the channel was full.</param>
 /// <param name="Lag">Segments accepted or dropped as too stale, with lag mean and max.</param>
 /// <param name="Updates">Learner updates done.</param>
-public readonly record struct AsynchronousScheduleStatistics(SegmentChannelStatistics Channel, PolicyLagStatistics Lag, long Updates);
+/// <param name="Pool">Segments rented from and returned to the schedule's pool (what is outstanding is in actors, the channel or the learner).</param>
+public readonly record struct AsynchronousScheduleStatistics(SegmentChannelStatistics Channel, PolicyLagStatistics Lag, long Updates, SegmentPoolStatistics Pool);

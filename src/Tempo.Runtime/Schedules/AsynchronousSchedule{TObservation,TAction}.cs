@@ -78,7 +78,7 @@ public sealed class AsynchronousSchedule<TObservation, TAction>
     public long GlobalStep => Interlocked.Read(ref _globalStep);
 
     /// <summary>The run's transport and lag counters.</summary>
-    public AsynchronousScheduleStatistics Statistics => new(_channel.Statistics, _lagFilter.Statistics, Interlocked.Read(ref _updates));
+    public AsynchronousScheduleStatistics Statistics => new(_channel.Statistics, _lagFilter.Statistics, Interlocked.Read(ref _updates), _pool.Statistics);
 
     /// <summary>Runs until the actors have taken <see cref="AsynchronousScheduleOptions.TotalSteps"/> steps or <paramref name="cancellationToken"/> is cancelled; joins every actor thread before returning.</summary>
     public void Run(CancellationToken cancellationToken = default)

@@ -1,0 +1,63 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Tempo.Algorithms.Experience;
+using Tempo.Algorithms.Learners;
+using Tempo.Algorithms.Policies;
+
+namespace Tempo.Runtime.Tests.Schedules;
+
+/// <summary>A learner that trains nothing: it records what reaches Update, can block for a set time, and can fail on a chosen update.</summary>
+/// <remarks>Its snapshots hold zero weights of the acting policy's size, so actors act uniformly at random.</remarks>
+internal sealed class ScriptedLearner(int weightCount) : ILearner<float, int>
+{
+    private readonly float[] _weights = new float[weightCount];
+
+    /// <summary>How long the first update blocks.</summary>
+    public TimeSpan FirstUpdateDelay { get; init; }
+
+    /// <summary>How long every later update blocks.</summary>
+    public TimeSpan UpdateDelay { get; init; }
+
+    /// <summary>The 1-based update that throws, or null.</summary>
+    public int? FailOnUpdate { get; init; }
+
+    /// <summary>Per segment that reached Update: its behaviour version and the learner's version when it arrived.</summary>
+    public ConcurrentQueue<(PolicyVersion Behaviour, PolicyVersion Learner)> Received { get; } = new();
+
+    /// <summary>Stopwatch timestamps of when the first update started and stopped blocking.</summary>
+    public (long From, long Until) FirstBlock { get; private set; }
+
+    public int Updates { get; private set; }
+
+    public PolicyVersion Version { get; private set; }
+
+    public LearnerStatistics Update(IReadOnlyList<Segment<float, int>> segments)
+    {
+        foreach (var segment in segments)
+        {
+            Received.Enqueue((segment.BehaviourVersion, Version));
+        }
+
+        Updates++;
+        if (Updates == FailOnUpdate)
+        {
+            throw new InvalidOperationException($"Scripted learner failure on update {Updates}.");
+        }
+
+        var delay = Updates == 1 ? FirstUpdateDelay : UpdateDelay;
+        if (delay > TimeSpan.Zero)
+        {
+            var from = Stopwatch.GetTimestamp();
+            Thread.Sleep(delay);
+            if (Updates == 1)
+            {
+                FirstBlock = (from, Stopwatch.GetTimestamp());
+            }
+        }
+
+        Version = Version.Next();
+        return new LearnerStatistics { LearningRate = 0, PolicyLoss = 0, ValueLoss = 0, Entropy = 0, PolicyVersion = Version.Value };
+    }
+
+    public PolicySnapshot Snapshot() => new(Version, _weights);
+}

@@ -107,7 +107,7 @@ public sealed class Conv2d : Module, IAffineLayer
         _geometry = new Conv2dGeometry(
             input.Dim(0), InChannels, input.Dim(2), input.Dim(3), OutChannels, KernelSize, KernelSize, Stride, Padding);
         _output.Reshape(_geometry.Batch, OutChannels, _geometry.OutHeight, _geometry.OutWidth);
-        Conv2dKernels.Forward(_geometry, input.Span, Weight.Value.Span, Bias.Value.Span, _output.Span, Activation);
+        Conv2dKernels.Forward(_geometry, input.Span, Weight.Value.Span, Bias.Value.Span, _output.Span, Activation, Parallelism);
         _input = input;
         return _output;
     }
@@ -129,14 +129,14 @@ public sealed class Conv2d : Module, IAffineLayer
             preActivationGradient = _preActivationGradient.Span;
         }
 
-        Conv2dKernels.BackwardWeight(_geometry, input.Span, preActivationGradient, Weight.Gradient.Span, Bias.Gradient.Span);
+        Conv2dKernels.BackwardWeight(_geometry, input.Span, preActivationGradient, Weight.Gradient.Span, Bias.Gradient.Span, Parallelism);
         if (!computeInputGradient)
         {
             return null;
         }
 
         _inputGradient.Reshape(_geometry.Batch, InChannels, _geometry.Height, _geometry.Width);
-        Conv2dKernels.BackwardInput(_geometry, preActivationGradient, Weight.Value.Span, _inputGradient.Span);
+        Conv2dKernels.BackwardInput(_geometry, preActivationGradient, Weight.Value.Span, _inputGradient.Span, Parallelism);
         return _inputGradient;
     }
 }

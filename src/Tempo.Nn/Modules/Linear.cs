@@ -78,7 +78,7 @@ public sealed class Linear : Module, IAffineLayer
         _output.Reshape(batch, OutputSize);
         Gemm.MultiplyBiasActivation(
             Transpose.No, Transpose.Yes, batch, OutputSize, InputSize,
-            input.Span, InputSize, Weight.Value.Span, InputSize, Bias.Value.Span, Activation, _output.Span, OutputSize);
+            input.Span, InputSize, Weight.Value.Span, InputSize, Bias.Value.Span, Activation, _output.Span, OutputSize, Parallelism);
         _input = input;
         _inputLength = input.Length;
         return _output;
@@ -106,7 +106,7 @@ public sealed class Linear : Module, IAffineLayer
         BiasKernels.AccumulateColumnSums(preActivationGradient, batch, OutputSize, Bias.Gradient.Span);
         Gemm.Multiply(
             Transpose.Yes, Transpose.No, OutputSize, InputSize, batch,
-            preActivationGradient, OutputSize, input.Span, InputSize, Weight.Gradient.Span, InputSize, beta: 1f);
+            preActivationGradient, OutputSize, input.Span, InputSize, Weight.Gradient.Span, InputSize, beta: 1f, Parallelism);
         if (!computeInputGradient)
         {
             return null;
@@ -116,7 +116,7 @@ public sealed class Linear : Module, IAffineLayer
         _inputGradient.Reshape(batch, InputSize);
         Gemm.Multiply(
             Transpose.No, Transpose.No, batch, InputSize, OutputSize,
-            preActivationGradient, OutputSize, Weight.Value.Span, InputSize, _inputGradient.Span, InputSize);
+            preActivationGradient, OutputSize, Weight.Value.Span, InputSize, _inputGradient.Span, InputSize, parallelism: Parallelism);
         return _inputGradient;
     }
 }

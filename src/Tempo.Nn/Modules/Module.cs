@@ -1,3 +1,4 @@
+using Tempo.Nn.Kernels;
 using Tempo.Nn.Tensors;
 
 namespace Tempo.Nn.Modules;
@@ -19,6 +20,22 @@ public abstract class Module
     private readonly List<Parameter> _parameters = [];
     private readonly List<NamedModule> _children = [];
     private Tensor? _output;
+    private KernelParallelism? _parallelism;
+
+    /// <summary>Worker threads this module's kernels may use (null: only the calling thread); setting it on a network sets it on every descendant.</summary>
+    /// <remarks>Default one thread: on a small machine the actors' deadlines come first, so the caller opts in.</remarks>
+    public KernelParallelism? Parallelism
+    {
+        get => _parallelism;
+        set
+        {
+            _parallelism = value;
+            foreach (var child in _children)
+            {
+                child.Module.Parallelism = value;
+            }
+        }
+    }
 
     /// <summary>The children registered with this module, in registration order.</summary>
     public IReadOnlyList<NamedModule> Children => _children;

@@ -25,13 +25,16 @@ internal static class PpoRecipes
         if (spec.ObservationElementType == typeof(float) && spec.ActionElementType == typeof(float))
         {
             // ppo_continuous_action.py's stack: statistics on raw rewards, then clip actions, normalize
-            // observations and rewards, and clip rewards to ±10.
+            // observations and rewards, and clip both to ±10.
             var gamma = settings.Ppo.Gamma;
             return visitor.Visit(new PpoRecipe<float, float>(
                 () => new ClipReward<float, float>(
                     new NormalizeReward<float, float>(
-                        new NormalizeObservation<float>(
-                            new ClipAction<float>(new RecordEpisodeStatistics<float, float>(registry.Make<float, float>(settings.Env)))),
+                        new ClipObservation<float>(
+                            new NormalizeObservation<float>(
+                                new ClipAction<float>(new RecordEpisodeStatistics<float, float>(registry.Make<float, float>(settings.Env)))),
+                            -10f,
+                            10f),
                         gamma),
                     -10f,
                     10f),

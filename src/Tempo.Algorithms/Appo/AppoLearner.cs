@@ -83,12 +83,7 @@ public sealed class AppoLearner<TObservation, TAction> : ILearner<TObservation, 
     }
 
     /// <inheritdoc/>
-    public PolicySnapshot Snapshot()
-    {
-        var weights = new float[_model.WeightCount];
-        _model.CopyWeightsTo(weights);
-        return new PolicySnapshot(_model.Version, weights);
-    }
+    public PolicySnapshot Snapshot() => _model.TakeSnapshot();
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentException">The segments are empty, differ in layout, claim a policy newer than the learner's, or hold fewer trajectories than <see cref="AppoOptions.NumMinibatches"/>.</exception>

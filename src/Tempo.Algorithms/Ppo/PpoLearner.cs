@@ -61,12 +61,7 @@ public sealed class PpoLearner<TObservation, TAction> : ILearner<TObservation, T
     }
 
     /// <inheritdoc/>
-    public PolicySnapshot Snapshot()
-    {
-        var weights = new float[_model.WeightCount];
-        _model.CopyWeightsTo(weights);
-        return new PolicySnapshot(_model.Version, weights);
-    }
+    public PolicySnapshot Snapshot() => _model.TakeSnapshot();
 
     /// <inheritdoc/>
     public LearnerStatistics Update(IReadOnlyList<Segment<TObservation, TAction>> segments)

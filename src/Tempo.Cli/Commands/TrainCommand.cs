@@ -26,10 +26,11 @@ internal static class TrainCommand
         var maxPolicyLag = new Option<long>("--max-policy-lag") { Description = "Async schedule: drop segments more than this many versions behind the learner." };
         var queueCapacity = new Option<int>("--queue-capacity") { Description = "Async schedule: segments the channel holds before dropping the oldest." };
         var rhoBar = new Option<double>("--rho-bar") { Description = "V-trace's truncation of importance weights (APPO, IMPALA)." };
+        var tickRate = new Option<double>("--tick-rate") { Description = "World ticks per second of a live env (LiveCartPole-v1 defaults to 50)." };
         var resume = new Option<DirectoryInfo>("--resume") { Description = "Continue the run in this folder from its checkpoint (its config applies; flags override)." };
         var ppoFlags = new PpoFlags();
 
-        var command = new Command("train", "Train an agent.") { env, algo, schedule, seed, runDir, targetReturn, pause, config, plain, resume, numActors, maxPolicyLag, queueCapacity, rhoBar };
+        var command = new Command("train", "Train an agent.") { env, algo, schedule, seed, runDir, targetReturn, pause, config, plain, resume, numActors, maxPolicyLag, queueCapacity, rhoBar, tickRate };
         foreach (var option in ppoFlags.Options)
         {
             command.Add(option);
@@ -67,6 +68,7 @@ internal static class TrainCommand
             settings = Override(parse, maxPolicyLag, settings, (s, v) => s with { MaxPolicyLag = v });
             settings = Override(parse, queueCapacity, settings, (s, v) => s with { QueueCapacity = v });
             settings = Override(parse, rhoBar, settings, (s, v) => s with { RhoBar = v });
+            settings = Override(parse, tickRate, settings, (s, v) => s with { TickRate = v });
             settings = settings with { Ppo = ppoFlags.Apply(parse, settings.Ppo) };
 
             using var progress = new ConsoleProgressSink(output, redrawInPlace: redrawProgress && !parse.GetValue(plain), time);

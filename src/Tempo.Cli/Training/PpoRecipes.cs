@@ -1,5 +1,6 @@
 using Tempo.Algorithms.Models;
 using Tempo.Core.Envs;
+using Tempo.Core.Envs.Live;
 using Tempo.Core.Envs.Registry;
 using Tempo.Core.Spaces;
 using Tempo.Core.Wrappers;
@@ -15,10 +16,11 @@ internal static class PpoRecipes
         ArgumentNullException.ThrowIfNull(visitor);
         var spec = registry.GetSpec(settings.Env);
         var hidden = settings.Ppo.HiddenSizes;
+        var options = EnvOptions(spec, settings);
         if (spec.ObservationElementType == typeof(float) && spec.ActionElementType == typeof(int))
         {
             return visitor.Visit(new PpoRecipe<float, int>(
-                () => new RecordEpisodeStatistics<float, int>(registry.Make<float, int>(settings.Env)),
+                () => new RecordEpisodeStatistics<float, int>(registry.Make<float, int>(settings.Env, options)),
                 (env, random) => new CategoricalMlpActorCritic(env.ObservationSpace.FlatSize, DiscreteCount(env), hidden, random)));
         }
 
@@ -32,7 +34,7 @@ internal static class PpoRecipes
                     new NormalizeReward<float, float>(
                         new ClipObservation<float>(
                             new NormalizeObservation<float>(
-                                new ClipAction<float>(new RecordEpisodeStatistics<float, float>(registry.Make<float, float>(settings.Env)))),
+                                new ClipAction<float>(new RecordEpisodeStatistics<float, float>(registry.Make<float, float>(settings.Env, options)))),
                             -10f,
                             10f),
                         gamma),
@@ -43,6 +45,21 @@ internal static class PpoRecipes
 
         throw new ArgumentException(
             $"PPO here trains envs with float observations and discrete or continuous actions; {settings.Env} has observations of {spec.ObservationElementType.Name} and actions of {spec.ActionElementType.Name}.");
+    }
+
+    /// <summary>The typed options the settings imply for the env: today the tick rate of a live env.</summary>
+    private static object? EnvOptions(EnvSpec spec, TrainSettings settings)
+    {
+        if (settings.TickRate is not { } rate)
+        {
+            return null;
+        }
+
+        var ticks = new LiveTickOptions { TickRateHertz = rate };
+        ticks.Validate();
+        return spec.OptionsType == typeof(LiveCartPoleOptions) ? new LiveCartPoleOptions { Ticks = ticks }
+            : spec.OptionsType == typeof(LivePendulumOptions) ? new LivePendulumOptions { Ticks = ticks }
+            : throw new ArgumentException($"--tick-rate applies to live envs (LiveCartPole-v1, LivePendulum-v1); {spec.Id} runs as fast as it is stepped.");
     }
 
     private static int DiscreteCount(IEnv<float, int> env) =>

@@ -17,7 +17,7 @@ internal static class TrainConfigFile
         WriteIndented = true,
     };
 
-    private static readonly string[] _runKeys = ["env", "algo", "schedule", "seed", "run-dir", "target-return", "pause", "checkpoint-every", "num-actors", "max-policy-lag", "queue-capacity", "rho-bar"];
+    private static readonly string[] _runKeys = ["env", "algo", "schedule", "seed", "run-dir", "target-return", "pause", "checkpoint-every", "num-actors", "max-policy-lag", "queue-capacity", "rho-bar", "tick-rate"];
 
     /// <summary>Writes settings as a flat config: run keys first, then every PPO hyperparameter.</summary>
     public static string Serialize(TrainSettings settings)
@@ -36,6 +36,7 @@ internal static class TrainConfigFile
             ["max-policy-lag"] = settings.MaxPolicyLag,
             ["queue-capacity"] = settings.QueueCapacity,
             ["rho-bar"] = settings.RhoBar,
+            ["tick-rate"] = settings.TickRate,
         };
         foreach (var (key, value) in JsonSerializer.SerializeToNode(settings.Ppo, _jsonOptions)!.AsObject())
         {
@@ -86,6 +87,7 @@ internal static class TrainConfigFile
                     "max-policy-lag" => settings with { MaxPolicyLag = value!.GetValue<long>() },
                     "queue-capacity" => settings with { QueueCapacity = value!.GetValue<int>() },
                     "rho-bar" => settings with { RhoBar = value!.GetValue<double>() },
+                    "tick-rate" => settings with { TickRate = value?.GetValue<double>() },
                     _ when ppoNode.ContainsKey(key) => settings,
                     _ => throw new InvalidDataException($"{path}: unknown key '{key}'. Known keys: {string.Join(", ", _runKeys.Concat(ppoNode.Select(p => p.Key)))}."),
                 };

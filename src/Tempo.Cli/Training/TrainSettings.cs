@@ -41,6 +41,9 @@ internal sealed record TrainSettings
     /// <summary>V-trace's ρ̄ and c̄ (APPO, IMPALA).</summary>
     public double RhoBar { get; init; } = 1.0;
 
+    /// <summary>World ticks per second of a live env (LiveCartPole-v1, LivePendulum-v1); null keeps the env's default.</summary>
+    public double? TickRate { get; init; }
+
     /// <summary>PPO's hyperparameters; APPO and IMPALA read the ones of the same name.</summary>
     public required PpoOptions Ppo { get; init; }
 }

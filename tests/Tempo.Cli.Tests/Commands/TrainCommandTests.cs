@@ -256,6 +256,28 @@ public sealed partial class TrainCommandTests : IDisposable
         Assert.Contains("CartPole-v1", run.Error);
     }
 
+    [Fact]
+    public void Train_TickRateForASimulator_FailsNamingTheEnv()
+    {
+        var run = CliRun.Of("train", "--env", "CartPole-v1", "--tick-rate", "100", "--total-timesteps", "512", "--run-dir", _directory.File("run"));
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("--tick-rate applies to live envs", run.Error);
+        Assert.Contains("CartPole-v1", run.Error);
+    }
+
+    [Fact]
+    public void Train_TickRateForALiveEnv_IsRecordedInTheConfig()
+    {
+        var runDir = _directory.File("live");
+        var run = CliRun.Of(
+            "train", "--env", "LiveCartPole-v1", "--tick-rate", "250", "--num-envs", "1", "--num-steps", "16", "--num-minibatches", "1",
+            "--update-epochs", "1", "--total-timesteps", "16", "--run-dir", runDir);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("\"tick-rate\": 250", File.ReadAllText(Path.Combine(runDir, "config.json")));
+    }
+
     [GeneratedRegex(@"^solved: step=(?<step>\d+) wall_s=\d+\.\d\d$")]
     private static partial Regex SolvedLine();
 

@@ -3,7 +3,7 @@ using Tempo.Runtime.Metrics;
 
 namespace Tempo.Cli.Training;
 
-/// <summary>Adds the action gaps of a run's live envs to its training reports.</summary>
+/// <summary>Adds the action gaps and late world ticks of a run's live envs to its training reports.</summary>
 internal static class ActionGapReport
 {
     /// <summary>Returns <paramref name="report"/> with the run-long action-gap p50, p99 and max of the worst of <paramref name="liveEnvs"/>; unchanged when there are none.</summary>
@@ -16,14 +16,16 @@ internal static class ActionGapReport
 
         // The worst env sets the figure: one actor missing its deadline is a failure even if others keep theirs.
         double p50 = 0, p99 = 0, max = 0;
+        long lateTicks = 0;
         foreach (var live in liveEnvs)
         {
+            lateTicks += live.LateTickCount;
             var gaps = live.ActionGaps.Run;
             p50 = Math.Max(p50, gaps.P50.TotalMilliseconds);
             p99 = Math.Max(p99, gaps.P99.TotalMilliseconds);
             max = Math.Max(max, gaps.Max.TotalMilliseconds);
         }
 
-        return report with { ActionGapP50Milliseconds = p50, ActionGapP99Milliseconds = p99, ActionGapMaxMilliseconds = max };
+        return report with { ActionGapP50Milliseconds = p50, ActionGapP99Milliseconds = p99, ActionGapMaxMilliseconds = max, DeadlineOverruns = lateTicks };
     }
 }

@@ -32,7 +32,7 @@ public sealed record TrainingReport
     /// <summary>Largest action gap seen, in milliseconds.</summary>
     public double? ActionGapMaxMilliseconds { get; init; }
 
-    /// <summary>Steps whose deadline the actor missed (the step period stretched).</summary>
+    /// <summary>Deadlines missed: for live envs, world ticks that ran a whole period or more late; for a real-time step clock, steps whose period stretched.</summary>
     public long? DeadlineOverruns { get; init; }
 
     /// <summary>Mean policy lag (learner version minus behaviour version) of the segments trained on.</summary>

@@ -10,6 +10,9 @@ public interface ILiveEnv
     /// <summary>The wall-clock time between two world ticks.</summary>
     TimeSpan TickPeriod { get; }
 
+    /// <summary>World ticks that ran a whole period or more after their deadline (the machine could not keep the world's clock).</summary>
+    long LateTickCount { get; }
+
     /// <summary>The action gaps recorded so far (wall-clock time between consecutive actions reaching the env).</summary>
     ActionGapStatistics ActionGaps { get; }
 

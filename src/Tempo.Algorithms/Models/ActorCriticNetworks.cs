@@ -1,3 +1,4 @@
+using Tempo.Nn.Kernels;
 using Tempo.Nn.Modules;
 using Tempo.Nn.Tensors;
 
@@ -13,6 +14,9 @@ internal sealed class ActorCriticNetworks
     private readonly Tensor _valueGradient = new(1, 1);
     private readonly InferencePlan _actorPlan;
     private readonly InferencePlan _criticPlan;
+    private readonly Action _criticForward;
+    private readonly Action _criticBackward;
+    private Tensor? _criticOutput;
 
     /// <summary>Wraps the two networks; <paramref name="parameters"/> lists every trainable tensor of the model, named.</summary>
     public ActorCriticNetworks(int observationSize, Sequential actor, Sequential critic, IReadOnlyList<NamedParameter> parameters)
@@ -24,6 +28,8 @@ internal sealed class ActorCriticNetworks
         Parameters = new ParameterSet(parameters);
         _actorPlan = new InferencePlan(actor);
         _criticPlan = new InferencePlan(critic);
+        _criticForward = () => _criticOutput = _critic.Forward(_input);
+        _criticBackward = () => _critic.AccumulateParameterGradients(_valueGradient);
     }
 
     /// <summary>Elements of one observation.</summary>
@@ -32,14 +38,42 @@ internal sealed class ActorCriticNetworks
     /// <summary>The model's parameters viewed as one flat vector.</summary>
     public ParameterSet Parameters { get; }
 
-    /// <summary>Copies a batch of observations in and runs the actor for training; the critic can then run on the same batch.</summary>
+    /// <summary>
+    /// Threads for training passes, or null for one: with two, the actor's pass and the critic's pass of
+    /// <see cref="Evaluate"/> and <see cref="Backward"/> run at once (the networks share nothing but the input).
+    /// </summary>
+    public KernelParallelism? Parallelism { get; set; }
+
+    /// <summary>
+    /// Copies a batch of observations in, then runs <paramref name="actorPass"/> beside the critic's forward pass and
+    /// writes V(s); the actor pass calls <see cref="ForwardActor"/> and does the distribution's work.
+    /// </summary>
     /// <remarks>Training calls mark the acting copies stale: the optimizer step that follows changes the weights.</remarks>
-    public Tensor ForwardActor(ReadOnlySpan<float> observations, int batch)
+    public void Evaluate(ReadOnlySpan<float> observations, int batch, Action actorPass, Span<float> values)
     {
         InvalidateInference();
         LoadInput(observations, batch);
-        return _actor.Forward(_input);
+        RunPasses(actorPass, _criticForward);
+        _criticOutput!.Span.CopyTo(values[..batch]);
     }
+
+    /// <summary>The actor's training forward pass on the batch <see cref="Evaluate"/> loaded; for the actor pass only.</summary>
+    public Tensor ForwardActor() => _actor.Forward(_input);
+
+    /// <summary>
+    /// Runs <paramref name="actorPass"/> (which computes ∂loss/∂(actor output) and calls <see cref="BackwardActor"/>)
+    /// beside the critic's backward pass for ∂loss/∂V; both add parameter gradients.
+    /// </summary>
+    public void Backward(ReadOnlySpan<float> valueGradients, int batch, Action actorPass)
+    {
+        InvalidateInference();
+        _valueGradient.Reshape(batch, 1);
+        valueGradients[..batch].CopyTo(_valueGradient.Span);
+        RunPasses(actorPass, _criticBackward);
+    }
+
+    /// <summary>Adds the actor's parameter gradients for ∂loss/∂(actor output); for the actor pass only.</summary>
+    public void BackwardActor(Tensor outputGradient) => _actor.AccumulateParameterGradients(outputGradient);
 
     /// <summary>The actor's output for acting (no gradients): a small batch takes the transposed-weight plan.</summary>
     public ReadOnlySpan<float> ActActor(ReadOnlySpan<float> observations, int batch)
@@ -67,22 +101,17 @@ internal sealed class ActorCriticNetworks
         _criticPlan.Invalidate();
     }
 
-    /// <summary>Runs the critic on the batch last loaded and writes V(s).</summary>
-    public void ForwardCritic(int batch, Span<float> values) => _critic.Forward(_input).Span.CopyTo(values[..batch]);
-
-    /// <summary>Adds the actor's parameter gradients for ∂loss/∂(actor output).</summary>
-    public void BackwardActor(Tensor outputGradient)
+    private void RunPasses(Action actorPass, Action criticPass)
     {
-        InvalidateInference();
-        _actor.AccumulateParameterGradients(outputGradient);
-    }
-
-    /// <summary>Adds the critic's parameter gradients for ∂loss/∂V.</summary>
-    public void BackwardCritic(ReadOnlySpan<float> valueGradients, int batch)
-    {
-        _valueGradient.Reshape(batch, 1);
-        valueGradients[..batch].CopyTo(_valueGradient.Span);
-        _critic.AccumulateParameterGradients(_valueGradient);
+        if (Parallelism is { ThreadCount: > 1 } parallelism)
+        {
+            parallelism.Invoke(actorPass, criticPass);
+        }
+        else
+        {
+            actorPass();
+            criticPass();
+        }
     }
 
     private ReadOnlySpan<float> ForwardModules(Sequential network, ReadOnlySpan<float> observations, int batch)

@@ -18,7 +18,13 @@ public sealed class CategoricalMlpActorCritic : IActorCritic<float, int>
     private readonly ActorCriticNetworks _networks;
     private readonly Random _random;
     private readonly Tensor _logitsGradient;
+    private readonly Action _evaluateActor;
+    private readonly Action _backwardActor;
     private int[] _actions = [];
+    private float[] _logProbs = [];
+    private float[] _entropy = [];
+    private float[] _logProbGradients = [];
+    private float[] _entropyGradients = [];
     private Tensor? _logits;
     private int _evaluatedBatch;
 
@@ -41,6 +47,15 @@ public sealed class CategoricalMlpActorCritic : IActorCritic<float, int>
         var actor = Mlp.CreateOrthogonal(actorSizes, Activation.Tanh, LayerInit.HiddenGain, LayerInit.PolicyHeadGain, random);
         _networks = new ActorCriticNetworks(observationSize, actor, critic, [.. actor.NamedParameters("actor"), .. critic.NamedParameters("critic")]);
         _logitsGradient = new Tensor(1, actionCount);
+        _evaluateActor = EvaluateActor;
+        _backwardActor = BackwardActor;
+    }
+
+    /// <summary>Threads for training: with two, the actor's and the critic's passes run at once. Null (the default) means one.</summary>
+    public KernelParallelism? Parallelism
+    {
+        get => _networks.Parallelism;
+        set => _networks.Parallelism = value;
     }
 
     /// <inheritdoc/>
@@ -88,16 +103,13 @@ public sealed class CategoricalMlpActorCritic : IActorCritic<float, int>
     /// <inheritdoc/>
     public void Evaluate(ReadOnlySpan<float> observations, ReadOnlySpan<int> actions, int batch, Span<float> logProbs, Span<float> entropy, Span<float> values)
     {
-        _logits = _networks.ForwardActor(observations, batch);
-        if (_actions.Length < batch)
-        {
-            _actions = new int[batch];
-        }
-
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
+        EnsureBatchBuffers(batch);
         actions[..batch].CopyTo(_actions);
-        Categorical.LogProbAndEntropy(_logits.Span, ActionCount, actions[..batch], logProbs[..batch], entropy[..batch]);
-        _networks.ForwardCritic(batch, values);
         _evaluatedBatch = batch;
+        _networks.Evaluate(observations, batch, _evaluateActor, values);
+        _logProbs.AsSpan(0, batch).CopyTo(logProbs[..batch]);
+        _entropy.AsSpan(0, batch).CopyTo(entropy[..batch]);
     }
 
     /// <inheritdoc/>
@@ -109,10 +121,42 @@ public sealed class CategoricalMlpActorCritic : IActorCritic<float, int>
         }
 
         var batch = _evaluatedBatch;
+        logProbGradients[..batch].CopyTo(_logProbGradients);
+        entropyGradients[..batch].CopyTo(_entropyGradients);
+        _networks.Backward(valueGradients, batch, _backwardActor);
+    }
+
+    /// <summary>The actor's half of <see cref="Evaluate"/>: logits, then log-probabilities and entropy.</summary>
+    private void EvaluateActor()
+    {
+        var batch = _evaluatedBatch;
+        _logits = _networks.ForwardActor();
+        Categorical.LogProbAndEntropy(_logits.Span, ActionCount, _actions.AsSpan(0, batch), _logProbs.AsSpan(0, batch), _entropy.AsSpan(0, batch));
+    }
+
+    /// <summary>The actor's half of <see cref="Backward"/>: ∂loss/∂logits, then the actor's parameter gradients.</summary>
+    private void BackwardActor()
+    {
+        var batch = _evaluatedBatch;
         _logitsGradient.Reshape(batch, ActionCount);
-        Categorical.Backward(_logits.Span, ActionCount, _actions.AsSpan(0, batch), logProbGradients[..batch], entropyGradients[..batch], _logitsGradient.Span);
+        Categorical.Backward(
+            _logits!.Span, ActionCount, _actions.AsSpan(0, batch), _logProbGradients.AsSpan(0, batch), _entropyGradients.AsSpan(0, batch), _logitsGradient.Span);
         _networks.BackwardActor(_logitsGradient);
-        _networks.BackwardCritic(valueGradients, batch);
+    }
+
+    private void EnsureBatchBuffers(int batch)
+    {
+        if (_actions.Length == batch)
+        {
+            return;
+        }
+
+        // Exactly the batch's length: the passes take whole arrays as spans. Minibatch sizes rarely change.
+        _actions = new int[batch];
+        _logProbs = new float[batch];
+        _entropy = new float[batch];
+        _logProbGradients = new float[batch];
+        _entropyGradients = new float[batch];
     }
 
     /// <inheritdoc/>

@@ -21,7 +21,12 @@ public sealed class GaussianMlpActorCritic : IActorCritic<float, float>
     private readonly Tensor _meanGradient;
     private readonly Parameter _logStd;
     private readonly float[] _entropyRow;
+    private readonly Action _evaluateActor;
+    private readonly Action _backwardActor;
     private float[] _actions = [];
+    private float[] _logProbs = [];
+    private float[] _logProbGradients = [];
+    private float[] _entropyGradients = [];
     private Tensor? _mean;
     private int _evaluatedBatch;
 
@@ -46,6 +51,15 @@ public sealed class GaussianMlpActorCritic : IActorCritic<float, float>
         _networks = new ActorCriticNetworks(observationSize, actor, critic, [.. critic.NamedParameters("critic"), .. actor.NamedParameters("actor_mean"), new NamedParameter("actor_logstd", _logStd)]);
         _entropyRow = new float[1];
         _meanGradient = new Tensor(1, actionSize);
+        _evaluateActor = EvaluateActor;
+        _backwardActor = BackwardActor;
+    }
+
+    /// <summary>Threads for training: with two, the actor's and the critic's passes run at once. Null (the default) means one.</summary>
+    public KernelParallelism? Parallelism
+    {
+        get => _networks.Parallelism;
+        set => _networks.Parallelism = value;
     }
 
     /// <inheritdoc/>
@@ -88,19 +102,14 @@ public sealed class GaussianMlpActorCritic : IActorCritic<float, float>
     /// <inheritdoc/>
     public void Evaluate(ReadOnlySpan<float> observations, ReadOnlySpan<float> actions, int batch, Span<float> logProbs, Span<float> entropy, Span<float> values)
     {
-        _mean = _networks.ForwardActor(observations, batch);
-        var size = batch * ActionSize;
-        if (_actions.Length < size)
-        {
-            _actions = new float[size];
-        }
-
-        actions[..size].CopyTo(_actions);
-        DiagonalNormal.LogProb(_mean.Span, _logStd.Value.Span, actions[..size], logProbs[..batch]);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
+        EnsureBatchBuffers(batch);
+        actions[..(batch * ActionSize)].CopyTo(_actions);
+        _evaluatedBatch = batch;
+        _networks.Evaluate(observations, batch, _evaluateActor, values);
+        _logProbs.AsSpan(0, batch).CopyTo(logProbs[..batch]);
         DiagonalNormal.Entropy(_logStd.Value.Span, _entropyRow);
         entropy[..batch].Fill(_entropyRow[0]);
-        _networks.ForwardCritic(batch, values);
-        _evaluatedBatch = batch;
     }
 
     /// <inheritdoc/>
@@ -112,12 +121,40 @@ public sealed class GaussianMlpActorCritic : IActorCritic<float, float>
         }
 
         var batch = _evaluatedBatch;
+        logProbGradients[..batch].CopyTo(_logProbGradients);
+        entropyGradients[..batch].CopyTo(_entropyGradients);
+        _networks.Backward(valueGradients, batch, _backwardActor);
+    }
+
+    /// <summary>The actor's half of <see cref="Evaluate"/>: the mean, then the log-probabilities.</summary>
+    private void EvaluateActor()
+    {
+        _mean = _networks.ForwardActor();
+        DiagonalNormal.LogProb(_mean.Span, _logStd.Value.Span, _actions, _logProbs);
+    }
+
+    /// <summary>The actor's half of <see cref="Backward"/>: ∂loss/∂mean and ∂loss/∂log σ, then the actor's parameter gradients.</summary>
+    private void BackwardActor()
+    {
+        var batch = _evaluatedBatch;
         _meanGradient.Reshape(batch, ActionSize);
         DiagonalNormal.Backward(
-            _mean.Span, _logStd.Value.Span, _actions.AsSpan(0, batch * ActionSize), logProbGradients[..batch], entropyGradients[..batch],
-            _meanGradient.Span, _logStd.Gradient.Span);
+            _mean!.Span, _logStd.Value.Span, _actions, _logProbGradients, _entropyGradients, _meanGradient.Span, _logStd.Gradient.Span);
         _networks.BackwardActor(_meanGradient);
-        _networks.BackwardCritic(valueGradients, batch);
+    }
+
+    private void EnsureBatchBuffers(int batch)
+    {
+        if (_logProbs.Length == batch)
+        {
+            return;
+        }
+
+        // Exactly the batch's length: the passes take whole arrays as spans. Minibatch sizes rarely change.
+        _actions = new float[batch * ActionSize];
+        _logProbs = new float[batch];
+        _logProbGradients = new float[batch];
+        _entropyGradients = new float[batch];
     }
 
     /// <inheritdoc/>

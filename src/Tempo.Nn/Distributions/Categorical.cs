@@ -136,7 +136,7 @@ public static class Categorical
 
     /// <summary>
     /// Writes dL/dlogits given the upstream gradients dL/dlogProb[b] (of the chosen action's log-probability)
-    /// and dL/dentropy[b]; the output is overwritten, not accumulated.
+    /// and dL/dentropy[b]; the output is overwritten, not accumulated, and must not overlap the logits.
     /// </summary>
     /// <remarks>
     /// With p = softmax(z), log p = log-softmax(z) and H = −Σ p·log p:
@@ -156,21 +156,39 @@ public static class Categorical
         RequireLength(entropyGradient.Length, batch, nameof(entropyGradient));
         RequireLength(logitsGradient.Length, batch * categoryCount, nameof(logitsGradient));
         RequireActionsInRange(actions, categoryCount);
+        if (logits.Overlaps(logitsGradient))
+        {
+            ThrowOverlap(nameof(logitsGradient));
+        }
+
         for (var row = 0; row < batch; row++)
         {
             var rowLogits = logits.Slice(row * categoryCount, categoryCount);
             var output = logitsGradient.Slice(row * categoryCount, categoryCount);
             var logSumExp = LogSumExp(rowLogits);
-            var entropy = RowEntropy(rowLogits, logSumExp);
-            var gradientLogProb = logProbGradient[row];
-            var gradientEntropy = entropyGradient[row];
+
+            // The probabilities go into the output row first, so each exponential is taken once.
+            double entropySum = 0;
             for (var j = 0; j < categoryCount; j++)
             {
                 var logProbability = rowLogits[j] - logSumExp;
                 var probability = MathF.Exp(logProbability);
+                output[j] = probability;
+                if (probability != 0f)
+                {
+                    entropySum += probability * logProbability;
+                }
+            }
+
+            var entropy = (float)-entropySum;
+            var gradientLogProb = logProbGradient[row];
+            var gradientEntropy = entropyGradient[row];
+            for (var j = 0; j < categoryCount; j++)
+            {
+                var probability = output[j];
 
                 // p_j · (log p_j + H) is 0 when p_j is 0, even where log p_j is −∞ (masked logits).
-                var entropyTerm = probability == 0f ? 0f : probability * (logProbability + entropy);
+                var entropyTerm = probability == 0f ? 0f : probability * (rowLogits[j] - logSumExp + entropy);
                 output[j] = (-gradientLogProb * probability) - (gradientEntropy * entropyTerm);
             }
 
@@ -261,6 +279,11 @@ public static class Categorical
             ThrowLength(name, actual, expected);
         }
     }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowOverlap(string parameterName) =>
+        throw new ArgumentException("The logits gradient must not share memory with the logits: they are read after the gradient is written.", parameterName);
 
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -13,7 +13,16 @@ public static unsafe class ActivationKernels
 {
     // tanh(t) = t + c3·t³ + … + c17·t¹⁷ (Taylor series) is used below SmallTanh; relative error < 1e-9 there.
     // Above it, 1 − 2/(e^{2t} + 1) has no cancellation problem (its absolute error ~1 ulp of 1 is < 2e-7 relative).
+    // Beyond SaturatedTanh (just above 9.01), tanh rounds to ±1 in float, so e^{2t} is only needed for 2t ≤ 18.2.
     private const float SmallTanh = 0.5f;
+    private const float SaturatedTanh = 9.1f;
+
+    // e^x = 2ⁿ · e^r with n = round(x / ln 2) and r = x − n·ln 2 split in two parts (Cody and Waite) so that r is
+    // exact to float precision; |r| ≤ ln 2 / 2, where the degree-7 Taylor polynomial's error (< 6e-9) is below
+    // half an ulp. Computing in float keeps the vector whole (the BCL's float Exp widens to double).
+    private const float Log2E = 1.44269504088896341f;
+    private const float Ln2High = 0.693145751953125f;
+    private const float Ln2Low = 1.42860682030941723212e-6f;
     private const float C3 = -0.3333333333333333f;
     private const float C5 = 0.13333333333333333f;
     private const float C7 = -0.05396825396825397f;
@@ -142,9 +151,32 @@ public static unsafe class ActivationKernels
         p = TOps.MultiplyAdd(p, t2, TOps.Broadcast(C3));
         var small = TOps.MultiplyAdd(TOps.Multiply(p, t2), t, t);
         var one = TOps.Broadcast(1f);
-        var e = TOps.Exp(TOps.Add(t, t));
+        var saturated = TOps.Broadcast(SaturatedTanh);
+
+        // The clamp keeps NaN (a comparison with NaN is false, so t passes through).
+        var clamped = TOps.SelectLess(saturated, t, saturated, t);
+        var e = Exp<TOps, TVector>(TOps.Add(clamped, clamped));
         var large = TOps.Subtract(one, TOps.Divide(TOps.Broadcast(2f), TOps.Add(e, one)));
         return TOps.CopySign(TOps.SelectLess(t, TOps.Broadcast(SmallTanh), small, large), x);
+    }
+
+    /// <summary>e^x for lanes in [−87, 88] (see the constants), within about one ulp.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector Exp<TOps, TVector>(TVector x)
+        where TOps : struct, ISimdOps<TVector>
+        where TVector : unmanaged
+    {
+        var n = TOps.Round(TOps.Multiply(x, TOps.Broadcast(Log2E)));
+        var r = TOps.MultiplyAdd(n, TOps.Broadcast(-Ln2High), x);
+        r = TOps.MultiplyAdd(n, TOps.Broadcast(-Ln2Low), r);
+        var p = TOps.MultiplyAdd(TOps.Broadcast(1f / 5040f), r, TOps.Broadcast(1f / 720f));
+        p = TOps.MultiplyAdd(p, r, TOps.Broadcast(1f / 120f));
+        p = TOps.MultiplyAdd(p, r, TOps.Broadcast(1f / 24f));
+        p = TOps.MultiplyAdd(p, r, TOps.Broadcast(1f / 6f));
+        p = TOps.MultiplyAdd(p, r, TOps.Broadcast(0.5f));
+        p = TOps.MultiplyAdd(p, r, TOps.Broadcast(1f));
+        p = TOps.MultiplyAdd(p, r, TOps.Broadcast(1f));
+        return TOps.Multiply(p, TOps.PowerOfTwo(n));
     }
 
     /// <summary>The scalar twin of <see cref="Tanh{TOps, TVector}"/> (same formula, so paths agree closely).</summary>
@@ -166,7 +198,8 @@ public static unsafe class ActivationKernels
         }
         else
         {
-            r = 1f - (2f / (MathF.Exp(t + t) + 1f));
+            var clamped = MathF.Min(t, SaturatedTanh);
+            r = 1f - (2f / (MathF.Exp(clamped + clamped) + 1f));
         }
 
         return MathF.CopySign(r, x);

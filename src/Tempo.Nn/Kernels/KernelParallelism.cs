@@ -27,6 +27,7 @@ public sealed unsafe class KernelParallelism : IDisposable
     private readonly ManualResetEventSlim[] _done;
     private delegate*<void*, int, int, GemmWorkspace, void> _body;
     private void* _state;
+    private Action? _second;
     private int _parts;
     private int _busy;
     private volatile bool _disposed;
@@ -91,9 +92,41 @@ public sealed unsafe class KernelParallelism : IDisposable
     /// <summary>The scratch memory of thread <paramref name="index"/> (0 = the caller).</summary>
     internal GemmWorkspace Workspace(int index) => _workspaces[index];
 
+    /// <summary>
+    /// Runs two independent pieces of work at once, <paramref name="second"/> on the first worker thread, and returns
+    /// when both are done; with one thread they run in turn. Neither may use this instance's kernels.
+    /// </summary>
+    /// <remarks>
+    /// For work that splits into two halves with no data between them, such as a separate actor and critic network:
+    /// one fork and one join instead of one per kernel. An exception from either piece is rethrown here.
+    /// </remarks>
+    public void Invoke(Action first, Action second)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        ArgumentNullException.ThrowIfNull(second);
+        if (ThreadCount == 1)
+        {
+            first();
+            second();
+            return;
+        }
+
+        _second = second;
+        try
+        {
+            Run(&InvokeSecond, null, 2, first);
+        }
+        finally
+        {
+            _second = null;
+        }
+    }
+
     /// <summary>Runs body(state, part, parts, workspace) for part = 0 … parts − 1, part 0 on the caller, and waits for all.</summary>
     /// <remarks><paramref name="state"/> must stay valid until this returns (it usually points to the caller's stack).</remarks>
-    internal void Run(delegate*<void*, int, int, GemmWorkspace, void> body, void* state, int parts)
+    internal void Run(delegate*<void*, int, int, GemmWorkspace, void> body, void* state, int parts) => Run(body, state, parts, null);
+
+    private void Run(delegate*<void*, int, int, GemmWorkspace, void> body, void* state, int parts, Action? callerPart)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (parts <= 1)
@@ -121,7 +154,14 @@ public sealed unsafe class KernelParallelism : IDisposable
 
             try
             {
-                body(state, 0, parts, _workspaces[0]);
+                if (callerPart is null)
+                {
+                    body(state, 0, parts, _workspaces[0]);
+                }
+                else
+                {
+                    callerPart();
+                }
             }
             finally
             {
@@ -157,7 +197,14 @@ public sealed unsafe class KernelParallelism : IDisposable
 
             try
             {
-                _body(_state, part, _parts, _workspaces[part]);
+                if (_second is { } second)
+                {
+                    second();
+                }
+                else
+                {
+                    _body(_state, part, _parts, _workspaces[part]);
+                }
             }
 #pragma warning disable CA1031 // The failure is handed to the calling thread, which rethrows it.
             catch (Exception exception)
@@ -168,5 +215,10 @@ public sealed unsafe class KernelParallelism : IDisposable
 
             done.Set();
         }
+    }
+
+    /// <summary>The body of a run started by <see cref="Invoke"/>, where the worker runs the stored action instead.</summary>
+    private static void InvokeSecond(void* state, int part, int parts, GemmWorkspace workspace)
+    {
     }
 }

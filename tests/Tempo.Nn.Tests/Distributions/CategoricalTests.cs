@@ -117,6 +117,16 @@ public sealed class CategoricalTests
     }
 
     [Fact]
+    public void Backward_GradientOverlappingLogits_IsRejectedByName()
+    {
+        float[] logits = [0.1f, -0.4f, 1.2f];
+
+        var error = Assert.Throws<ArgumentException>(() => Categorical.Backward(logits, 3, [2], [1f], [0f], logits));
+
+        Assert.Equal("logitsGradient", error.ParamName);
+    }
+
+    [Fact]
     public void LogProbAndEntropy_HugeLogits_StayFiniteAsShiftInvariant()
     {
         float[] huge = [1000f, 1001f, 999f];

@@ -47,8 +47,11 @@ internal unsafe interface ISimdOps<TVector>
     /// <summary>Lane-wise |x|.</summary>
     static abstract TVector Abs(TVector value);
 
-    /// <summary>Lane-wise eˣ.</summary>
-    static abstract TVector Exp(TVector value);
+    /// <summary>Lane-wise rounding to the nearest integer (ties to even).</summary>
+    static abstract TVector Round(TVector value);
+
+    /// <summary>Lane-wise 2ⁿ for integral lanes n in [−126, 127], built from the exponent bits (exact).</summary>
+    static abstract TVector PowerOfTwo(TVector integral);
 
     /// <summary>Lane-wise: |magnitude| with the sign of <paramref name="sign"/>.</summary>
     static abstract TVector CopySign(TVector magnitude, TVector sign);

@@ -112,8 +112,7 @@ public static class Categorical
         RequireLength(entropy.Length, batch, nameof(entropy));
         for (var row = 0; row < batch; row++)
         {
-            var rowLogits = logits.Slice(row * categoryCount, categoryCount);
-            entropy[row] = RowEntropy(rowLogits, LogSumExp(rowLogits));
+            entropy[row] = Normalize(logits.Slice(row * categoryCount, categoryCount), out _);
         }
     }
 
@@ -128,9 +127,8 @@ public static class Categorical
         for (var row = 0; row < batch; row++)
         {
             var rowLogits = logits.Slice(row * categoryCount, categoryCount);
-            var logSumExp = LogSumExp(rowLogits);
+            entropy[row] = Normalize(rowLogits, out var logSumExp);
             logProb[row] = rowLogits[actions[row]] - logSumExp;
-            entropy[row] = RowEntropy(rowLogits, logSumExp);
         }
     }
 
@@ -165,22 +163,12 @@ public static class Categorical
         {
             var rowLogits = logits.Slice(row * categoryCount, categoryCount);
             var output = logitsGradient.Slice(row * categoryCount, categoryCount);
-            var logSumExp = LogSumExp(rowLogits);
-
-            // The probabilities go into the output row first, so each exponential is taken once.
-            double entropySum = 0;
+            var entropy = Normalize(rowLogits, out var logSumExp);
             for (var j = 0; j < categoryCount; j++)
             {
-                var logProbability = rowLogits[j] - logSumExp;
-                var probability = MathF.Exp(logProbability);
-                output[j] = probability;
-                if (probability != 0f)
-                {
-                    entropySum += probability * logProbability;
-                }
+                output[j] = MathF.Exp(rowLogits[j] - logSumExp);
             }
 
-            var entropy = (float)-entropySum;
             var gradientLogProb = logProbGradient[row];
             var gradientEntropy = entropyGradient[row];
             for (var j = 0; j < categoryCount; j++)
@@ -196,22 +184,37 @@ public static class Categorical
         }
     }
 
-    private static float RowEntropy(ReadOnlySpan<float> rowLogits, float logSumExp)
+    /// <summary>The row's entropy and log Σ exp, from one exponential per category.</summary>
+    /// <remarks>
+    /// With m = max z, e_j = exp(z_j − m) and S = Σ e_j: log Σ exp = m + log S and H = log S − Σ e_j (z_j − m) / S. Both
+    /// terms of H are of order one whatever the logits' scale, so nothing large cancels. Categories with e_j = 0 (−∞
+    /// logits) add nothing, as PyTorch's clamp of −∞ log-probabilities makes 0·log 0 count as 0.
+    /// </remarks>
+    private static float Normalize(ReadOnlySpan<float> rowLogits, out float logSumExp)
     {
+        var max = Max(rowLogits);
+        if (float.IsNegativeInfinity(max))
+        {
+            logSumExp = max;
+            return float.NaN;
+        }
+
         double sum = 0;
+        double weighted = 0;
         for (var i = 0; i < rowLogits.Length; i++)
         {
-            var logProbability = rowLogits[i] - logSumExp;
-            var probability = MathF.Exp(logProbability);
-
-            // PyTorch clamps −∞ log-probabilities to the smallest float so that 0·log 0 counts as 0.
-            if (probability != 0f)
+            var shifted = rowLogits[i] - max;
+            var e = MathF.Exp(shifted);
+            sum += e;
+            if (e != 0f)
             {
-                sum += probability * logProbability;
+                weighted += e * (double)shifted;
             }
         }
 
-        return (float)-sum;
+        var logSum = Math.Log(sum);
+        logSumExp = max + (float)logSum;
+        return (float)(logSum - (weighted / sum));
     }
 
     private static float LogSumExp(ReadOnlySpan<float> rowLogits)

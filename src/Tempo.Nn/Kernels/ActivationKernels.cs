@@ -11,15 +11,16 @@ namespace Tempo.Nn.Kernels;
 /// </remarks>
 public static unsafe class ActivationKernels
 {
-    // tanh(t) = t + c3·t³ + … + c17·t¹⁷ (Taylor series) is used below SmallTanh; relative error < 1e-9 there.
-    // Above it, 1 − 2/(e^{2t} + 1) has no cancellation problem (its absolute error ~1 ulp of 1 is < 2e-7 relative).
-    // Beyond SaturatedTanh (just above 9.01), tanh rounds to ±1 in float, so e^{2t} is only needed for 2t ≤ 18.2.
+    // The scalar path: tanh(t) = t + c3·t³ + … + c17·t¹⁷ (Taylor series) below SmallTanh, relative error < 1e-9
+    // there; above it, 1 − 2/(e^{2t} + 1) has no cancellation problem (absolute error ~1 ulp of 1, < 2e-7 relative).
+    // The vector paths use e/(e + 2) with e = e^{2t} − 1 instead (no branch). Beyond SaturatedTanh (just above
+    // 9.01) tanh rounds to ±1 in float, so e^{2t} is only needed for 2t ≤ 18.2.
     private const float SmallTanh = 0.5f;
     private const float SaturatedTanh = 9.1f;
 
     // e^x = 2ⁿ · e^r with n = round(x / ln 2) and r = x − n·ln 2 split in two parts (Cody and Waite) so that r is
-    // exact to float precision; |r| ≤ ln 2 / 2, where the degree-7 Taylor polynomial's error (< 6e-9) is below
-    // half an ulp. Computing in float keeps the vector whole (the BCL's float Exp widens to double).
+    // exact to float precision and |r| ≤ ln 2 / 2. Computing in float keeps the vector whole (the BCL's float Exp
+    // widens to double, at several times the cost).
     private const float Log2E = 1.44269504088896341f;
     private const float Ln2High = 0.693145751953125f;
     private const float Ln2Low = 1.42860682030941723212e-6f;
@@ -134,52 +135,47 @@ public static unsafe class ActivationKernels
         ForwardScalar(activation, input, output, i, count);
     }
 
-    /// <summary>tanh of every lane; see the constants for the two regimes.</summary>
+    /// <summary>tanh of every lane as e/(e + 2) with e = e^{2|x|} − 1: one branch-free formula, accurate near zero too.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static TVector Tanh<TOps, TVector>(TVector x)
         where TOps : struct, ISimdOps<TVector>
         where TVector : unmanaged
     {
         var t = TOps.Abs(x);
-        var t2 = TOps.Multiply(t, t);
-        var p = TOps.MultiplyAdd(TOps.Broadcast(C17), t2, TOps.Broadcast(C15));
-        p = TOps.MultiplyAdd(p, t2, TOps.Broadcast(C13));
-        p = TOps.MultiplyAdd(p, t2, TOps.Broadcast(C11));
-        p = TOps.MultiplyAdd(p, t2, TOps.Broadcast(C9));
-        p = TOps.MultiplyAdd(p, t2, TOps.Broadcast(C7));
-        p = TOps.MultiplyAdd(p, t2, TOps.Broadcast(C5));
-        p = TOps.MultiplyAdd(p, t2, TOps.Broadcast(C3));
-        var small = TOps.MultiplyAdd(TOps.Multiply(p, t2), t, t);
-        var one = TOps.Broadcast(1f);
         var saturated = TOps.Broadcast(SaturatedTanh);
 
         // The clamp keeps NaN (a comparison with NaN is false, so t passes through).
         var clamped = TOps.SelectLess(saturated, t, saturated, t);
-        var e = Exp<TOps, TVector>(TOps.Add(clamped, clamped));
-        var large = TOps.Subtract(one, TOps.Divide(TOps.Broadcast(2f), TOps.Add(e, one)));
-        return TOps.CopySign(TOps.SelectLess(t, TOps.Broadcast(SmallTanh), small, large), x);
+        var e = ExpMinusOne<TOps, TVector>(TOps.Add(clamped, clamped));
+        return TOps.CopySign(TOps.Divide(e, TOps.Add(e, TOps.Broadcast(2f))), x);
     }
 
-    /// <summary>e^x for lanes in [−87, 88] (see the constants), within about one ulp.</summary>
+    /// <summary>e^x − 1 for lanes in [0, 88] (see the constants), within about one ulp relative, also for tiny x.</summary>
+    /// <remarks>
+    /// e^x − 1 = 2ⁿ·(e^r − 1) + (2ⁿ − 1): for n = 0 that is the polynomial alone (no cancellation near zero), and for
+    /// n ≥ 1 both terms are exact or nearly so and 2ⁿ − 1 dominates, so the sum loses at most a bit.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVector Exp<TOps, TVector>(TVector x)
+    private static TVector ExpMinusOne<TOps, TVector>(TVector x)
         where TOps : struct, ISimdOps<TVector>
         where TVector : unmanaged
     {
         var n = TOps.Round(TOps.Multiply(x, TOps.Broadcast(Log2E)));
         var r = TOps.MultiplyAdd(n, TOps.Broadcast(-Ln2High), x);
         r = TOps.MultiplyAdd(n, TOps.Broadcast(-Ln2Low), r);
-        var p = TOps.MultiplyAdd(TOps.Broadcast(1f / 5040f), r, TOps.Broadcast(1f / 720f));
-        p = TOps.MultiplyAdd(p, r, TOps.Broadcast(1f / 120f));
-        p = TOps.MultiplyAdd(p, r, TOps.Broadcast(1f / 24f));
-        p = TOps.MultiplyAdd(p, r, TOps.Broadcast(1f / 6f));
-        p = TOps.MultiplyAdd(p, r, TOps.Broadcast(0.5f));
-        p = TOps.MultiplyAdd(p, r, TOps.Broadcast(1f));
-        p = TOps.MultiplyAdd(p, r, TOps.Broadcast(1f));
-        return TOps.Multiply(p, TOps.PowerOfTwo(n));
+
+        // e^r − 1 = r·(1 + r/2 + r²/6 + … + r⁶/7!): the first dropped term is below a quarter ulp for |r| ≤ ln 2 / 2.
+        var q = TOps.MultiplyAdd(TOps.Broadcast(1f / 5040f), r, TOps.Broadcast(1f / 720f));
+        q = TOps.MultiplyAdd(q, r, TOps.Broadcast(1f / 120f));
+        q = TOps.MultiplyAdd(q, r, TOps.Broadcast(1f / 24f));
+        q = TOps.MultiplyAdd(q, r, TOps.Broadcast(1f / 6f));
+        q = TOps.MultiplyAdd(q, r, TOps.Broadcast(0.5f));
+        q = TOps.MultiplyAdd(q, r, TOps.Broadcast(1f));
+        var scale = TOps.PowerOfTwo(n);
+        return TOps.MultiplyAdd(scale, TOps.Multiply(r, q), TOps.Subtract(scale, TOps.Broadcast(1f)));
     }
 
-    /// <summary>The scalar twin of <see cref="Tanh{TOps, TVector}"/> (same formula, so paths agree closely).</summary>
+    /// <summary>tanh for the scalar tails; agrees with <see cref="Tanh{TOps, TVector}"/> to a few ulps.</summary>
     internal static float Tanh(float x)
     {
         var t = MathF.Abs(x);

@@ -51,6 +51,12 @@ internal static unsafe class GemmCore
         }
 
         var width = Width(path);
+        if (strategy == GemmStrategy.Auto && IsNarrowWithColumnMajorA(problem, width))
+        {
+            ExecuteSwapped(path, problem);
+            return;
+        }
+
         var kernel = Choose(strategy, problem, width);
         var parts = parallelism is { ThreadCount: > 1 } && problem.Flops >= KernelParallelism.MinimumParallelFlops ? parallelism.ThreadCount : 1;
         var job = new Job { Problem = problem, Path = path, Kernel = kernel, MaskedEdges = strategy != GemmStrategy.DirectScratchEdges };
@@ -82,6 +88,44 @@ internal static unsafe class GemmCore
         }
 
         Dispatch(ref job, parts, parallelism, workspace);
+    }
+
+    /// <summary>
+    /// A result a few columns wide from a transposed A, e.g. a first layer's weight gradient gᵀ·x with 4 inputs:
+    /// every kernel would either waste most vector lanes on the narrow rows or walk A down its columns.
+    /// </summary>
+    private static bool IsNarrowWithColumnMajorA(in GemmProblem problem, int width) =>
+        problem.RowStrideA == 1 && problem.ColumnStrideA != 1 && problem.N <= width / 4 && problem.M >= 2 * width
+        && (long)problem.M * problem.N <= StackScratchFloats && problem.Epilogue.IsNone;
+
+    /// <summary>Computes Cᵀ = op(B)ᵀ·op(A)ᵀ, whose rows are long and whose left operand is small, then adds it transposed into C.</summary>
+    private static void ExecuteSwapped(SimdPath path, in GemmProblem problem)
+    {
+        var transposed = stackalloc float[StackScratchFloats];
+        var swapped = new GemmProblem
+        {
+            A = problem.B,
+            RowStrideA = problem.ColumnStrideB,
+            ColumnStrideA = problem.RowStrideB,
+            B = problem.A,
+            RowStrideB = problem.ColumnStrideA,
+            ColumnStrideB = problem.RowStrideA,
+            C = transposed,
+            Ldc = problem.M,
+            M = problem.N,
+            N = problem.M,
+            K = problem.K,
+        };
+        Execute(path, GemmStrategy.Auto, swapped, parallelism: null);
+        for (var i = 0; i < problem.M; i++)
+        {
+            var row = problem.C + (i * problem.Ldc);
+            for (var j = 0; j < problem.N; j++)
+            {
+                var value = transposed[(j * problem.M) + i];
+                row[j] = problem.Beta == 0f ? value : (problem.Beta * row[j]) + value;
+            }
+        }
     }
 
     /// <summary>C = β·C then the epilogue (K = 0, where op(A)·op(B) is the zero matrix).</summary>

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 
 namespace Tempo.Nn.Kernels;
@@ -21,6 +23,12 @@ public sealed unsafe class KernelParallelism : IDisposable
 
     private const int WorkerSpinCount = 64;
 
+    // The life of an Invoke's second piece: pending, then taken by the worker or the caller, then done.
+    private const int SecondPending = 0;
+    private const int SecondTakenByWorker = 1;
+    private const int SecondTakenByCaller = 2;
+    private const int SecondDone = 3;
+
     private readonly GemmWorkspace[] _workspaces;
     private readonly Thread[] _workers;
     private readonly ManualResetEventSlim[] _start;
@@ -28,6 +36,9 @@ public sealed unsafe class KernelParallelism : IDisposable
     private delegate*<void*, int, int, GemmWorkspace, void> _body;
     private void* _state;
     private Action? _second;
+    private ExceptionDispatchInfo? _secondFailure;
+    private int _secondState = SecondDone;
+    private int _runGeneration;
     private int _parts;
     private int _busy;
     private volatile bool _disposed;
@@ -93,17 +104,21 @@ public sealed unsafe class KernelParallelism : IDisposable
     internal GemmWorkspace Workspace(int index) => _workspaces[index];
 
     /// <summary>
-    /// Runs two independent pieces of work at once, <paramref name="second"/> on the first worker thread, and returns
-    /// when both are done; with one thread they run in turn. Neither may use this instance's kernels.
+    /// Runs two independent pieces of work, <paramref name="second"/> on the first worker thread if it picks it up
+    /// before the caller is done with <paramref name="first"/>, and returns when both are done. Neither piece may use
+    /// this instance's kernels.
     /// </summary>
     /// <remarks>
     /// For work that splits into two halves with no data between them, such as a separate actor and critic network:
-    /// one fork and one join instead of one per kernel. An exception from either piece is rethrown here.
+    /// one fork and one join instead of one per kernel. If the worker has not started <paramref name="second"/> when
+    /// <paramref name="first"/> ends (its core is busy elsewhere), the caller runs it itself, so a busy machine costs
+    /// at most the sequential time. An exception from either piece is rethrown here.
     /// </remarks>
     public void Invoke(Action first, Action second)
     {
         ArgumentNullException.ThrowIfNull(first);
         ArgumentNullException.ThrowIfNull(second);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (ThreadCount == 1)
         {
             first();
@@ -111,22 +126,50 @@ public sealed unsafe class KernelParallelism : IDisposable
             return;
         }
 
-        _second = second;
+        if (Interlocked.Exchange(ref _busy, 1) != 0)
+        {
+            ThrowBusy();
+        }
+
         try
         {
-            Run(&InvokeSecond, null, 2, first);
+            _second = second;
+            _secondFailure = null;
+            Volatile.Write(ref _secondState, SecondPending);
+            _start[0].Set();
+            try
+            {
+                first();
+            }
+            finally
+            {
+                if (Interlocked.CompareExchange(ref _secondState, SecondTakenByCaller, SecondPending) == SecondPending)
+                {
+                    second();
+                }
+                else
+                {
+                    // The worker is running it right now: spin, it is a matter of microseconds.
+                    var spinner = default(SpinWait);
+                    while (Volatile.Read(ref _secondState) != SecondDone)
+                    {
+                        spinner.SpinOnce(sleep1Threshold: -1);
+                    }
+                }
+            }
+
+            _secondFailure?.Throw();
         }
         finally
         {
             _second = null;
+            Volatile.Write(ref _busy, 0);
         }
     }
 
     /// <summary>Runs body(state, part, parts, workspace) for part = 0 … parts − 1, part 0 on the caller, and waits for all.</summary>
     /// <remarks><paramref name="state"/> must stay valid until this returns (it usually points to the caller's stack).</remarks>
-    internal void Run(delegate*<void*, int, int, GemmWorkspace, void> body, void* state, int parts) => Run(body, state, parts, null);
-
-    private void Run(delegate*<void*, int, int, GemmWorkspace, void> body, void* state, int parts, Action? callerPart)
+    internal void Run(delegate*<void*, int, int, GemmWorkspace, void> body, void* state, int parts)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (parts <= 1)
@@ -137,7 +180,7 @@ public sealed unsafe class KernelParallelism : IDisposable
 
         if (Interlocked.Exchange(ref _busy, 1) != 0)
         {
-            throw new InvalidOperationException("This KernelParallelism is already running a kernel; use one instance per calling thread.");
+            ThrowBusy();
         }
 
         try
@@ -147,6 +190,7 @@ public sealed unsafe class KernelParallelism : IDisposable
             _state = state;
             _parts = parts;
             _failure = null;
+            Interlocked.Increment(ref _runGeneration);
             for (var i = 0; i < parts - 1; i++)
             {
                 _start[i].Set();
@@ -154,14 +198,7 @@ public sealed unsafe class KernelParallelism : IDisposable
 
             try
             {
-                if (callerPart is null)
-                {
-                    body(state, 0, parts, _workspaces[0]);
-                }
-                else
-                {
-                    callerPart();
-                }
+                body(state, 0, parts, _workspaces[0]);
             }
             finally
             {
@@ -182,29 +219,63 @@ public sealed unsafe class KernelParallelism : IDisposable
         }
     }
 
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowBusy() =>
+        throw new InvalidOperationException("This KernelParallelism is already running a kernel; use one instance per calling thread.");
+
+    /// <summary>
+    /// Serves kernel parts and <see cref="Invoke"/> pieces. A wake-up can be stale (the caller took the piece itself),
+    /// so what to do is decided from the shared state, never from the wake-up alone.
+    /// </summary>
     private void WorkerLoop(int part)
     {
         var start = _start[part - 1];
         var done = _done[part - 1];
+        var servedGeneration = 0;
         while (true)
         {
             start.Wait();
+
+            // Reset before reading the state: a signal that arrives after this is kept for the next wait, and the
+            // state it announces was written before it, so nothing is missed.
             start.Reset();
             if (_disposed)
             {
                 return;
             }
 
+            if (part == 1 && Interlocked.CompareExchange(ref _secondState, SecondTakenByWorker, SecondPending) == SecondPending)
+            {
+                try
+                {
+                    _second!();
+                }
+#pragma warning disable CA1031 // The failure is handed to the calling thread, which rethrows it.
+                catch (Exception exception)
+#pragma warning restore CA1031
+                {
+                    _secondFailure = ExceptionDispatchInfo.Capture(exception);
+                }
+
+                Volatile.Write(ref _secondState, SecondDone);
+            }
+
+            var generation = Volatile.Read(ref _runGeneration);
+            if (generation == servedGeneration)
+            {
+                continue;
+            }
+
+            servedGeneration = generation;
+            if (part >= _parts)
+            {
+                continue;
+            }
+
             try
             {
-                if (_second is { } second)
-                {
-                    second();
-                }
-                else
-                {
-                    _body(_state, part, _parts, _workspaces[part]);
-                }
+                _body(_state, part, _parts, _workspaces[part]);
             }
 #pragma warning disable CA1031 // The failure is handed to the calling thread, which rethrows it.
             catch (Exception exception)
@@ -215,10 +286,5 @@ public sealed unsafe class KernelParallelism : IDisposable
 
             done.Set();
         }
-    }
-
-    /// <summary>The body of a run started by <see cref="Invoke"/>, where the worker runs the stored action instead.</summary>
-    private static void InvokeSecond(void* state, int part, int parts, GemmWorkspace workspace)
-    {
     }
 }

@@ -5,12 +5,13 @@ namespace Tempo.Nn.Tests.Kernels;
 
 public sealed class GemmTests
 {
-    // (m, n, k): awkward sizes around vector widths, batch-1 rows, skinny heads, K = 1, and shapes that cross block edges.
+    // (m, n, k): awkward sizes around vector widths, batch-1 rows, skinny heads, K = 1, shapes that cross block edges,
+    // and narrow results from a transposed A (a first layer's weight gradient), which are computed transposed.
     private static readonly (int M, int N, int K)[] _shapes =
     [
         (1, 1, 1), (1, 64, 4), (1, 64, 64), (1, 2, 64), (1, 6, 3136), (2, 3, 7), (3, 17, 1), (7, 33, 17), (17, 7, 33),
         (33, 65, 64), (64, 64, 64), (65, 64, 1), (128, 2, 64), (5, 18, 65), (65, 33, 257), (257, 17, 3), (1, 257, 65),
-        (257, 65, 33), (9, 100, 300), (70, 257, 2),
+        (257, 65, 33), (9, 100, 300), (70, 257, 2), (64, 4, 256), (33, 1, 5),
     ];
 
     public static TheoryData<int, int, Transpose, Transpose> Combinations()

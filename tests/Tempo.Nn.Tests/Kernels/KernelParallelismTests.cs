@@ -5,19 +5,50 @@ namespace Tempo.Nn.Tests.Kernels;
 public sealed class KernelParallelismTests
 {
     [Fact]
-    public void Invoke_TwoThreads_RunsBothPiecesOnDifferentThreads()
+    public void Invoke_TwoThreads_RunsThePiecesAtTheSameTime()
     {
         using var parallelism = new KernelParallelism(2);
-        int? first = null, second = null;
+        using var secondStarted = new ManualResetEventSlim();
+        int? secondThread = null;
+        var firstSawSecond = false;
 
-        for (var i = 0; i < 100; i++)
+        // The first piece waits for the second: only a worker running it at the same time can release it.
+        parallelism.Invoke(
+            () => firstSawSecond = secondStarted.Wait(TimeSpan.FromSeconds(10)),
+            () =>
+            {
+                secondThread = Environment.CurrentManagedThreadId;
+                secondStarted.Set();
+            });
+
+        Assert.True(firstSawSecond);
+        Assert.NotEqual(Environment.CurrentManagedThreadId, secondThread);
+    }
+
+    [Fact]
+    public void Invoke_ManyRoundsMixedWithKernels_RunsEveryPieceExactlyOnce()
+    {
+        // Rounds where the caller takes the second piece itself leave stale wake-ups behind; none may rerun a piece.
+        using var parallelism = new KernelParallelism(2);
+        var random = new Random(4);
+        var a = Enumerable.Range(0, 192 * 192).Select(_ => random.NextSingle()).ToArray();
+        var expected = new float[192 * 192];
+        Gemm.Multiply(Transpose.No, Transpose.No, 192, 192, 192, a, 192, a, 192, expected, 192);
+        int first = 0, second = 0;
+
+        for (var round = 1; round <= 2000; round++)
         {
-            parallelism.Invoke(() => first = Environment.CurrentManagedThreadId, () => second = Environment.CurrentManagedThreadId);
+            parallelism.Invoke(() => first++, () => Interlocked.Increment(ref second));
+            if (round % 100 == 0)
+            {
+                var actual = new float[192 * 192];
+                Gemm.Multiply(Transpose.No, Transpose.No, 192, 192, 192, a, 192, a, 192, actual, 192, parallelism: parallelism);
+                Assert.Equal(expected, actual);
+            }
         }
 
-        Assert.Equal(Environment.CurrentManagedThreadId, first);
-        Assert.NotNull(second);
-        Assert.NotEqual(first, second);
+        Assert.Equal(2000, first);
+        Assert.Equal(2000, second);
     }
 
     [Fact]

@@ -50,6 +50,12 @@ internal static class AsyncRun
 
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(settings.NumActors);
         settings.Ppo.Validate();
+        if (resumeFrom is not null)
+        {
+            // Before anything is written to the run folder, so a refused resume leaves it as it was.
+            RunCheckpoint.RequireResumable(CheckpointFile.ReadMetadata(resumeFrom), resumeFrom, settings);
+        }
+
         return PpoRecipes.Dispatch(registry, settings, new Training(settings, progress, announce, time, resumeFrom, cancellationToken));
     }
 
@@ -106,7 +112,6 @@ internal static class AsyncRun
             TrainingCheckpoint? resumed = null;
             if (resumeFrom is not null)
             {
-                RunCheckpoint.RequireResumable(CheckpointFile.ReadMetadata(resumeFrom), resumeFrom, settings);
                 resumed = CheckpointFile.Load(resumeFrom, learner.Model.NamedParameters, learner.Optimizer.State);
                 learner.Restore(resumed);
                 for (var k = 0; k < settings.NumActors; k++)

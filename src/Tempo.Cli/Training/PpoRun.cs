@@ -35,6 +35,11 @@ internal static class PpoRun
         }
 
         settings.Ppo.Validate();
+        if (resumeFrom is not null)
+        {
+            RunCheckpoint.RequireResumable(CheckpointFile.ReadMetadata(resumeFrom), resumeFrom, settings);
+        }
+
         return PpoRecipes.Dispatch(registry, settings, new Training(settings, progress, announce, time, resumeFrom, cancellationToken));
     }
 
@@ -74,7 +79,6 @@ internal static class PpoRun
         TrainingCheckpoint? resumed = null;
         if (resumeFrom is not null)
         {
-            RunCheckpoint.RequireResumable(CheckpointFile.ReadMetadata(resumeFrom), resumeFrom, settings);
             resumed = CheckpointFile.Load(resumeFrom, model.NamedParameters, learner.Optimizer.State);
             learner.RestoreUpdates(resumed.Updates);
             model.SetVersion(new PolicyVersion(resumed.PolicyVersion));

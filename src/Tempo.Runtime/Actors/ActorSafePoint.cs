@@ -19,6 +19,7 @@ internal sealed class ActorSafePoint
     private readonly object _gate = new();
     private Request? _pending;
     private bool _busy;
+    private int _ownerThread;
     private volatile bool _requested;
 
     /// <summary>Whether a reader waits for the actor; the actor checks this after every step.</summary>
@@ -30,6 +31,7 @@ internal sealed class ActorSafePoint
         lock (_gate)
         {
             _busy = true;
+            _ownerThread = Environment.CurrentManagedThreadId;
         }
     }
 
@@ -57,6 +59,11 @@ internal sealed class ActorSafePoint
     public TResult Read<TResult>(Func<TResult> read, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(read);
+        if (IsOwnThread())
+        {
+            // The actor's own thread (an episode observer, say) is between its steps whenever it runs other code.
+            return read();
+        }
 
         // Registered outside the lock and disposed after leaving it: disposal waits for a running callback, which needs the lock.
         using var registration = cancellationToken.CanBeCanceled
@@ -99,6 +106,14 @@ internal sealed class ActorSafePoint
             }
 
             return (TResult)request.Result!;
+        }
+    }
+
+    private bool IsOwnThread()
+    {
+        lock (_gate)
+        {
+            return _busy && _ownerThread == Environment.CurrentManagedThreadId;
         }
     }
 

@@ -1,5 +1,6 @@
 using Tempo.Algorithms.Experience;
 using Tempo.Core.Vector;
+using Tempo.Core.Wrappers;
 using Tempo.Runtime.Actors;
 
 namespace Tempo.Runtime.Tests.Actors;
@@ -88,6 +89,21 @@ public sealed class ActorReadBetweenStepsTests : IDisposable
         Assert.Equal(42, _actor.ReadBetweenSteps(() => 42));
     }
 
+    [Fact]
+    public void ReadBetweenSteps_FromTheActorsOwnThreadWhileItCollects_RunsAtOnce()
+    {
+        // An episode observer runs on the actor's thread inside Collect; waiting for the actor there would wait forever.
+        using var vector = new SyncVectorEnv<float, int>([new RecordEpisodeStatistics<float, int>(new ScriptedEnv(0, episodeLength: 2, truncates: false))]);
+        var observer = new ReadingObserver();
+        var actor = new Actor<float, int>(new ActorId(1), vector, new ScriptedPolicy(), observer);
+        observer.Actor = actor;
+        actor.Start(seed: 1);
+
+        actor.Collect(new Segment<float, int>(actor.LayoutFor(4)));
+
+        Assert.Equal([Environment.CurrentManagedThreadId, Environment.CurrentManagedThreadId], observer.ReadOn);
+    }
+
     /// <summary>Collects one segment on another thread and returns once its first step has started (and is held).</summary>
     private (Task Collecting, Task<int> ActorThread) StartCollecting()
     {
@@ -108,4 +124,13 @@ public sealed class ActorReadBetweenStepsTests : IDisposable
     private static async Task<bool> Finishes(Task task, TimeSpan within) => await Task.WhenAny(task, Task.Delay(within)) == task;
 
     private void WaitForStepToStart() => Assert.True(_env.Entered.Wait(_patience), "the actor did not start a step");
+
+    private sealed class ReadingObserver : IEpisodeObserver
+    {
+        public Actor<float, int>? Actor { get; set; }
+
+        public List<int> ReadOn { get; } = [];
+
+        public void OnEpisodeEnded(in EpisodeEnded episode) => ReadOn.Add(Actor!.ReadBetweenSteps(() => Environment.CurrentManagedThreadId));
+    }
 }

@@ -172,7 +172,13 @@ internal static class AsyncRun
                         stop.Token);
                 }
 
-                CheckpointFile.Save(checkpointPath, learner.Checkpoint(config, stepOffset + (schedule?.GlobalStep ?? 0), (resumed?.Episodes ?? 0) + monitor.Episodes, resumes, actorStates), learner.Model.NamedParameters, learner.Optimizer.State);
+                var globalStep = stepOffset + (schedule?.GlobalStep ?? 0);
+                var finishedEpisodes = (resumed?.Episodes ?? 0) + monitor.Episodes;
+                CheckpointFile.Save(
+                    checkpointPath,
+                    learner.Checkpoint(config, globalStep, finishedEpisodes, resumes, actorStates),
+                    learner.Model.NamedParameters,
+                    learner.Optimizer.State);
             });
 
             var remaining = ppo.TotalTimesteps - stepOffset;

@@ -76,11 +76,6 @@ col() {
 first_col() {
     awk -F, -v name="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i; next } NR == 2 && c != "" { print $c; exit }' "$1"
 }
-# first_reaching FILE TARGET: "step wall_s" of the first row whose last-20 mean return reaches TARGET.
-first_reaching() {
-    awk -F, -v target="$2" 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "global_step") s = i; if ($i == "wall_time_s") w = i; if ($i == "episodic_return_mean") r = i }; next }
-        $r != "" && $r + 0 >= target { printf "%s %.1f\n", $s, $w; exit }' "$1"
-}
 # solved LOG: "step wall_s" from the run's "solved: step=… wall_s=…" line ("" if it never reached the target).
 solved() { sed -n 's/^solved: step=\([0-9]*\) wall_s=\([0-9.]*\)$/\1 \2/p' "$1" | head -n 1; }
 # median VALUES...: the median, where "-" (not reached) counts as worse than any number; "not reached" if it falls there.

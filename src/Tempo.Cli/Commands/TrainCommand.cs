@@ -27,10 +27,11 @@ internal static class TrainCommand
         var queueCapacity = new Option<int>("--queue-capacity") { Description = "Async schedule: segments the channel holds before dropping the oldest." };
         var rhoBar = new Option<double>("--rho-bar") { Description = "V-trace's truncation of importance weights (APPO, IMPALA)." };
         var tickRate = new Option<double>("--tick-rate") { Description = "World ticks per second of a live env (LiveCartPole-v1 defaults to 50)." };
+        var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Write checkpoint.tempo every this many learner updates (and always at the end)." };
         var resume = new Option<DirectoryInfo>("--resume") { Description = "Continue the run in this folder from its checkpoint (its config applies; flags override)." };
         var ppoFlags = new PpoFlags();
 
-        var command = new Command("train", "Train an agent.") { env, algo, schedule, seed, runDir, targetReturn, pause, config, plain, resume, numActors, maxPolicyLag, queueCapacity, rhoBar, tickRate };
+        var command = new Command("train", "Train an agent.") { env, algo, schedule, seed, runDir, targetReturn, pause, config, plain, resume, checkpointEvery, numActors, maxPolicyLag, queueCapacity, rhoBar, tickRate };
         foreach (var option in ppoFlags.Options)
         {
             command.Add(option);
@@ -64,16 +65,21 @@ internal static class TrainCommand
             settings = Override(parse, runDir, settings, (s, v) => s with { RunDir = v });
             settings = Override(parse, targetReturn, settings, (s, v) => s with { TargetReturn = v });
             settings = Override(parse, pause, settings, (s, v) => s with { Pause = v });
+            settings = Override(parse, checkpointEvery, settings, (s, v) => s with { CheckpointEvery = v });
             settings = Override(parse, numActors, settings, (s, v) => s with { NumActors = v });
             settings = Override(parse, maxPolicyLag, settings, (s, v) => s with { MaxPolicyLag = v });
             settings = Override(parse, queueCapacity, settings, (s, v) => s with { QueueCapacity = v });
             settings = Override(parse, rhoBar, settings, (s, v) => s with { RhoBar = v });
             settings = Override(parse, tickRate, settings, (s, v) => s with { TickRate = v });
             settings = settings with { Ppo = ppoFlags.Apply(parse, settings.Ppo) };
+            if (settings.CheckpointEvery <= 0)
+            {
+                return CliErrors.Fail(error, $"checkpoint-every must be a positive number of updates; got {settings.CheckpointEvery}.");
+            }
 
             using var progress = new ConsoleProgressSink(output, redrawInPlace: redrawProgress && !parse.GetValue(plain), time);
             var outcome = settings.Schedule == TrainSchedule.Async
-                ? AsyncRun.Run(registry, settings, progress, progress.WriteLine, time, cancellationToken)
+                ? AsyncRun.Run(registry, settings, progress, progress.WriteLine, time, resumeFrom, cancellationToken)
                 : PpoRun.Run(registry, settings, progress, progress.WriteLine, time, resumeFrom, cancellationToken);
             progress.Dispose();
             var mean = outcome.ReturnMean is { } m ? m.ToString("F2", CultureInfo.InvariantCulture) : "n/a";

@@ -6,7 +6,6 @@ using Tempo.Core.Envs.Live;
 using Tempo.Core.Envs.Registry;
 using Tempo.Core.Seeding;
 using Tempo.Core.Vector;
-using Tempo.Core.Wrappers;
 using Tempo.Runtime.Actors;
 using Tempo.Runtime.Checkpoints;
 using Tempo.Runtime.Metrics;
@@ -36,6 +35,11 @@ internal static class PpoRun
         }
 
         settings.Ppo.Validate();
+        if (resumeFrom is not null)
+        {
+            RunCheckpoint.RequireResumable(CheckpointFile.ReadMetadata(resumeFrom), resumeFrom, settings);
+        }
+
         return PpoRecipes.Dispatch(registry, settings, new Training(settings, progress, announce, time, resumeFrom, cancellationToken));
     }
 
@@ -78,9 +82,9 @@ internal static class PpoRun
             resumed = CheckpointFile.Load(resumeFrom, model.NamedParameters, learner.Optimizer.State);
             learner.RestoreUpdates(resumed.Updates);
             model.SetVersion(new PolicyVersion(resumed.PolicyVersion));
-            learnerRandom.SetState(RequireRandomState(resumed, "learner"));
-            policyRandom.SetState(RequireRandomState(resumed, "policy"));
-            RestoreNormalizers(envs, resumed);
+            learnerRandom.SetState(RunCheckpoint.RequireRandomState(resumed, "learner"));
+            policyRandom.SetState(RunCheckpoint.RequireRandomState(resumed, "policy"));
+            RunCheckpoint.RestoreNormalizers(envs, resumed);
         }
 
         var stepOffset = resumed?.GlobalStep ?? 0;
@@ -116,8 +120,8 @@ internal static class PpoRun
                 Episodes = (resumed?.Episodes ?? 0) + monitor.Episodes,
                 Resumes = resumes,
                 RandomStates = new Dictionary<string, RandomSourceState> { ["learner"] = learnerRandom.GetState(), ["policy"] = policyRandom.GetState() },
-                ObservationNormalizers = [.. envs.Select(ObservationNormalizer).OfType<NormalizerSnapshot>()],
-                RewardNormalizers = [.. envs.Select(RewardNormalizer).OfType<RewardNormalizerSnapshot>()],
+                ObservationNormalizers = RunCheckpoint.ObservationNormalizers(envs),
+                RewardNormalizers = RunCheckpoint.RewardNormalizers(envs),
             },
             model.NamedParameters,
             learner.Optimizer.State));
@@ -136,45 +140,6 @@ internal static class PpoRun
         schedule.Run(stop.Token);
         checkpointer.SaveNow();
         return new TrainOutcome(stepOffset + schedule.GlobalStep, monitor.WallTimeSeconds, monitor.Episodes, monitor.ReturnMean, monitor.SolvedAt);
-    }
-
-    private static RandomSourceState RequireRandomState(TrainingCheckpoint checkpoint, string name) =>
-        checkpoint.RandomStates.TryGetValue(name, out var state)
-            ? state
-            : throw new InvalidDataException($"The checkpoint has no '{name}' random state; it was not written by a PPO run.");
-
-    private static NormalizerSnapshot? ObservationNormalizer<TObservation, TAction>(IEnv<TObservation, TAction> env)
-        where TObservation : unmanaged
-        where TAction : unmanaged =>
-        env.TryFind<NormalizeObservation<TAction>>(out var normalizer) ? NormalizerSnapshot.From(normalizer.GetState()) : null;
-
-    private static RewardNormalizerSnapshot? RewardNormalizer<TObservation, TAction>(IEnv<TObservation, TAction> env)
-        where TObservation : unmanaged
-        where TAction : unmanaged =>
-        env.TryFind<NormalizeReward<TObservation, TAction>>(out var normalizer) ? RewardNormalizerSnapshot.From(normalizer.GetState()) : null;
-
-    private static void RestoreNormalizers<TObservation, TAction>(IEnv<TObservation, TAction>[] envs, TrainingCheckpoint checkpoint)
-        where TObservation : unmanaged
-        where TAction : unmanaged
-    {
-        var observation = envs.Select(e => e.TryFind<NormalizeObservation<TAction>>(out var n) ? n : null).OfType<NormalizeObservation<TAction>>().ToArray();
-        var reward = envs.Select(e => e.TryFind<NormalizeReward<TObservation, TAction>>(out var n) ? n : null).OfType<NormalizeReward<TObservation, TAction>>().ToArray();
-        if (observation.Length != checkpoint.ObservationNormalizers.Count || reward.Length != checkpoint.RewardNormalizers.Count)
-        {
-            throw new InvalidDataException(
-                $"The checkpoint holds {checkpoint.ObservationNormalizers.Count} observation and {checkpoint.RewardNormalizers.Count} reward normalizers; "
-                + $"this run has {observation.Length} and {reward.Length}. Was it written with another env or num-envs?");
-        }
-
-        for (var i = 0; i < observation.Length; i++)
-        {
-            observation[i].SetState(checkpoint.ObservationNormalizers[i].ToState());
-        }
-
-        for (var i = 0; i < reward.Length; i++)
-        {
-            reward[i].SetState(checkpoint.RewardNormalizers[i].ToState());
-        }
     }
 
     private sealed class Training(

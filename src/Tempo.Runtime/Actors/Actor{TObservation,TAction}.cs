@@ -9,7 +9,8 @@ namespace Tempo.Runtime.Actors;
 /// Every step is tagged with the behaviour policy's log-probability and value and the policy's version. A
 /// truncated episode's final observation is kept in the segment so the learner can bootstrap from it. The same
 /// actor serves the synchronous schedule (collect, then the learner trains) and the asynchronous one (collect
-/// forever on its own thread). Not thread-safe: one thread drives an actor.
+/// forever on its own thread). Not thread-safe: one thread drives an actor; other threads may only read its own
+/// state through <see cref="ReadBetweenSteps"/>.
 /// </remarks>
 public sealed class Actor<TObservation, TAction>
     where TObservation : unmanaged
@@ -23,7 +24,9 @@ public sealed class Actor<TObservation, TAction>
     private readonly float[] _values;
     private readonly int _observationSize;
     private readonly int _actionSize;
+    private readonly ActorSafePoint _safePoint = new();
     private long _segments;
+    private long _steps;
     private bool _started;
 
     /// <summary>Creates an actor over <paramref name="envs"/> acting with <paramref name="policy"/>.</summary>
@@ -51,8 +54,8 @@ public sealed class Actor<TObservation, TAction>
     /// <summary>The acting policy.</summary>
     public IPolicy<TObservation, TAction> Policy { get; }
 
-    /// <summary>Env steps taken, summed over the actor's envs.</summary>
-    public long Steps { get; private set; }
+    /// <summary>Env steps taken, summed over the actor's envs; safe to read from any thread while the actor runs.</summary>
+    public long Steps => Volatile.Read(ref _steps);
 
     /// <summary>Number of envs stepped together.</summary>
     public int NumEnvs => _envs.NumEnvs;
@@ -66,9 +69,27 @@ public sealed class Actor<TObservation, TAction>
     /// <summary>Resets every env (env i with <c>seed + i</c>) and starts acting from their first observations.</summary>
     public void Start(int? seed)
     {
-        _envs.Reset(_buffers, seed);
-        _started = true;
+        _safePoint.Enter();
+        try
+        {
+            _envs.Reset(_buffers, seed);
+            _started = true;
+        }
+        finally
+        {
+            _safePoint.Exit();
+        }
     }
+
+    /// <summary>Runs <paramref name="read"/> where the actor's own state (its policy's random stream, its envs and their wrappers) is consistent, and returns the result; callable from any thread.</summary>
+    /// <remarks>
+    /// While the actor is not collecting, <paramref name="read"/> runs at once on the calling thread and the actor
+    /// cannot start meanwhile; while it collects, <paramref name="read"/> runs on the actor's thread right after its
+    /// current env step and the caller waits for it. Keep it short: a live env's next action waits too.
+    /// </remarks>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled before the actor reached a step boundary.</exception>
+    public TResult ReadBetweenSteps<TResult>(Func<TResult> read, CancellationToken cancellationToken = default) =>
+        _safePoint.Read(read, cancellationToken);
 
     /// <summary>Steps the envs <c>segment.Layout.Steps</c> times, filling <paramref name="segment"/>.</summary>
     public void Collect(Segment<TObservation, TAction> segment)
@@ -85,6 +106,47 @@ public sealed class Actor<TObservation, TAction>
             throw new ArgumentException($"{Id} fills segments of layout {LayoutFor(layout.Steps)}; got {layout}.", nameof(segment));
         }
 
+        _safePoint.Enter();
+        try
+        {
+            Fill(segment, layout);
+        }
+        finally
+        {
+            _safePoint.Exit();
+        }
+    }
+
+    /// <summary>Pauses the envs' worlds (between collecting and training).</summary>
+    public void Pause()
+    {
+        _safePoint.Enter();
+        try
+        {
+            _envs.Pause();
+        }
+        finally
+        {
+            _safePoint.Exit();
+        }
+    }
+
+    /// <summary>Resumes the envs; acting continues from their fresh observations.</summary>
+    public void Resume()
+    {
+        _safePoint.Enter();
+        try
+        {
+            _envs.Resume(_buffers);
+        }
+        finally
+        {
+            _safePoint.Exit();
+        }
+    }
+
+    private void Fill(Segment<TObservation, TAction> segment, SegmentLayout layout)
+    {
         segment.Clear();
         segment.Actor = Id;
         segment.Sequence = _segments++;
@@ -97,7 +159,8 @@ public sealed class Actor<TObservation, TAction>
             observations.CopyTo(segment.Observations.Slice(t * observationsPerStep, observationsPerStep));
             Policy.Act(observations, envs, ActionSelection.Sample, _actions, _logProbs, _values);
             _envs.Step(_actions, _buffers);
-            Steps += envs;
+            // One writer (the actor's thread); other threads read the count while it runs.
+            Volatile.Write(ref _steps, _steps + envs);
 
             var row = t * envs;
             _actions.CopyTo(segment.Actions.Slice(row * _actionSize, envs * _actionSize));
@@ -121,17 +184,16 @@ public sealed class Actor<TObservation, TAction>
                 if (_buffers.FinalEpisode(i) is { } episode)
                 {
                     segment.Episodes.Add(episode);
-                    _observer?.OnEpisodeEnded(new EpisodeEnded(Id, i, Steps, episode));
+                    _observer?.OnEpisodeEnded(new EpisodeEnded(Id, i, _steps, episode));
                 }
+            }
+
+            if (_safePoint.IsRequested)
+            {
+                _safePoint.Serve();
             }
         }
 
         _buffers.Observations.CopyTo(segment.BootstrapObservations);
     }
-
-    /// <summary>Pauses the envs' worlds (between collecting and training).</summary>
-    public void Pause() => _envs.Pause();
-
-    /// <summary>Resumes the envs; acting continues from their fresh observations.</summary>
-    public void Resume() => _envs.Resume(_buffers);
 }

@@ -4,9 +4,13 @@ namespace Tempo.Runtime.Checkpoints;
 
 /// <summary>Everything but the weights that a training run needs to continue where it stopped.</summary>
 /// <remarks>
-/// Envs are not part of it: a live game cannot be rewound, so a resumed run starts fresh episodes (with a seed
+/// <para>Envs are not part of it: a live game cannot be rewound, so a resumed run starts fresh episodes (with a seed
 /// derived from the run's seed and the resume count) and keeps everything learned: weights, optimizer moments,
-/// normalizer statistics, counters and the learner's random streams.
+/// normalizer statistics, counters and the learner's random streams.</para>
+/// <para>Nor is experience: in an asynchronous run, segments that actors were filling, that waited in the channel or
+/// that the learner had not trained on yet when the checkpoint was written are not saved; a resumed run collects anew.</para>
+/// <para>Members added after the first release are optional and take their default when an older file lacks them
+/// (see docs/formats/checkpoint.md).</para>
 /// </remarks>
 public sealed record TrainingCheckpoint
 {
@@ -19,6 +23,9 @@ public sealed record TrainingCheckpoint
     /// <summary>Learner updates done.</summary>
     public required long Updates { get; init; }
 
+    /// <summary>Transitions the learner has trained on; drives the learning-rate annealing of APPO and IMPALA (0 for PPO, which anneals by updates, and in files written before it existed).</summary>
+    public long TrainedSteps { get; init; }
+
     /// <summary>The policy version of the saved weights.</summary>
     public required long PolicyVersion { get; init; }
 
@@ -28,12 +35,12 @@ public sealed record TrainingCheckpoint
     /// <summary>How many times the run was resumed before this checkpoint was written.</summary>
     public int Resumes { get; init; }
 
-    /// <summary>Named random-source states (e.g. <c>learner</c>, <c>policy</c>).</summary>
+    /// <summary>Named random-source states (e.g. <c>learner</c>, <c>policy</c>; <c>actor-0</c>, <c>actor-1</c>, … for the actors of an asynchronous run).</summary>
     public required IReadOnlyDictionary<string, RandomSourceState> RandomStates { get; init; }
 
-    /// <summary>Observation normalizer statistics, one per env, in env order; empty when none is used.</summary>
+    /// <summary>Observation normalizer statistics, one per env, in env order (actor by actor in an asynchronous run); empty when none is used.</summary>
     public IReadOnlyList<NormalizerSnapshot> ObservationNormalizers { get; init; } = [];
 
-    /// <summary>Reward normalizer statistics, one per env, in env order; empty when none is used.</summary>
+    /// <summary>Reward normalizer statistics, one per env, in env order (actor by actor in an asynchronous run); empty when none is used.</summary>
     public IReadOnlyList<RewardNormalizerSnapshot> RewardNormalizers { get; init; } = [];
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Tempo.Algorithms.Experience;
 using Tempo.Algorithms.Learners;
+using Tempo.Algorithms.Policies;
 using Tempo.Runtime.Actors;
 using Tempo.Runtime.Policies;
 using Tempo.Runtime.Transport;
@@ -15,6 +16,10 @@ namespace Tempo.Runtime.Schedules;
 /// calling thread: it reads segments, drops those older than the lag limit (counted), updates, and publishes a snapshot.</para>
 /// <para>Episodes are reported on actor threads into an <see cref="EpisodeMailbox"/> and delivered to the callbacks on the
 /// learner's thread, so callbacks (metrics sinks) need no locking.</para>
+/// <para>When the run ends, every segment still in flight goes back to the pool: the one each actor was filling or
+/// writing, those queued in the channel and the learner's unfinished batch. They are not trained on and are counted in
+/// <see cref="AsynchronousScheduleStatistics.DiscardedAtShutdown"/>, so after <see cref="Run"/> returns the pool's
+/// <see cref="SegmentPoolStatistics.Outstanding"/> is zero.</para>
 /// </remarks>
 public sealed class AsynchronousSchedule<TObservation, TAction>
     where TObservation : unmanaged
@@ -29,8 +34,9 @@ public sealed class AsynchronousSchedule<TObservation, TAction>
     private readonly SegmentChannel<Segment<TObservation, TAction>> _channel;
     private readonly PolicyLagFilter _lagFilter;
     private readonly EpisodeMailbox _episodes;
-    private long _globalStep;
+    private readonly long _initialSteps;
     private long _updates;
+    private long _discardedAtShutdown;
 
     /// <summary>Creates the schedule over started actors that report their episodes to <paramref name="episodes"/>.</summary>
     /// <param name="actors">The actors; each gets its own thread.</param>
@@ -72,25 +78,28 @@ public sealed class AsynchronousSchedule<TObservation, TAction>
             new SegmentChannelOptions { Capacity = options.QueueCapacity, WhenFull = options.WhenFull },
             _pool.Return);
         _lagFilter = new PolicyLagFilter(options.MaxPolicyLag);
+        _initialSteps = SumOfActorSteps();
     }
 
-    /// <summary>Env steps taken by all actors so far.</summary>
-    public long GlobalStep => Interlocked.Read(ref _globalStep);
+    /// <summary>Env steps the actors have taken since the schedule was created, counted step by step (not per segment), so rates measured from it are true at any interval.</summary>
+    public long GlobalStep => SumOfActorSteps() - _initialSteps;
 
     /// <summary>The run's transport and lag counters.</summary>
-    public AsynchronousScheduleStatistics Statistics => new(_channel.Statistics, _lagFilter.Statistics, Interlocked.Read(ref _updates), _pool.Statistics);
+    public AsynchronousScheduleStatistics Statistics =>
+        new(_channel.Statistics, _lagFilter.Statistics, Interlocked.Read(ref _updates), _pool.Statistics, Interlocked.Read(ref _discardedAtShutdown));
 
     /// <summary>Runs until the actors have taken <see cref="AsynchronousScheduleOptions.TotalSteps"/> steps or <paramref name="cancellationToken"/> is cancelled; joins every actor thread before returning.</summary>
     public void Run(CancellationToken cancellationToken = default)
     {
-        _store.Publish(_learner.Snapshot());
+        var initial = _learner.Snapshot();
+        _store.Publish(initial);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var failures = new ConcurrentQueue<Exception>();
         var threads = new Thread[_actors.Count];
         for (var k = 0; k < threads.Length; k++)
         {
             var actor = _actors[k];
-            threads[k] = new Thread(() => ActorLoop(actor, stop, failures))
+            threads[k] = new Thread(() => ActorLoop(actor, initial, stop, failures))
             {
                 IsBackground = true,
                 Name = $"tempo-{actor.Id}",
@@ -124,6 +133,7 @@ public sealed class AsynchronousSchedule<TObservation, TAction>
             }
 
             learnerThread.Priority = learnerPriority;
+            DiscardQueued();
             DeliverEpisodes();
         }
 
@@ -133,25 +143,22 @@ public sealed class AsynchronousSchedule<TObservation, TAction>
         }
     }
 
-    private void ActorLoop(Actor<TObservation, TAction> actor, CancellationTokenSource stop, ConcurrentQueue<Exception> failures)
+    private void ActorLoop(Actor<TObservation, TAction> actor, PolicySnapshot initial, CancellationTokenSource stop, ConcurrentQueue<Exception> failures)
     {
         try
         {
-            while (!stop.IsCancellationRequested)
+            // Every actor starts from the learner's weights, whatever its own policy was initialised with.
+            actor.Policy.Load(initial);
+
+            // An actor stops at the step budget as the learner does, so a run overshoots it by at most a segment per actor.
+            while (!stop.IsCancellationRequested && GlobalStep < _options.TotalSteps)
             {
                 if (_store.TryGetLatest(out var snapshot) && snapshot.Version > actor.Policy.Version)
                 {
                     actor.Policy.Load(snapshot);
                 }
 
-                var segment = _pool.Rent();
-                actor.Collect(segment);
-                Interlocked.Add(ref _globalStep, segment.Layout.Transitions);
-                if (!_channel.Writer.TryWrite(segment))
-                {
-                    // Only a waiting channel refuses a write; a simulator's actor waits for room then.
-                    _channel.Writer.Write(segment, stop.Token);
-                }
+                CollectAndWrite(actor, stop.Token);
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -165,6 +172,31 @@ public sealed class AsynchronousSchedule<TObservation, TAction>
         {
             failures.Enqueue(error);
             stop.Cancel();
+        }
+    }
+
+    private void CollectAndWrite(Actor<TObservation, TAction> actor, CancellationToken stop)
+    {
+        var segment = _pool.Rent();
+        var handedOver = false;
+        try
+        {
+            actor.Collect(segment);
+            if (!_channel.Writer.TryWrite(segment))
+            {
+                // Only a waiting channel refuses a write; a simulator's actor waits for room then.
+                _channel.Writer.Write(segment, stop);
+            }
+
+            handedOver = true;
+        }
+        finally
+        {
+            if (!handedOver)
+            {
+                // The run ended (or failed) while this segment was being filled or waited for room.
+                Discard(segment);
+            }
         }
     }
 
@@ -215,6 +247,40 @@ public sealed class AsynchronousSchedule<TObservation, TAction>
         {
             failures.Enqueue(error);
         }
+        finally
+        {
+            // An unfinished batch (the run stopped, or the update failed) is not trained on.
+            foreach (var unused in batch)
+            {
+                Discard(unused);
+            }
+        }
+    }
+
+    private void DiscardQueued()
+    {
+        // Called after every actor thread has exited, so nothing is written any more.
+        while (_channel.Reader.TryRead(out var segment))
+        {
+            Discard(segment);
+        }
+    }
+
+    private long SumOfActorSteps()
+    {
+        long steps = 0;
+        for (var k = 0; k < _actors.Count; k++)
+        {
+            steps += _actors[k].Steps;
+        }
+
+        return steps;
+    }
+
+    private void Discard(Segment<TObservation, TAction> segment)
+    {
+        Interlocked.Increment(ref _discardedAtShutdown);
+        _pool.Return(segment);
     }
 
     private void DeliverEpisodes()

@@ -1,3 +1,4 @@
+using Tempo.Algorithms.Learners;
 using Tempo.Runtime.Actors;
 using Tempo.Runtime.Metrics;
 using Tempo.Runtime.Schedules;
@@ -6,8 +7,14 @@ namespace Tempo.Runtime.Training;
 
 /// <summary>Turns a run's events into metrics: episode windows, periodic reports to the sinks, the solved line.</summary>
 /// <remarks>
-/// Implements the training callbacks so any schedule can drive it. Not thread-safe: the synchronous schedule
-/// calls it from one thread; asynchronous schedules must marshal actor events to one thread first.
+/// <para>Implements the training callbacks so any schedule can drive it. Not thread-safe: the synchronous schedule
+/// calls it from one thread; asynchronous schedules must marshal actor events to one thread first.</para>
+/// <para>A report's SPS is the env steps the actors took since the previous report over the wall time since it. In
+/// the synchronous schedule every update follows a rollout, so one report per update is right. In an asynchronous
+/// one the global step moves when an actor hands over a segment, not when the learner updates: while the learner
+/// drains queued segments several updates see the same step, and a report per update would repeat it with SPS 0
+/// (then overstate the next). There, set <see cref="ReportInterval"/>: a report is written only once that much wall
+/// time has passed and the step has moved, and <see cref="Flush"/> writes the last one at the end of the run.</para>
 /// </remarks>
 public sealed class TrainingMonitor : ITrainingCallbacks
 {
@@ -22,6 +29,7 @@ public sealed class TrainingMonitor : ITrainingCallbacks
     private long _lastReportStep;
     private long _lastReportTimestamp;
     private long _updatesSinceReport;
+    private LearnerStatistics? _pendingStatistics;
 
     /// <summary>Creates a monitor writing to <paramref name="sinks"/>.</summary>
     /// <param name="sinks">Where reports and episodes go.</param>
@@ -44,6 +52,17 @@ public sealed class TrainingMonitor : ITrainingCallbacks
 
     /// <summary>Adds what only the composition root knows to each report (action gaps of live envs, async counters); null adds nothing.</summary>
     public Func<TrainingReport, TrainingReport>? Enrich { get; init; }
+
+    /// <summary>The least wall time between two reports; zero (the default) reports after every update whose step moved.</summary>
+    public TimeSpan ReportInterval
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero, nameof(ReportInterval));
+            field = value;
+        }
+    }
 
     /// <summary>Whether the target return was reached; the run should stop.</summary>
     public bool IsSolved => _solved?.IsSolved ?? false;
@@ -80,7 +99,26 @@ public sealed class TrainingMonitor : ITrainingCallbacks
     {
         _updatesSinceReport++;
         _globalStep = _stepOffset + update.GlobalStep;
+        _pendingStatistics = update.Statistics;
         var now = _time.GetTimestamp();
+        if (_globalStep > _lastReportStep && _time.GetElapsedTime(_lastReportTimestamp, now) >= ReportInterval)
+        {
+            WriteReport(now);
+        }
+    }
+
+    /// <summary>Writes the report held back by <see cref="ReportInterval"/>, if an update finished and the step moved since the last one; call at the end of a run.</summary>
+    public void Flush()
+    {
+        if (_pendingStatistics is not null && _globalStep > _lastReportStep)
+        {
+            WriteReport(_time.GetTimestamp());
+        }
+    }
+
+    private void WriteReport(long now)
+    {
+        var statistics = _pendingStatistics!;
         var seconds = Math.Max(_time.GetElapsedTime(_lastReportTimestamp, now).TotalSeconds, 1e-9);
         var report = new TrainingReport
         {
@@ -91,13 +129,14 @@ public sealed class TrainingMonitor : ITrainingCallbacks
             EpisodicLengthMean = _window.LengthMean,
             StepsPerSecond = (_globalStep - _lastReportStep) / seconds,
             LearnerUpdatesPerSecond = _updatesSinceReport / seconds,
-            Learner = update.Statistics,
-            PolicyLagMean = update.Statistics.PolicyLagMean,
-            PolicyLagMax = update.Statistics.PolicyLagMax,
+            Learner = statistics,
+            PolicyLagMean = statistics.PolicyLagMean,
+            PolicyLagMax = statistics.PolicyLagMax,
         };
         _sinks.Write(Enrich is null ? report : Enrich(report));
         _lastReportStep = _globalStep;
         _lastReportTimestamp = now;
         _updatesSinceReport = 0;
+        _pendingStatistics = null;
     }
 }

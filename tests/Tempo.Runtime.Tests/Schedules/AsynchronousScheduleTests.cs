@@ -8,6 +8,8 @@ using Tempo.Core.Seeding;
 using Tempo.Core.Vector;
 using Tempo.Runtime.Actors;
 using Tempo.Runtime.Schedules;
+using Tempo.Runtime.Tests.Training;
+using Tempo.Runtime.Training;
 using Tempo.Runtime.Transport;
 
 namespace Tempo.Runtime.Tests.Schedules;
@@ -168,6 +170,161 @@ public sealed class AsynchronousScheduleTests
         var inner = Assert.Single(error.InnerExceptions);
         Assert.Contains("Scripted learner failure on update 3", inner.Message, StringComparison.Ordinal);
         AssertActorThreadsExited(rig);
+    }
+
+    [Fact]
+    public void Run_CompletesWithSegmentsInFlight_ReturnsEverySegmentToThePool()
+    {
+        // A learner slower than the actors keeps the queue full, so the run ends with segments queued and being filled.
+        using var rig = new Rig(actors: 2, live: false);
+        var learner = new ScriptedLearner(rig.WeightCount) { UpdateDelay = TimeSpan.FromMilliseconds(10) };
+        var options = new AsynchronousScheduleOptions { TotalSteps = 20_000, StepsPerSegment = 8, QueueCapacity = 4, SegmentsPerUpdate = 2, MaxPolicyLag = 1_000 };
+        var schedule = rig.Schedule(learner, options);
+
+        schedule.Run();
+
+        var statistics = schedule.Statistics;
+        Assert.True(statistics.DiscardedAtShutdown > 0, $"nothing was in flight at the end, so the test proves nothing: {statistics}");
+        AssertNothingLeaked(statistics);
+    }
+
+    [Fact]
+    public void Run_CancelledWithSegmentsInFlight_ReturnsEverySegmentToThePool()
+    {
+        using var rig = new Rig(actors: 2, live: true);
+        var learner = new ScriptedLearner(rig.WeightCount) { UpdateDelay = TimeSpan.FromMilliseconds(30) };
+        using var cancellation = new CancellationTokenSource();
+        var options = new AsynchronousScheduleOptions { TotalSteps = long.MaxValue, StepsPerSegment = 4, QueueCapacity = 4, SegmentsPerUpdate = 3 };
+        var schedule = rig.Schedule(learner, options, new DelegateCallbacks(finished: u => CancelAfter(u.Iteration, 3, cancellation)));
+
+        schedule.Run(cancellation.Token);
+
+        var statistics = schedule.Statistics;
+        Assert.True(statistics.DiscardedAtShutdown > 0, $"nothing was in flight at the end, so the test proves nothing: {statistics}");
+        AssertNothingLeaked(statistics);
+    }
+
+    [Fact]
+    public void Run_CancelledWhileActorsWaitForRoom_ReturnsTheSegmentsTheyHold()
+    {
+        // With a waiting channel and a learner held in its first update, the queue fills and each actor then waits
+        // with a full segment it cannot write; the run is cancelled once they all do.
+        using var rig = new Rig(actors: 2, live: false);
+        var learner = new ScriptedLearner(rig.WeightCount);
+        using var cancellation = new CancellationTokenSource();
+        var options = new AsynchronousScheduleOptions { TotalSteps = long.MaxValue, StepsPerSegment = 8, QueueCapacity = 2, WhenFull = QueueFullMode.Wait, MaxPolicyLag = 1_000 };
+        AsynchronousSchedule<float, int>? schedule = null;
+        var held = options.QueueCapacity + rig.Envs.Length + options.SegmentsPerUpdate;
+        schedule = rig.Schedule(learner, options, new DelegateCallbacks(starting: _ =>
+        {
+            Assert.True(SpinWait.SpinUntil(() => schedule!.Statistics.Pool.Outstanding == held, TimeSpan.FromSeconds(10)), $"the actors never filled the queue: {schedule!.Statistics}");
+            cancellation.Cancel();
+        }));
+
+        schedule.Run(cancellation.Token);
+
+        var statistics = schedule.Statistics;
+        Assert.Equal(1, statistics.Updates);
+        Assert.Equal(0, statistics.Channel.DroppedFull);
+        Assert.Equal(options.QueueCapacity + rig.Envs.Length, statistics.DiscardedAtShutdown);
+        AssertNothingLeaked(statistics);
+    }
+
+    [Fact]
+    public void Run_LearnerThrowsWithABatchInHand_ReturnsTheBatchToThePool()
+    {
+        using var rig = new Rig(actors: 2, live: false);
+        var learner = new ScriptedLearner(rig.WeightCount) { FailOnUpdate = 2 };
+        var schedule = rig.Schedule(learner, new AsynchronousScheduleOptions { TotalSteps = long.MaxValue, StepsPerSegment = 8, SegmentsPerUpdate = 3 });
+
+        Assert.Throws<AggregateException>(() => schedule.Run());
+
+        Assert.True(schedule.Statistics.DiscardedAtShutdown >= 3, $"the failed update's batch was not discarded: {schedule.Statistics}");
+        AssertNothingLeaked(schedule.Statistics);
+    }
+
+    [Fact]
+    public void Run_ActorThrowsMidSegment_ReturnsTheSegmentItWasFilling()
+    {
+        using var rig = new Rig(actors: 2, live: false, failOnStep: [300, null]);
+        var learner = new ScriptedLearner(rig.WeightCount);
+        var schedule = rig.Schedule(learner, new AsynchronousScheduleOptions { TotalSteps = long.MaxValue, StepsPerSegment = 8 });
+
+        Assert.Throws<AggregateException>(() => schedule.Run());
+
+        AssertNothingLeaked(schedule.Statistics);
+    }
+
+    [Fact]
+    public void Run_StepBudget_ActorsStopWithinOneSegmentEachOfIt()
+    {
+        using var rig = new Rig(actors: 2, live: false);
+        var learner = new ScriptedLearner(rig.WeightCount) { UpdateDelay = TimeSpan.FromMilliseconds(20) };
+        var options = new AsynchronousScheduleOptions { TotalSteps = 4_000, StepsPerSegment = 8 };
+        var schedule = rig.Schedule(learner, options);
+
+        schedule.Run();
+
+        // Actors check the budget before each segment; a slow learner must not let them run on while it trains.
+        Assert.InRange(schedule.GlobalStep, options.TotalSteps, options.TotalSteps + (rig.Envs.Length * options.StepsPerSegment));
+        Assert.Equal(schedule.GlobalStep, rig.Envs.Sum(e => e.Steps));
+    }
+
+    [Fact]
+    public void Run_FirstSegment_IsCollectedWithTheLearnersWeights()
+    {
+        // The learner's snapshot holds zero weights, a uniform policy over CartPole's two actions; the actors'
+        // own networks start from other random weights. Version 0 on both sides must not hide the difference.
+        using var rig = new Rig(actors: 1, live: false);
+        var learner = new ScriptedLearner(rig.WeightCount);
+        using var cancellation = new CancellationTokenSource();
+        var options = new AsynchronousScheduleOptions { TotalSteps = long.MaxValue, StepsPerSegment = 8 };
+        var schedule = rig.Schedule(learner, options, new DelegateCallbacks(finished: _ => cancellation.Cancel()));
+
+        schedule.Run(cancellation.Token);
+
+        var logProbs = Assert.IsType<float[]>(learner.FirstBehaviourLogProbs);
+        Assert.All(logProbs, p => Assert.Equal(MathF.Log(0.5f), p, 1e-6f));
+    }
+
+    [Fact]
+    public void Run_LearnerDrainsAQueuedBacklog_ReportsNeverRepeatAStepAndSpsFollowsTheActors()
+    {
+        // The learner blocks for a second while two 100 Hz actors fill the queue, then drains it in microseconds per
+        // update. Reports per update would repeat the global step with SPS 0 during the drain (the old symptom).
+        using var rig = new Rig(actors: 2, live: true);
+        var learner = new ScriptedLearner(rig.WeightCount) { FirstUpdateDelay = TimeSpan.FromSeconds(1) };
+        var sink = new CapturingSink();
+        var monitor = new TrainingMonitor(sink, TimeProvider.System, targetReturn: null, _ => { }) { ReportInterval = TimeSpan.FromMilliseconds(250) };
+        var options = new AsynchronousScheduleOptions { TotalSteps = 2 * 250, StepsPerSegment = 5, QueueCapacity = 16 };
+        var schedule = rig.Schedule(learner, options, monitor);
+
+        schedule.Run();
+        monitor.Flush();
+
+        var reports = sink.Reports;
+        Assert.True(schedule.Statistics.Updates > reports.Count, $"{schedule.Statistics.Updates} updates, {reports.Count} reports: the backlog was never drained");
+        Assert.InRange(reports.Count, 2, 20);
+        for (var i = 1; i < reports.Count; i++)
+        {
+            Assert.True(reports[i].GlobalStep > reports[i - 1].GlobalStep, $"reports {i} and {i + 1} have step {reports[i].GlobalStep}");
+        }
+
+        // Two actors at 100 Hz take 200 steps/s; SPS is the actors' steps over wall time, so each report is near it.
+        // (The flushed last report may cover a few milliseconds, too few steps for a rate; it must still be positive.)
+        var actorsRate = rig.Envs.Length * TickRateHertz;
+        Assert.All(reports[..^1], r => Assert.InRange(r.StepsPerSecond, actorsRate / 4, actorsRate * 1.25));
+        Assert.True(reports[^1].StepsPerSecond > 0);
+    }
+
+    private static void AssertNothingLeaked(AsynchronousScheduleStatistics statistics)
+    {
+        Assert.Equal(0, statistics.Pool.Outstanding);
+        Assert.Equal(0, statistics.Channel.Count);
+
+        // The pool is sized for everything in flight, so every segment it ever allocated rests in it again.
+        Assert.Equal(0, statistics.Pool.Discarded);
+        Assert.Equal(statistics.Pool.Allocated, statistics.Pool.Available);
     }
 
     private static void AssertActorThreadsExited(Rig rig)

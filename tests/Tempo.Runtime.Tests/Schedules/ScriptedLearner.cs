@@ -24,6 +24,9 @@ internal sealed class ScriptedLearner(int weightCount) : ILearner<float, int>
     /// <summary>Per segment that reached Update: its behaviour version and the learner's version when it arrived.</summary>
     public ConcurrentQueue<(PolicyVersion Behaviour, PolicyVersion Learner)> Received { get; } = new();
 
+    /// <summary>The behaviour log-probabilities of the first segment that reached Update.</summary>
+    public float[]? FirstBehaviourLogProbs { get; private set; }
+
     /// <summary>Stopwatch timestamps of when the first update started and stopped blocking.</summary>
     public (long From, long Until) FirstBlock { get; private set; }
 
@@ -36,6 +39,7 @@ internal sealed class ScriptedLearner(int weightCount) : ILearner<float, int>
         foreach (var segment in segments)
         {
             Received.Enqueue((segment.BehaviourVersion, Version));
+            FirstBehaviourLogProbs ??= segment.BehaviourLogProbs.ToArray();
         }
 
         Updates++;

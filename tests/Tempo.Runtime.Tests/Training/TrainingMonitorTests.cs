@@ -115,6 +115,84 @@ public sealed class TrainingMonitorTests : IDisposable
         Assert.Equal(100, _sink.Reports[0].StepsPerSecond, 9);
     }
 
+    [Fact]
+    public void OnUpdateFinished_StepUnchangedSinceTheLastReport_WritesNoSecondReport()
+    {
+        // An asynchronous learner that drains queued segments finishes updates while no actor has stepped.
+        var monitor = new TrainingMonitor(_sink, _time, targetReturn: null, _announced.Add);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        monitor.OnUpdateFinished(new UpdateFinished(1, 500, Statistics(version: 1)));
+        _time.Advance(TimeSpan.FromMilliseconds(5));
+        monitor.OnUpdateFinished(new UpdateFinished(2, 500, Statistics(version: 2)));
+        monitor.OnUpdateFinished(new UpdateFinished(3, 500, Statistics(version: 3)));
+
+        Assert.Single(_sink.Reports);
+
+        // The next report covers the whole time since the last one, and the updates held back.
+        _time.Advance(TimeSpan.FromMilliseconds(995));
+        monitor.OnUpdateFinished(new UpdateFinished(4, 700, Statistics(version: 4)));
+        Assert.Equal(2, _sink.Reports.Count);
+        Assert.Equal(200, _sink.Reports[1].StepsPerSecond, 9);
+        Assert.Equal(3, _sink.Reports[1].LearnerUpdatesPerSecond!.Value, 9);
+        Assert.Equal(4, _sink.Reports[1].Learner!.PolicyVersion);
+    }
+
+    [Fact]
+    public void OnUpdateFinished_WithReportInterval_ReportsOncePerIntervalWithRatesOverIt()
+    {
+        var monitor = new TrainingMonitor(_sink, _time, targetReturn: null, _announced.Add) { ReportInterval = TimeSpan.FromSeconds(1) };
+
+        // Updates every 0.25 s while the actors take 100 steps per 0.25 s.
+        for (var update = 1; update <= 8; update++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(0.25));
+            monitor.OnUpdateFinished(new UpdateFinished(update, update * 100, Statistics(version: update)));
+        }
+
+        Assert.Equal([400L, 800L], _sink.Reports.Select(r => r.GlobalStep));
+        Assert.All(_sink.Reports, r => Assert.Equal(400, r.StepsPerSecond, 9));
+        Assert.All(_sink.Reports, r => Assert.Equal(4, r.LearnerUpdatesPerSecond!.Value, 9));
+        Assert.Equal([4L, 8L], _sink.Reports.Select(r => r.Learner!.PolicyVersion));
+    }
+
+    [Fact]
+    public void Flush_UpdateHeldBackByTheInterval_WritesItOnce()
+    {
+        var monitor = new TrainingMonitor(_sink, _time, targetReturn: null, _announced.Add) { ReportInterval = TimeSpan.FromSeconds(1) };
+        _time.Advance(TimeSpan.FromSeconds(0.5));
+        monitor.OnUpdateFinished(new UpdateFinished(1, 300, Statistics(version: 1)));
+        Assert.Empty(_sink.Reports);
+
+        monitor.Flush();
+        monitor.Flush();
+
+        var report = Assert.Single(_sink.Reports);
+        Assert.Equal(300, report.GlobalStep);
+        Assert.Equal(600, report.StepsPerSecond, 9);
+    }
+
+    [Fact]
+    public void Flush_NothingSinceTheLastReport_WritesNothing()
+    {
+        var monitor = new TrainingMonitor(_sink, _time, targetReturn: null, _announced.Add);
+        monitor.Flush();
+        _time.Advance(TimeSpan.FromSeconds(1));
+        monitor.OnUpdateFinished(new UpdateFinished(1, 300, Statistics(version: 1)));
+        monitor.OnUpdateFinished(new UpdateFinished(2, 300, Statistics(version: 2)));
+
+        monitor.Flush();
+
+        Assert.Single(_sink.Reports);
+    }
+
+    [Fact]
+    public void ReportInterval_Negative_Throws()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new TrainingMonitor(_sink, _time, null, _announced.Add) { ReportInterval = TimeSpan.FromSeconds(-1) });
+
+        Assert.Equal(nameof(TrainingMonitor.ReportInterval), error.ParamName);
+    }
+
     private static EpisodeEnded Episode(long actorSteps, double episodeReturn, int length = 10) =>
         new(new ActorId(0), 0, actorSteps, new EpisodeStatistics(episodeReturn, length, 0.1));
 

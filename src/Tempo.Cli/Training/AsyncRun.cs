@@ -159,6 +159,7 @@ internal static class AsyncRun
                 ReportInterval = _reportInterval,
             };
 
+            using var checkpointWriter = new BackgroundCheckpointWriter();
             var checkpointer = new PeriodicCheckpointer(settings.CheckpointEvery, () =>
             {
                 // Actor-side state is read at each actor's next step boundary; the learner's is consistent here.
@@ -174,11 +175,12 @@ internal static class AsyncRun
 
                 var globalStep = stepOffset + (schedule?.GlobalStep ?? 0);
                 var finishedEpisodes = (resumed?.Episodes ?? 0) + monitor.Episodes;
-                CheckpointFile.Save(
+                checkpointWriter.Write(
                     checkpointPath,
-                    learner.Checkpoint(config, globalStep, finishedEpisodes, resumes, actorStates),
-                    learner.Model.NamedParameters,
-                    learner.Optimizer.State);
+                    CheckpointImage.Capture(
+                        learner.Checkpoint(config, globalStep, finishedEpisodes, resumes, actorStates),
+                        learner.Model.NamedParameters,
+                        learner.Optimizer.State));
             });
 
             var remaining = ppo.TotalTimesteps - stepOffset;
@@ -201,6 +203,7 @@ internal static class AsyncRun
             }
 
             checkpointer.SaveNow();
+            checkpointWriter.Flush();
             return new TrainOutcome(stepOffset + (schedule?.GlobalStep ?? 0), monitor.WallTimeSeconds, monitor.Episodes, monitor.ReturnMean, monitor.SolvedAt);
         }
         finally

@@ -109,8 +109,8 @@ internal static class PpoRun
         };
 
         var actor = new Actor<TObservation, TAction>(new ActorId(0), vector, actingModel, monitor);
-        var checkpointer = new PeriodicCheckpointer(settings.CheckpointEvery, () => CheckpointFile.Save(
-            checkpointPath,
+        using var checkpointWriter = new BackgroundCheckpointWriter();
+        var checkpointer = new PeriodicCheckpointer(settings.CheckpointEvery, () => checkpointWriter.Write(checkpointPath, CheckpointImage.Capture(
             new TrainingCheckpoint
             {
                 Config = config,
@@ -124,7 +124,7 @@ internal static class PpoRun
                 RewardNormalizers = RunCheckpoint.RewardNormalizers(envs),
             },
             model.NamedParameters,
-            learner.Optimizer.State));
+            learner.Optimizer.State)));
 
         actor.Start(resumes == 0 ? settings.Seed : (int)RandomSource.DeriveSeed(settings.Seed, 100 + resumes));
         var schedule = new SynchronousSchedule<TObservation, TAction>(
@@ -139,6 +139,7 @@ internal static class PpoRun
             new CompositeTrainingCallbacks(monitor, checkpointer));
         schedule.Run(stop.Token);
         checkpointer.SaveNow();
+        checkpointWriter.Flush();
         return new TrainOutcome(stepOffset + schedule.GlobalStep, monitor.WallTimeSeconds, monitor.Episodes, monitor.ReturnMean, monitor.SolvedAt);
     }
 

@@ -14,6 +14,7 @@ public sealed class OptimizerState
 {
     private readonly OptimizerBuffer[] _buffers;
     private readonly int _parameterCount;
+    private readonly string[] _bufferKinds;
     private long _stepCount;
 
     /// <summary>Creates zeroed state with one buffer of each kind per parameter, and validates the parameter list.</summary>
@@ -37,6 +38,7 @@ public sealed class OptimizerState
         ValidateParameters(parameters);
 
         Algorithm = algorithm;
+        _bufferKinds = [.. bufferKinds];
         _parameterCount = parameters.Count;
         _buffers = new OptimizerBuffer[bufferKinds.Length * parameters.Count];
         for (var kind = 0; kind < bufferKinds.Length; kind++)
@@ -69,6 +71,32 @@ public sealed class OptimizerState
 
     /// <summary>Returns the buffer of kind number <paramref name="kind"/> (in construction order) for parameter number <paramref name="parameterIndex"/>.</summary>
     public Tensor Buffer(int kind, int parameterIndex) => _buffers[(kind * _parameterCount) + parameterIndex].Tensor;
+
+    /// <summary>
+    /// A copy of this state (step count and every buffer) for <paramref name="parameters"/>, which must match the
+    /// parameters it was made for in names and shapes: e.g. a snapshot of them to write to disk while training goes on.
+    /// </summary>
+    public OptimizerState Copy(IReadOnlyList<NamedParameter> parameters)
+    {
+        var copy = new OptimizerState(Algorithm, parameters, _bufferKinds);
+        if (copy._buffers.Length != _buffers.Length)
+        {
+            ThrowInvalidParameter(nameof(parameters), $"This state is for {_parameterCount} parameters; got {parameters.Count}.");
+        }
+
+        for (var i = 0; i < _buffers.Length; i++)
+        {
+            if (copy._buffers[i].Name != _buffers[i].Name || copy._buffers[i].Tensor.Length != _buffers[i].Tensor.Length)
+            {
+                ThrowInvalidParameter(nameof(parameters), $"Buffer {_buffers[i].Name} has no counterpart of the same size (got {copy._buffers[i].Name}).");
+            }
+
+            _buffers[i].Tensor.Span.CopyTo(copy._buffers[i].Tensor.Span);
+        }
+
+        copy._stepCount = _stepCount;
+        return copy;
+    }
 
     /// <summary>Sets the step count and every buffer back to zero, as for a freshly created optimizer.</summary>
     public void Reset()

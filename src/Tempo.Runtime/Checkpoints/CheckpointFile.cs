@@ -25,7 +25,6 @@ public static class CheckpointFile
 
     private const int MaxMetadataLength = 64 << 20;
     private static readonly byte[] _magic = "TEMPOCKP"u8.ToArray();
-    private static readonly JsonSerializerOptions _jsonOptions = new() { WriteIndented = false };
 
     /// <summary>Writes a checkpoint to <paramref name="path"/> atomically: a temporary file in the same folder, flushed, then renamed.</summary>
     public static void Save(string path, TrainingCheckpoint checkpoint, IReadOnlyList<NamedParameter> parameters, OptimizerState optimizerState)
@@ -85,7 +84,7 @@ public static class CheckpointFile
 
     private static void Write(Stream stream, TrainingCheckpoint checkpoint, IReadOnlyList<NamedParameter> parameters, OptimizerState optimizerState)
     {
-        var metadata = JsonSerializer.SerializeToUtf8Bytes(checkpoint, _jsonOptions);
+        var metadata = JsonSerializer.SerializeToUtf8Bytes(checkpoint, CheckpointJsonContext.Default.TrainingCheckpoint);
         Span<byte> header = stackalloc byte[16];
         _magic.CopyTo(header);
         BinaryPrimitives.WriteUInt32LittleEndian(header[8..], FormatVersion);
@@ -144,7 +143,7 @@ public static class CheckpointFile
 
         try
         {
-            return JsonSerializer.Deserialize<TrainingCheckpoint>(metadata, _jsonOptions)
+            return JsonSerializer.Deserialize(metadata, CheckpointJsonContext.Default.TrainingCheckpoint)
                 ?? throw new InvalidDataException($"Checkpoint {path} has empty metadata.");
         }
         catch (JsonException error)

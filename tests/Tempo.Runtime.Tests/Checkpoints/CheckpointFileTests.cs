@@ -75,7 +75,7 @@ public sealed class CheckpointFileTests : IDisposable
         Assert.Contains("reads version 1", error.Message);
     }
 
-    private static TrainingCheckpoint Checkpoint() => new()
+    internal static TrainingCheckpoint Checkpoint() => new()
     {
         Config = """{ "env": "LiveCartPole-v1", "algo": "appo" }""",
         GlobalStep = 40_032,
@@ -91,7 +91,7 @@ public sealed class CheckpointFileTests : IDisposable
         },
     };
 
-    private static (NamedParameter[] Parameters, Adam Adam) Model(float fill)
+    internal static (NamedParameter[] Parameters, Adam Adam) Model(float fill)
     {
         var weight = new Parameter("weight", 3, 2);
         var bias = new Parameter("bias", 3);

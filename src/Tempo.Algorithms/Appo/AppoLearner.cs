@@ -5,7 +5,6 @@ using Tempo.Algorithms.Policies;
 using Tempo.Algorithms.Ppo;
 using Tempo.Algorithms.Returns;
 using Tempo.Core.Seeding;
-using Tempo.Nn.Modules;
 using Tempo.Nn.Optimizers;
 
 namespace Tempo.Algorithms.Appo;
@@ -28,22 +27,18 @@ namespace Tempo.Algorithms.Appo;
 /// on, which on a synchronous schedule is PPO's per-iteration schedule.
 /// </para>
 /// </remarks>
-public sealed class AppoLearner<TObservation, TAction> : ILearner<TObservation, TAction>
+public sealed class AppoLearner<TObservation, TAction> : ICheckpointableLearner<TObservation, TAction>
     where TObservation : unmanaged
     where TAction : unmanaged
 {
-    private readonly IActorCritic<TObservation, TAction> _model;
+    private readonly ActorCriticOptimization<TObservation, TAction> _training;
     private readonly AppoOptions _options;
     private readonly RandomSource _random;
-    private readonly Adam _optimizer;
-    private readonly IReadOnlyList<Parameter> _parameters;
     private readonly RolloutBatch<TObservation, TAction> _rollout;
     private readonly TrajectoryMinibatch<TObservation, TAction> _minibatch;
     private int[] _columns = [];
     private float[] _predictedValues = [];
     private float[] _valueTargets = [];
-    private long _updates;
-    private long _trainedSteps;
 
     /// <summary>Creates the learner; it owns the optimizer over <paramref name="model"/>'s parameters.</summary>
     /// <param name="model">The model to train; its version becomes the learner's.</param>
@@ -51,45 +46,40 @@ public sealed class AppoLearner<TObservation, TAction> : ILearner<TObservation, 
     /// <param name="random">Source of the trajectory shuffles.</param>
     public AppoLearner(IActorCritic<TObservation, TAction> model, AppoOptions options, RandomSource random)
     {
-        _model = model ?? throw new ArgumentNullException(nameof(model));
+        ArgumentNullException.ThrowIfNull(model);
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _random = random ?? throw new ArgumentNullException(nameof(random));
         options.Validate();
-        _parameters = model.NamedParameters.Select(p => p.Parameter).ToArray();
-        _optimizer = new Adam(model.NamedParameters, new AdamOptions { LearningRate = options.LearningRate, Epsilon = options.AdamEps });
+        _training = new ActorCriticOptimization<TObservation, TAction>(model, options.LearningRate, options.AdamEps);
         _rollout = new RolloutBatch<TObservation, TAction>(model.ObservationSize, model.ActionSize);
         _minibatch = new TrajectoryMinibatch<TObservation, TAction>(model.ObservationSize, model.ActionSize);
     }
 
     /// <inheritdoc/>
-    public PolicyVersion Version => _model.Version;
-
-    /// <summary>Updates done so far.</summary>
-    public long Updates => _updates;
-
-    /// <summary>Transitions trained on so far; drives the learning-rate annealing.</summary>
-    public long TrainedSteps => _trainedSteps;
-
-    /// <summary>The optimizer, for checkpoints.</summary>
-    public IOptimizer Optimizer => _optimizer;
-
-    /// <summary>Restores the counters after loading a checkpoint.</summary>
-    public void RestoreProgress(long updates, long trainedSteps)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(updates);
-        ArgumentOutOfRangeException.ThrowIfNegative(trainedSteps);
-        _updates = updates;
-        _trainedSteps = trainedSteps;
-    }
+    public PolicyVersion Version => _training.Version;
 
     /// <inheritdoc/>
-    public PolicySnapshot Snapshot() => _model.TakeSnapshot();
+    public IActorCritic<TObservation, TAction> Model => _training.Model;
+
+    /// <inheritdoc/>
+    /// <remarks>The learning rate anneals over <see cref="LearnerProgress.TrainedSteps"/>.</remarks>
+    public LearnerProgress Progress => _training.Progress;
+
+    /// <inheritdoc/>
+    public IOptimizer Optimizer => _training.Optimizer;
+
+    /// <inheritdoc/>
+    public void RestoreProgress(LearnerProgress progress) => _training.RestoreProgress(progress);
+
+    /// <inheritdoc/>
+    public PolicySnapshot Snapshot() => _training.Snapshot();
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentException">The segments are empty, differ in layout, claim a policy newer than the learner's, or hold fewer trajectories than <see cref="AppoOptions.NumMinibatches"/>.</exception>
     public LearnerStatistics Update(IReadOnlyList<Segment<TObservation, TAction>> segments)
     {
-        var lag = PolicyLag.Measure(segments, _model.Version);
+        var model = _training.Model;
+        var lag = PolicyLag.Measure(segments, model.Version);
         _rollout.Gather(segments);
         var trajectories = _rollout.Envs;
         var minibatches = _options.NumMinibatches;
@@ -100,9 +90,9 @@ public sealed class AppoLearner<TObservation, TAction> : ILearner<TObservation, 
                 nameof(segments));
         }
 
-        var fraction = Math.Max(1.0 - ((double)_trainedSteps / _options.TotalTimesteps), 0.0);
+        var fraction = Math.Max(1.0 - ((double)_training.Progress.TrainedSteps / _options.TotalTimesteps), 0.0);
         var learningRate = _options.AnnealLr ? fraction * _options.LearningRate : _options.LearningRate;
-        _optimizer.LearningRate = learningRate;
+        _training.LearningRate = learningRate;
         var coefficients = new PpoLossCoefficients((float)_options.ClipCoef, (float)_options.EntCoef, (float)_options.VfCoef, _options.ClipVloss);
         var gamma = (float)_options.Gamma;
         var rhoBar = (float)_options.RhoBar;
@@ -112,14 +102,14 @@ public sealed class AppoLearner<TObservation, TAction> : ILearner<TObservation, 
         var statistics = new MinibatchAverages();
         for (var epoch = 0; epoch < _options.UpdateEpochs; epoch++)
         {
-            Shuffle(_columns.AsSpan(0, trajectories));
+            ActorCriticOptimization<TObservation, TAction>.Shuffle(_columns.AsSpan(0, trajectories), _random);
             for (var m = 0; m < minibatches; m++)
             {
                 var start = m * trajectories / minibatches;
                 var end = (m + 1) * trajectories / minibatches;
                 var minibatch = _minibatch;
                 minibatch.Gather(_rollout, _columns.AsSpan(start, end - start));
-                minibatch.Evaluate(_model, gamma);
+                minibatch.Evaluate(model, gamma);
                 minibatch.ComputeVtrace(rhoBar, cBar);
                 if (_options.NormAdv)
                 {
@@ -134,10 +124,7 @@ public sealed class AppoLearner<TObservation, TAction> : ILearner<TObservation, 
                     minibatch.TargetLogProbs, minibatch.BehaviourLogProbs, minibatch.Advantages, minibatch.Entropy,
                     minibatch.Values, minibatch.BehaviourValues, minibatch.Vs, coefficients,
                     minibatch.LogProbGradients, minibatch.EntropyGradients, minibatch.ValueGradients);
-                Gradients.ZeroGrad(_parameters);
-                _model.Backward(minibatch.LogProbGradients, minibatch.EntropyGradients, minibatch.ValueGradients);
-                var norm = Gradients.ClipGradNorm(_parameters, (float)_options.MaxGradNorm);
-                _optimizer.Step();
+                var norm = _training.Step(minibatch.LogProbGradients, minibatch.EntropyGradients, minibatch.ValueGradients, _options.MaxGradNorm);
                 statistics.Add(terms, norm);
                 if (epoch == 0)
                 {
@@ -148,10 +135,8 @@ public sealed class AppoLearner<TObservation, TAction> : ILearner<TObservation, 
             }
         }
 
-        _updates++;
-        _trainedSteps += _rollout.Transitions;
-        _model.SetVersion(_model.Version.Next());
         var transitions = _rollout.Transitions;
+        _training.FinishUpdate(transitions);
         return new LearnerStatistics
         {
             LearningRate = learningRate,
@@ -164,7 +149,7 @@ public sealed class AppoLearner<TObservation, TAction> : ILearner<TObservation, 
             GradientNorm = statistics.GradientNorm,
             PolicyLagMean = lag.Mean,
             PolicyLagMax = lag.Max,
-            PolicyVersion = _model.Version.Value,
+            PolicyVersion = model.Version.Value,
         };
     }
 
@@ -184,15 +169,6 @@ public sealed class AppoLearner<TObservation, TAction> : ILearner<TObservation, 
         {
             _predictedValues = new float[transitions];
             _valueTargets = new float[transitions];
-        }
-    }
-
-    private void Shuffle(Span<int> columns)
-    {
-        for (var i = columns.Length - 1; i > 0; i--)
-        {
-            var j = _random.Next(i + 1);
-            (columns[i], columns[j]) = (columns[j], columns[i]);
         }
     }
 

@@ -3,7 +3,6 @@ using Tempo.Algorithms.Learners;
 using Tempo.Algorithms.Models;
 using Tempo.Algorithms.Policies;
 using Tempo.Algorithms.Returns;
-using Tempo.Nn.Modules;
 using Tempo.Nn.Optimizers;
 
 namespace Tempo.Algorithms.Impala;
@@ -21,63 +20,54 @@ namespace Tempo.Algorithms.Impala;
 /// A terminated step gets discount 0 and nothing added.
 /// </para>
 /// </remarks>
-public sealed class ImpalaLearner<TObservation, TAction> : ILearner<TObservation, TAction>
+public sealed class ImpalaLearner<TObservation, TAction> : ICheckpointableLearner<TObservation, TAction>
     where TObservation : unmanaged
     where TAction : unmanaged
 {
-    private readonly IActorCritic<TObservation, TAction> _model;
+    private readonly ActorCriticOptimization<TObservation, TAction> _training;
     private readonly ImpalaOptions _options;
-    private readonly Adam _optimizer;
-    private readonly IReadOnlyList<Parameter> _parameters;
     private readonly RolloutBatch<TObservation, TAction> _rollout;
     private readonly TrajectoryMinibatch<TObservation, TAction> _batch;
     private int[] _columns = [];
-    private long _updates;
-    private long _trainedSteps;
 
     /// <summary>Creates the learner; it owns the optimizer over <paramref name="model"/>'s parameters.</summary>
     /// <param name="model">The model to train; its version becomes the learner's.</param>
     /// <param name="options">IMPALA settings; validated here.</param>
     public ImpalaLearner(IActorCritic<TObservation, TAction> model, ImpalaOptions options)
     {
-        _model = model ?? throw new ArgumentNullException(nameof(model));
+        ArgumentNullException.ThrowIfNull(model);
         _options = options ?? throw new ArgumentNullException(nameof(options));
         options.Validate();
-        _parameters = model.NamedParameters.Select(p => p.Parameter).ToArray();
-        _optimizer = new Adam(model.NamedParameters, new AdamOptions { LearningRate = options.LearningRate, Epsilon = options.AdamEps });
+        _training = new ActorCriticOptimization<TObservation, TAction>(model, options.LearningRate, options.AdamEps);
         _rollout = new RolloutBatch<TObservation, TAction>(model.ObservationSize, model.ActionSize);
         _batch = new TrajectoryMinibatch<TObservation, TAction>(model.ObservationSize, model.ActionSize);
     }
 
     /// <inheritdoc/>
-    public PolicyVersion Version => _model.Version;
-
-    /// <summary>Updates (gradient steps) done so far.</summary>
-    public long Updates => _updates;
-
-    /// <summary>Transitions trained on so far; drives the learning-rate annealing.</summary>
-    public long TrainedSteps => _trainedSteps;
-
-    /// <summary>The optimizer, for checkpoints.</summary>
-    public IOptimizer Optimizer => _optimizer;
-
-    /// <summary>Restores the counters after loading a checkpoint.</summary>
-    public void RestoreProgress(long updates, long trainedSteps)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(updates);
-        ArgumentOutOfRangeException.ThrowIfNegative(trainedSteps);
-        _updates = updates;
-        _trainedSteps = trainedSteps;
-    }
+    public PolicyVersion Version => _training.Version;
 
     /// <inheritdoc/>
-    public PolicySnapshot Snapshot() => _model.TakeSnapshot();
+    public IActorCritic<TObservation, TAction> Model => _training.Model;
+
+    /// <inheritdoc/>
+    /// <remarks>Each update is one gradient step; the learning rate anneals over <see cref="LearnerProgress.TrainedSteps"/>.</remarks>
+    public LearnerProgress Progress => _training.Progress;
+
+    /// <inheritdoc/>
+    public IOptimizer Optimizer => _training.Optimizer;
+
+    /// <inheritdoc/>
+    public void RestoreProgress(LearnerProgress progress) => _training.RestoreProgress(progress);
+
+    /// <inheritdoc/>
+    public PolicySnapshot Snapshot() => _training.Snapshot();
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentException">The segments are empty, differ in layout, or claim a policy newer than the learner's.</exception>
     public LearnerStatistics Update(IReadOnlyList<Segment<TObservation, TAction>> segments)
     {
-        var lag = PolicyLag.Measure(segments, _model.Version);
+        var model = _training.Model;
+        var lag = PolicyLag.Measure(segments, model.Version);
         _rollout.Gather(segments);
         var trajectories = _rollout.Envs;
         if (_columns.Length != trajectories)
@@ -85,27 +75,22 @@ public sealed class ImpalaLearner<TObservation, TAction> : ILearner<TObservation
             _columns = Enumerable.Range(0, trajectories).ToArray();
         }
 
-        var fraction = Math.Max(1.0 - ((double)_trainedSteps / _options.TotalTimesteps), 0.0);
+        var fraction = Math.Max(1.0 - ((double)_training.Progress.TrainedSteps / _options.TotalTimesteps), 0.0);
         var learningRate = _options.AnnealLr ? fraction * _options.LearningRate : _options.LearningRate;
-        _optimizer.LearningRate = learningRate;
+        _training.LearningRate = learningRate;
 
         var batch = _batch;
         batch.Gather(_rollout, _columns);
-        batch.Evaluate(_model, (float)_options.Gamma);
+        batch.Evaluate(model, (float)_options.Gamma);
         batch.ComputeVtrace((float)_options.RhoBar, (float)_options.CBar);
         var terms = ImpalaLoss.Compute(
             batch.TargetLogProbs, batch.Entropy, batch.Values, batch.Vs, batch.PolicyGradientAdvantages,
             (float)_options.BaselineCoef, (float)_options.EntCoef,
             batch.LogProbGradients, batch.EntropyGradients, batch.ValueGradients);
-        Gradients.ZeroGrad(_parameters);
-        _model.Backward(batch.LogProbGradients, batch.EntropyGradients, batch.ValueGradients);
-        var norm = Gradients.ClipGradNorm(_parameters, (float)_options.MaxGradNorm);
-        _optimizer.Step();
+        var norm = _training.Step(batch.LogProbGradients, batch.EntropyGradients, batch.ValueGradients, _options.MaxGradNorm);
         var (approxKl, clipFraction) = ImportanceWeights(batch.BehaviourLogProbs, batch.TargetLogProbs, (float)_options.RhoBar);
 
-        _updates++;
-        _trainedSteps += _rollout.Transitions;
-        _model.SetVersion(_model.Version.Next());
+        _training.FinishUpdate(_rollout.Transitions);
         return new LearnerStatistics
         {
             LearningRate = learningRate,
@@ -118,7 +103,7 @@ public sealed class ImpalaLearner<TObservation, TAction> : ILearner<TObservation
             GradientNorm = norm,
             PolicyLagMean = lag.Mean,
             PolicyLagMax = lag.Max,
-            PolicyVersion = _model.Version.Value,
+            PolicyVersion = model.Version.Value,
         };
     }
 

@@ -4,7 +4,6 @@ using Tempo.Algorithms.Models;
 using Tempo.Algorithms.Policies;
 using Tempo.Algorithms.Returns;
 using Tempo.Core.Seeding;
-using Tempo.Nn.Modules;
 using Tempo.Nn.Optimizers;
 
 namespace Tempo.Algorithms.Ppo;
@@ -15,18 +14,15 @@ namespace Tempo.Algorithms.Ppo;
 /// than being treated as terminal, and several segments (actors) can be trained on at once; they are laid
 /// side by side along the env axis.
 /// </remarks>
-public sealed class PpoLearner<TObservation, TAction> : ILearner<TObservation, TAction>
+public sealed class PpoLearner<TObservation, TAction> : ICheckpointableLearner<TObservation, TAction>
     where TObservation : unmanaged
     where TAction : unmanaged
 {
-    private readonly IActorCritic<TObservation, TAction> _model;
+    private readonly ActorCriticOptimization<TObservation, TAction> _training;
     private readonly PpoOptions _options;
     private readonly RandomSource _random;
-    private readonly Adam _optimizer;
-    private readonly IReadOnlyList<Parameter> _parameters;
     private readonly RolloutBatch<TObservation, TAction> _rollout;
     private readonly MinibatchBuffers<TObservation, TAction> _minibatch;
-    private long _updates;
 
     /// <summary>Creates the learner; it owns the optimizer over <paramref name="model"/>'s parameters.</summary>
     /// <param name="model">The model to train; its version becomes the learner's.</param>
@@ -34,53 +30,53 @@ public sealed class PpoLearner<TObservation, TAction> : ILearner<TObservation, T
     /// <param name="random">Source of the minibatch shuffles.</param>
     public PpoLearner(IActorCritic<TObservation, TAction> model, PpoOptions options, RandomSource random)
     {
-        _model = model ?? throw new ArgumentNullException(nameof(model));
+        ArgumentNullException.ThrowIfNull(model);
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _random = random ?? throw new ArgumentNullException(nameof(random));
         options.Validate();
-        _parameters = model.NamedParameters.Select(p => p.Parameter).ToArray();
-        _optimizer = new Adam(model.NamedParameters, new AdamOptions { LearningRate = options.LearningRate, Epsilon = options.AdamEps });
+        _training = new ActorCriticOptimization<TObservation, TAction>(model, options.LearningRate, options.AdamEps);
         _rollout = new RolloutBatch<TObservation, TAction>(model.ObservationSize, model.ActionSize);
         _minibatch = new MinibatchBuffers<TObservation, TAction>(model.ObservationSize, model.ActionSize);
     }
 
     /// <inheritdoc/>
-    public PolicyVersion Version => _model.Version;
-
-    /// <summary>Updates done so far (one per rollout); drives the annealing schedules.</summary>
-    public long Updates => _updates;
-
-    /// <summary>The optimizer, for checkpoints.</summary>
-    public IOptimizer Optimizer => _optimizer;
-
-    /// <summary>Restores the update count after loading a checkpoint.</summary>
-    public void RestoreUpdates(long updates)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(updates);
-        _updates = updates;
-    }
+    public PolicyVersion Version => _training.Version;
 
     /// <inheritdoc/>
-    public PolicySnapshot Snapshot() => _model.TakeSnapshot();
+    public IActorCritic<TObservation, TAction> Model => _training.Model;
+
+    /// <inheritdoc/>
+    /// <remarks>PPO's annealing schedules follow <see cref="LearnerProgress.Updates"/> (one per rollout), as CleanRL's iterations.</remarks>
+    public LearnerProgress Progress => _training.Progress;
+
+    /// <inheritdoc/>
+    public IOptimizer Optimizer => _training.Optimizer;
+
+    /// <inheritdoc/>
+    public void RestoreProgress(LearnerProgress progress) => _training.RestoreProgress(progress);
+
+    /// <inheritdoc/>
+    public PolicySnapshot Snapshot() => _training.Snapshot();
 
     /// <inheritdoc/>
     public LearnerStatistics Update(IReadOnlyList<Segment<TObservation, TAction>> segments)
     {
         _rollout.Gather(segments);
+        var model = _training.Model;
         var gamma = (float)_options.Gamma;
 
         // Bootstrap values: the tail of every env, and every truncated step's final observation.
-        _model.EstimateValues(_rollout.BootstrapObservations, _rollout.Envs, _rollout.BootstrapValues);
-        _rollout.EstimateTruncationValues(_model);
+        model.EstimateValues(_rollout.BootstrapObservations, _rollout.Envs, _rollout.BootstrapValues);
+        _rollout.EstimateTruncationValues(model);
         Gae.Compute(
             _rollout.Rewards, _rollout.Values, _rollout.Terminated, _rollout.Truncated, _rollout.TruncationValues,
             _rollout.BootstrapValues, gamma, (float)_options.GaeLambda, _rollout.Advantages, _rollout.Returns);
 
         // CleanRL anneals with frac = 1 − (iteration − 1) / num_iterations, set before the update.
-        var fraction = 1.0 - ((double)_updates / Math.Max(1, _options.NumIterations));
+        var fraction = 1.0 - ((double)_training.Progress.Updates / Math.Max(1, _options.NumIterations));
         fraction = Math.Max(fraction, 0.0);
         var learningRate = _options.AnnealLr ? fraction * _options.LearningRate : _options.LearningRate;
-        _optimizer.LearningRate = learningRate;
+        _training.LearningRate = learningRate;
         var clipCoef = _options.AnnealClipCoef ? fraction * _options.ClipCoef : _options.ClipCoef;
         var coefficients = new PpoLossCoefficients((float)clipCoef, (float)_options.EntCoef, (float)_options.VfCoef, _options.ClipVloss);
 
@@ -90,20 +86,17 @@ public sealed class PpoLearner<TObservation, TAction> : ILearner<TObservation, T
         var accumulator = new UpdateAccumulator();
         for (var epoch = 0; epoch < _options.UpdateEpochs; epoch++)
         {
-            Shuffle(indices);
+            ActorCriticOptimization<TObservation, TAction>.Shuffle(indices, _random);
             for (var start = 0; start + minibatchSize <= batchSize; start += minibatchSize)
             {
                 var slice = indices.AsSpan(start, minibatchSize);
                 _minibatch.Gather(_rollout, slice, _options.NormAdv);
-                _model.Evaluate(_minibatch.Observations, _minibatch.Actions, minibatchSize, _minibatch.NewLogProbs, _minibatch.Entropy, _minibatch.NewValues);
+                model.Evaluate(_minibatch.Observations, _minibatch.Actions, minibatchSize, _minibatch.NewLogProbs, _minibatch.Entropy, _minibatch.NewValues);
                 var terms = PpoLoss.Compute(
                     _minibatch.NewLogProbs, _minibatch.OldLogProbs, _minibatch.Advantages, _minibatch.Entropy,
                     _minibatch.NewValues, _minibatch.OldValues, _minibatch.Returns, coefficients,
                     _minibatch.LogProbGradients, _minibatch.EntropyGradients, _minibatch.ValueGradients);
-                Gradients.ZeroGrad(_parameters);
-                _model.Backward(_minibatch.LogProbGradients, _minibatch.EntropyGradients, _minibatch.ValueGradients);
-                var norm = Gradients.ClipGradNorm(_parameters, (float)_options.MaxGradNorm);
-                _optimizer.Step();
+                var norm = _training.Step(_minibatch.LogProbGradients, _minibatch.EntropyGradients, _minibatch.ValueGradients, _options.MaxGradNorm);
                 accumulator.Add(terms, norm);
             }
 
@@ -113,8 +106,7 @@ public sealed class PpoLearner<TObservation, TAction> : ILearner<TObservation, T
             }
         }
 
-        _updates++;
-        _model.SetVersion(_model.Version.Next());
+        _training.FinishUpdate(batchSize);
         return new LearnerStatistics
         {
             LearningRate = learningRate,
@@ -125,17 +117,8 @@ public sealed class PpoLearner<TObservation, TAction> : ILearner<TObservation, T
             ClipFraction = accumulator.MeanClipFraction,
             ExplainedVariance = Learners.ExplainedVariance.Compute(_rollout.Values, _rollout.Returns),
             GradientNorm = accumulator.MeanGradientNorm,
-            PolicyVersion = _model.Version.Value,
+            PolicyVersion = model.Version.Value,
         };
-    }
-
-    private void Shuffle(int[] indices)
-    {
-        for (var i = indices.Length - 1; i > 0; i--)
-        {
-            var j = _random.Next(i + 1);
-            (indices[i], indices[j]) = (indices[j], indices[i]);
-        }
     }
 
     /// <summary>Averages what CleanRL logs: the last minibatch's losses, the mean clip fraction and gradient norm.</summary>

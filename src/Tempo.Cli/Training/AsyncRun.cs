@@ -9,7 +9,6 @@ using Tempo.Core.Envs.Live;
 using Tempo.Core.Envs.Registry;
 using Tempo.Core.Seeding;
 using Tempo.Core.Vector;
-using Tempo.Nn.Optimizers;
 using Tempo.Runtime.Actors;
 using Tempo.Runtime.Checkpoints;
 using Tempo.Runtime.Metrics;
@@ -112,7 +111,7 @@ internal static class AsyncRun
             TrainingCheckpoint? resumed = null;
             if (resumeFrom is not null)
             {
-                resumed = CheckpointFile.Load(resumeFrom, learner.Model.NamedParameters, learner.Optimizer.State);
+                resumed = CheckpointFile.Load(resumeFrom, learner.Learner.Model.NamedParameters, learner.Learner.Optimizer.State);
                 learner.Restore(resumed);
                 for (var k = 0; k < settings.NumActors; k++)
                 {
@@ -179,8 +178,8 @@ internal static class AsyncRun
                     checkpointPath,
                     CheckpointImage.Capture(
                         learner.Checkpoint(config, globalStep, finishedEpisodes, resumes, actorStates),
-                        learner.Model.NamedParameters,
-                        learner.Optimizer.State));
+                        learner.Learner.Model.NamedParameters,
+                        learner.Learner.Optimizer.State));
             });
 
             var remaining = ppo.TotalTimesteps - stepOffset;
@@ -259,7 +258,7 @@ internal static class AsyncRun
                         HiddenSizes = ppo.HiddenSizes,
                     },
                     random);
-                return new AsyncLearner<TObservation, TAction>(appo, model, appo.Optimizer, random, () => (appo.Updates, appo.TrainedSteps), appo.RestoreProgress);
+                return new AsyncLearner<TObservation, TAction>(appo, random);
             case TrainAlgorithm.Impala:
                 var impala = new ImpalaLearner<TObservation, TAction>(
                     model,
@@ -279,7 +278,7 @@ internal static class AsyncRun
                         AdamEps = ppo.AdamEps,
                         HiddenSizes = ppo.HiddenSizes,
                     });
-                return new AsyncLearner<TObservation, TAction>(impala, model, impala.Optimizer, Random: null, () => (impala.Updates, impala.TrainedSteps), impala.RestoreProgress);
+                return new AsyncLearner<TObservation, TAction>(impala, Random: null);
             default:
                 throw new ArgumentException($"The async schedule trains APPO or IMPALA; got {settings.Algo}.");
         }
@@ -288,20 +287,10 @@ internal static class AsyncRun
     /// <summary>What a checkpoint takes from one actor: its sampling stream and its envs' normalizers, read together at a step boundary.</summary>
     private sealed record ActorState(RandomSourceState Random, NormalizerSnapshot[] ObservationNormalizers, RewardNormalizerSnapshot[] RewardNormalizers);
 
-    /// <summary>An APPO or IMPALA learner with the parts a checkpoint saves and restores.</summary>
+    /// <summary>An APPO or IMPALA learner and the random stream a checkpoint saves with it.</summary>
     /// <param name="Learner">The learner the schedule drives.</param>
-    /// <param name="Model">The model it trains.</param>
-    /// <param name="Optimizer">Its optimizer.</param>
     /// <param name="Random">Its random stream (APPO's trajectory shuffles); null when it has none (IMPALA).</param>
-    /// <param name="Progress">Its updates and transitions trained on.</param>
-    /// <param name="RestoreProgress">Sets its updates and transitions trained on.</param>
-    private sealed record AsyncLearner<TObservation, TAction>(
-        ILearner<TObservation, TAction> Learner,
-        IActorCritic<TObservation, TAction> Model,
-        IOptimizer Optimizer,
-        RandomSource? Random,
-        Func<(long Updates, long TrainedSteps)> Progress,
-        Action<long, long> RestoreProgress)
+    private sealed record AsyncLearner<TObservation, TAction>(ICheckpointableLearner<TObservation, TAction> Learner, RandomSource? Random)
         where TObservation : unmanaged
         where TAction : unmanaged
     {
@@ -310,15 +299,15 @@ internal static class AsyncRun
         /// <summary>Restores counters, policy version and random stream from <paramref name="checkpoint"/> (weights and optimizer state are loaded separately).</summary>
         public void Restore(TrainingCheckpoint checkpoint)
         {
-            RestoreProgress(checkpoint.Updates, checkpoint.TrainedSteps);
-            Model.SetVersion(new PolicyVersion(checkpoint.PolicyVersion));
+            Learner.RestoreProgress(new LearnerProgress(checkpoint.Updates, checkpoint.TrainedSteps));
+            Learner.Model.SetVersion(new PolicyVersion(checkpoint.PolicyVersion));
             Random?.SetState(RunCheckpoint.RequireRandomState(checkpoint, LearnerStream));
         }
 
         /// <summary>The checkpoint metadata of the learner now, with the run's counters and the actors' states.</summary>
         public TrainingCheckpoint Checkpoint(string config, long globalStep, long episodes, int resumes, IReadOnlyList<ActorState> actors)
         {
-            var (updates, trainedSteps) = Progress();
+            var (updates, trainedSteps) = Learner.Progress;
             var randomStates = new Dictionary<string, RandomSourceState>();
             if (Random is not null)
             {

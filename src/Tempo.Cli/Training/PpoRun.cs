@@ -1,4 +1,5 @@
 using Tempo.Algorithms.Experience;
+using Tempo.Algorithms.Learners;
 using Tempo.Algorithms.Policies;
 using Tempo.Algorithms.Ppo;
 using Tempo.Core.Envs;
@@ -80,7 +81,7 @@ internal static class PpoRun
         if (resumeFrom is not null)
         {
             resumed = CheckpointFile.Load(resumeFrom, model.NamedParameters, learner.Optimizer.State);
-            learner.RestoreUpdates(resumed.Updates);
+            learner.RestoreProgress(new LearnerProgress(resumed.Updates, resumed.TrainedSteps));
             model.SetVersion(new PolicyVersion(resumed.PolicyVersion));
             learnerRandom.SetState(RunCheckpoint.RequireRandomState(resumed, "learner"));
             policyRandom.SetState(RunCheckpoint.RequireRandomState(resumed, "policy"));
@@ -115,7 +116,8 @@ internal static class PpoRun
             {
                 Config = config,
                 GlobalStep = stepOffset + actor.Steps,
-                Updates = learner.Updates,
+                Updates = learner.Progress.Updates,
+                TrainedSteps = learner.Progress.TrainedSteps,
                 PolicyVersion = learner.Version.Value,
                 Episodes = (resumed?.Episodes ?? 0) + monitor.Episodes,
                 Resumes = resumes,
@@ -132,7 +134,7 @@ internal static class PpoRun
             learner,
             new SynchronousScheduleOptions
             {
-                Iterations = Math.Max(0, options.NumIterations - learner.Updates),
+                Iterations = Math.Max(0, options.NumIterations - learner.Progress.Updates),
                 StepsPerRollout = options.NumSteps,
                 PauseDuringUpdates = settings.Pause,
             },

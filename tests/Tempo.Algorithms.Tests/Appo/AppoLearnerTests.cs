@@ -174,8 +174,8 @@ public sealed class AppoLearnerTests
             var statistics = learner.Update([segment]);
             Assert.Equal(expected, statistics.PolicyVersion);
             Assert.Equal(new PolicyVersion(expected), learner.Version);
-            Assert.Equal(expected, learner.Updates);
-            Assert.Equal(expected * 4, learner.TrainedSteps);
+            Assert.Equal(expected, learner.Progress.Updates);
+            Assert.Equal(expected * 4, learner.Progress.TrainedSteps);
         }
 
         var snapshot = learner.Snapshot();

@@ -113,8 +113,8 @@ public sealed class ImpalaLearnerTests
             Assert.Equal(expected, model.EvaluatedObservations.Count);
         }
 
-        Assert.Equal(3, learner.Updates);
-        Assert.Equal(12, learner.TrainedSteps);
+        Assert.Equal(3, learner.Progress.Updates);
+        Assert.Equal(12, learner.Progress.TrainedSteps);
         Assert.Equal(learner.Version, learner.Snapshot().Version);
     }
 

@@ -24,7 +24,7 @@ public sealed class PpoLearnerTests
             Assert.Equal(new PolicyVersion(update), learner.Version);
             Assert.Equal(new PolicyVersion(update), model.Version);
             Assert.Equal(update, statistics.PolicyVersion);
-            Assert.Equal(update, learner.Updates);
+            Assert.Equal(update, learner.Progress.Updates);
         }
     }
 

@@ -120,7 +120,7 @@ public sealed class CategoricalCnnActorCritic : IActorCritic<byte, int>
     /// <inheritdoc/>
     public int WeightCount => _parameters.WeightCount;
 
-    /// <summary>Builds the network for an observation space's shape: <c>[channels, height, width]</c>, or <c>[height, width]</c> for one channel.</summary>
+    /// <summary>Builds the network for an observation space's shape: <c>[channels, height, width]</c>, or <c>[height, width]</c> or <c>[height, width, 1]</c> for one channel.</summary>
     /// <param name="observationShape">The shape of one observation.</param>
     /// <param name="actionCount">Number of discrete actions.</param>
     /// <param name="random">Source of the initial weights and, afterwards, of sampled actions.</param>
@@ -133,6 +133,12 @@ public sealed class CategoricalCnnActorCritic : IActorCritic<byte, int>
         ArgumentNullException.ThrowIfNull(observationShape);
         return observationShape switch
         {
+            // [H, W, 1] (GrayscaleObservation with keepDimension) holds the same bytes as [1, H, W].
+            [var height, var width, 1] => new CategoricalCnnActorCritic(1, height, width, actionCount, random, hiddenSize, parallelism),
+            [_, _, 3 or 4] => throw new ArgumentException(
+                $"Frames of shape ({string.Join(", ", observationShape)}) look channels-last (Gymnasium's RGB layout); the CNN takes [channels, height, width]. "
+                + "Turn them grey first (GrayscaleObservation).",
+                nameof(observationShape)),
             [var channels, var height, var width] => new CategoricalCnnActorCritic(channels, height, width, actionCount, random, hiddenSize, parallelism),
             [var height, var width] => new CategoricalCnnActorCritic(1, height, width, actionCount, random, hiddenSize, parallelism),
             _ => throw new ArgumentException(

@@ -271,10 +271,21 @@ public sealed class CategoricalCnnActorCriticTests
     {
         var stacked = CategoricalCnnActorCritic.ForObservationShape([4, 40, 44], Actions, new RandomSource(1), Hidden);
         var single = CategoricalCnnActorCritic.ForObservationShape([40, 44], Actions, new RandomSource(1), Hidden);
+        var kept = CategoricalCnnActorCritic.ForObservationShape([40, 44, 1], Actions, new RandomSource(1), Hidden);
 
         Assert.Equal((4, 40, 44), (stacked.Channels, stacked.FrameHeight, stacked.FrameWidth));
         Assert.Equal((1, 40, 44), (single.Channels, single.FrameHeight, single.FrameWidth));
+        Assert.Equal((1, 40, 44), (kept.Channels, kept.FrameHeight, kept.FrameWidth));
         Assert.Equal(40 * 44, single.ObservationSize);
+    }
+
+    [Fact]
+    public void ForObservationShape_RgbFramesChannelsLast_ThrowsPointingToGrayscale()
+    {
+        var error = Assert.Throws<ArgumentException>(() => CategoricalCnnActorCritic.ForObservationShape([84, 84, 3], Actions, new RandomSource(1)));
+
+        Assert.Contains("(84, 84, 3)", error.Message);
+        Assert.Contains("GrayscaleObservation", error.Message);
     }
 
     [Theory]

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Tempo.Algorithms.Models;
 using Tempo.Algorithms.Ppo;
 using Tempo.Core.Envs;
@@ -68,7 +69,7 @@ internal static class PpoRecipes
                         10f),
                     (env, random, _) => new GaussianMlpActorCritic(env.ObservationSpace.FlatSize, env.ActionSpace.FlatSize, hidden, random)));
 
-            default:
+            case Recipe.PixelCnn:
                 // ppo_atari.py's model on the env's own frames: Atari's preprocessing (frame skip, resize, grey, stack) is
                 // the env's stack to choose; a small pixel game observes [C, H, W] frames ready for the CNN.
                 if (hidden.Count != 1)
@@ -81,6 +82,9 @@ internal static class PpoRecipes
                     () => new RecordEpisodeStatistics<byte, int>(registry.Make<byte, int>(settings.Env, options)),
                     (env, random, parallelism) => CategoricalCnnActorCritic.ForObservationShape(env.ObservationSpace.Shape, DiscreteCount(env), random, hidden[0], parallelism),
                     KernelThreads: 2));
+
+            default:
+                throw new UnreachableException();
         }
     }
 

@@ -322,11 +322,14 @@ public sealed class CategoricalCnnActorCriticTests
         Assert.Throws<InvalidOperationException>(() => model.Backward(new float[1], new float[1], new float[1]));
     }
 
-    [Fact]
-    public void Act_BatchesUpToTheLargestSeen_AllocateNothing()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Act_BatchesUpToTheLargestSeen_AllocateNothing(int threads)
     {
+        using var parallelism = threads > 1 ? new KernelParallelism(threads) : null;
         var random = new RandomSource(15);
-        var model = new CategoricalCnnActorCritic(Channels, Size, Size, Actions, random, Hidden);
+        var model = new CategoricalCnnActorCritic(Channels, Size, Size, Actions, random, Hidden, parallelism);
         var frames = Frames(random, 8);
         var actions = new int[8];
         var logProbs = new float[8];

@@ -1,20 +1,21 @@
 #!/usr/bin/env bash
-# Learning-quality check of tempo's PPO on Acrobot-v1 and Pendulum-v1 with CleanRL's default settings.
+# Learning-quality check of tempo's PPO with CleanRL's default settings, MLP and CNN recipes.
 #
-# Builds tempo once in Release, trains each env for its full step budget per seed (Acrobot-v1: CleanRL
-# ppo.py defaults, 500k steps, target last-20 mean >= -100; Pendulum-v1: CleanRL ppo_continuous_action.py
-# defaults, 1M steps, target >= -400), and reports from each run's metrics.csv the last-20 mean return over
-# time, the first step and wall second at which it reached the target, and the final and best means.
+# Builds tempo once in Release, trains each env for its full step budget per seed (Acrobot-v1: ppo.py
+# defaults, 500k steps, target last-20 mean >= -100; Pendulum-v1: ppo_continuous_action.py defaults, 1M
+# steps, target >= -400; Catch-v0, 84x84 byte frames through the Nature CNN: ppo_atari.py defaults, 100k
+# steps, target >= 0.9), and reports from each run's metrics.csv the last-20 mean return over time, the
+# first step and wall second at which it reached the target, and the final and best means.
 # Writes the same figures as Markdown to benchmarks/ppo/results-learning.md.
 #
-# Usage: benchmarks/ppo/learning.sh [--seeds "1 2 3"] [--envs "acrobot pendulum"] [--out FILE] [--no-build]
+# Usage: benchmarks/ppo/learning.sh [--seeds "1 2 3"] [--envs "acrobot pendulum catch"] [--out FILE] [--no-build]
 set -euo pipefail
 
 script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$script_dir/../.." && pwd)
 
 seeds="1 2 3"
-envs="acrobot pendulum"
+envs="acrobot pendulum catch"
 out="$script_dir/results-learning.md"
 build=1
 checkpoints=10   # rows of the over-time table: every budget / checkpoints steps
@@ -27,7 +28,7 @@ while [[ $# -gt 0 ]]; do
         --envs) envs=${2:?--envs needs a value}; shift 2 ;;
         --out) out=${2:?--out needs a value}; shift 2 ;;
         --no-build) build=0; shift ;;
-        -h|--help) sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown argument '$1' (try --help)" ;;
     esac
 done
@@ -36,18 +37,25 @@ for s in $seeds; do [[ "$s" =~ ^[0-9]+$ ]] || die "--seeds must be non-negative 
 
 # Per env: preset file, env id, target last-20 mean, step budget (the preset's total-timesteps), and the
 # published reference figure to print beside ours.
-env_config() { case "$1" in acrobot) echo "$repo/configs/ppo/acrobot-cleanrl.json" ;; pendulum) echo "$repo/configs/ppo/pendulum-cleanrl.json" ;; esac; }
-env_id() { case "$1" in acrobot) echo "Acrobot-v1" ;; pendulum) echo "Pendulum-v1" ;; esac; }
-env_target() { case "$1" in acrobot) echo -100 ;; pendulum) echo -400 ;; esac; }
-env_budget() { case "$1" in acrobot) echo 500000 ;; pendulum) echo 1000000 ;; esac; }
+env_config() {
+    case "$1" in
+        acrobot) echo "$repo/configs/ppo/acrobot-cleanrl.json" ;;
+        pendulum) echo "$repo/configs/ppo/pendulum-cleanrl.json" ;;
+        catch) echo "$repo/configs/ppo/catch-atari.json" ;;
+    esac
+}
+env_id() { case "$1" in acrobot) echo "Acrobot-v1" ;; pendulum) echo "Pendulum-v1" ;; catch) echo "Catch-v0" ;; esac; }
+env_target() { case "$1" in acrobot) echo -100 ;; pendulum) echo -400 ;; catch) echo 0.9 ;; esac; }
+env_budget() { case "$1" in acrobot) echo 500000 ;; pendulum) echo 1000000 ;; catch) echo 100000 ;; esac; }
 env_reference() {
     case "$1" in
         acrobot) echo "CleanRL's docs tabulate ppo.py's average episodic return on Acrobot-v1 (500k steps) as -86.36 ± 1.32 (an earlier revision of the page: -82.48 ± 5.93), and openai/baselines' PPO as -81.82 ± 5.58." ;;
         pendulum) echo "CleanRL's docs publish no Pendulum-v1 figure for ppo_continuous_action.py (only MuJoCo and dm_control tables; I could not find one). For context only: SB3's rl-zoo PPO model card (sb3/ppo-Pendulum-v1, different tuned settings with gSDE) reports a deterministic evaluation return of -230 ± 143." ;;
+        catch) echo "There is no published figure for CleanRL's ppo_atari.py on Catch (bsuite scores its Catch by regret, not return, and observes a 10x5 board, not frames). For scale: a uniformly random policy averages -0.6 (it catches one ball in five), a perfect one 1.0. One channel, no frame stack: a Catch frame shows the whole state." ;;
     esac
 }
 for e in $envs; do
-    case "$e" in acrobot|pendulum) ;; *) die "unknown env '$e' (known: acrobot, pendulum)" ;; esac
+    case "$e" in acrobot|pendulum|catch) ;; *) die "unknown env '$e' (known: acrobot, pendulum, catch)" ;; esac
     [[ -f "$(env_config "$e")" ]] || die "preset file $(env_config "$e") is missing"
 done
 
@@ -100,6 +108,10 @@ over_time() {
 
 report="$work/report.md"
 : > "$report"
+titles=""
+for e in $envs; do
+    titles="${titles:+$titles, }$(env_id "$e")"
+done
 for e in $envs; do
     config=$(env_config "$e"); id=$(env_id "$e"); target=$(env_target "$e"); budget=$(env_budget "$e")
     echo
@@ -163,7 +175,7 @@ echo
 echo "load average at end (1/5/15 min): $load_end"
 
 {
-    echo "# PPO learning quality: Acrobot-v1 and Pendulum-v1"
+    echo "# PPO learning quality: $titles"
     echo
     echo "Generated by \`benchmarks/ppo/learning.sh\` on $started, commit $commit."
     echo "Machine: $(nproc) cores; load average (1/5/15 min) $load_start at start, $load_end at end (wall times and SPS"

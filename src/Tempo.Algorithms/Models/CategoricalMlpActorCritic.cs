@@ -80,18 +80,7 @@ public sealed class CategoricalMlpActorCritic : IActorCritic<float, int>
     public void Act(ReadOnlySpan<float> observations, int batch, ActionSelection selection, Span<int> actions, Span<float> logProbs, Span<float> values)
     {
         var logits = _networks.ActActor(observations, batch);
-        if (selection == ActionSelection.Sample)
-        {
-            Categorical.Sample(logits, ActionCount, _random, actions[..batch]);
-        }
-        else
-        {
-            for (var row = 0; row < batch; row++)
-            {
-                actions[row] = ArgMax(logits.Slice(row * ActionCount, ActionCount));
-            }
-        }
-
+        CategoricalSelection.Select(logits, ActionCount, selection, _random, actions[..batch]);
         Categorical.LogProb(logits, ActionCount, actions[..batch], logProbs[..batch]);
         _networks.ActCritic(observations, batch, values);
     }
@@ -173,18 +162,4 @@ public sealed class CategoricalMlpActorCritic : IActorCritic<float, int>
 
     /// <inheritdoc/>
     public void SetVersion(PolicyVersion version) => Version = version;
-
-    private static int ArgMax(ReadOnlySpan<float> values)
-    {
-        var best = 0;
-        for (var i = 1; i < values.Length; i++)
-        {
-            if (values[i] > values[best])
-            {
-                best = i;
-            }
-        }
-
-        return best;
-    }
 }

@@ -29,7 +29,7 @@ internal sealed class PpoFlags
         Add<double>("--max-grad-norm", "Global gradient-norm clip.", (o, v) => o with { MaxGradNorm = v });
         Add<double>("--target-kl", "Stop an update's epochs early above this approximate KL.", (o, v) => o with { TargetKl = v });
         Add<double>("--adam-eps", "Adam's epsilon.", (o, v) => o with { AdamEps = v });
-        Add<int[]>("--hidden-sizes", "Hidden layer widths of actor and critic, e.g. --hidden-sizes 64 64.", (o, v) => o with { HiddenSizes = v });
+        Add<int[]>("--hidden-sizes", "Hidden layer widths of actor and critic, e.g. --hidden-sizes 64 64 (the CNN: the width of its one fully connected layer).", (o, v) => o with { HiddenSizes = v });
     }
 
     public IEnumerable<Option> Options => _flags.Select(f => f.Option);

@@ -39,13 +39,18 @@ internal static class TrainCommand
 
         command.SetAction((parse, cancellationToken) => Task.FromResult(CliErrors.Guard(error, () =>
         {
+            // Run settings merge as they are read; PPO choices are collected and applied over the defaults of the env's
+            // recipe once the env is known (a stored config, then the config file, then the flags; later ones win).
             var settings = new TrainSettings { Env = "CartPole-v1", Ppo = new PpoOptions() };
+            var ppoChoices = new PpoChoices();
             string? resumeFrom = null;
             if (parse.GetValue(resume) is { } resumeDirectory)
             {
                 resumeFrom = Path.Combine(resumeDirectory.FullName, CheckpointFile.FileName);
                 var checkpoint = CheckpointFile.ReadMetadata(resumeFrom);
-                settings = TrainConfigFile.Parse(checkpoint.Config, $"the config stored in {resumeFrom}", settings) with { RunDir = resumeDirectory.FullName };
+                var (stored, storedPpo) = TrainConfigFile.ParseLayer(checkpoint.Config, $"the config stored in {resumeFrom}", settings);
+                settings = stored with { RunDir = resumeDirectory.FullName };
+                ppoChoices = ppoChoices.Then(storedPpo);
             }
 
             if (parse.GetValue(config) is { } file)
@@ -55,7 +60,9 @@ internal static class TrainCommand
                     return CliErrors.Fail(error, $"config file {file.FullName} does not exist.");
                 }
 
-                settings = TrainConfigFile.Read(file.FullName, settings);
+                var (read, filePpo) = TrainConfigFile.Read(file.FullName, settings);
+                settings = read;
+                ppoChoices = ppoChoices.Then(filePpo);
             }
 
             settings = Override(parse, env, settings, (s, v) => s with { Env = v });
@@ -71,7 +78,8 @@ internal static class TrainCommand
             settings = Override(parse, queueCapacity, settings, (s, v) => s with { QueueCapacity = v });
             settings = Override(parse, rhoBar, settings, (s, v) => s with { RhoBar = v });
             settings = Override(parse, tickRate, settings, (s, v) => s with { TickRate = v });
-            settings = settings with { Ppo = ppoFlags.Apply(parse, settings.Ppo) };
+            ppoChoices = ppoChoices.Then(options => ppoFlags.Apply(parse, options));
+            settings = settings with { Ppo = ppoChoices.ApplyTo(PpoRecipes.DefaultOptions(registry.GetSpec(settings.Env))) };
             if (settings.CheckpointEvery <= 0)
             {
                 return CliErrors.Fail(error, $"checkpoint-every must be a positive number of updates; got {settings.CheckpointEvery}.");

@@ -7,6 +7,7 @@ using Tempo.Core.Envs.Live;
 using Tempo.Core.Envs.Registry;
 using Tempo.Core.Seeding;
 using Tempo.Core.Vector;
+using Tempo.Nn.Kernels;
 using Tempo.Runtime.Actors;
 using Tempo.Runtime.Checkpoints;
 using Tempo.Runtime.Metrics;
@@ -55,7 +56,6 @@ internal static class PpoRun
         where TObservation : unmanaged
         where TAction : unmanaged
     {
-        var (makeEnv, makeModel) = recipe;
         var options = settings.Ppo;
         Directory.CreateDirectory(settings.RunDir);
         var config = TrainConfigFile.Serialize(settings);
@@ -65,15 +65,18 @@ internal static class PpoRun
         var envs = new IEnv<TObservation, TAction>[options.NumEnvs];
         for (var i = 0; i < envs.Length; i++)
         {
-            envs[i] = makeEnv();
+            envs[i] = recipe.MakeEnv();
         }
 
         using var vector = new SyncVectorEnv<TObservation, TAction>(envs);
         var liveEnvs = envs.Select(e => e.TryFind<ILiveEnv>(out var live) ? live : null).OfType<ILiveEnv>().ToArray();
         var policyRandom = new RandomSource(RandomSource.DeriveSeed(settings.Seed, 1));
         var learnerRandom = new RandomSource(RandomSource.DeriveSeed(settings.Seed, 2));
-        var model = makeModel(envs[0], new RandomSource(settings.Seed));
-        var actingModel = makeModel(envs[0], policyRandom);
+
+        // One set of kernel threads for both models: the synchronous schedule never acts and learns at the same time.
+        using var parallelism = recipe.KernelThreads > 1 ? new KernelParallelism(Math.Min(recipe.KernelThreads, Environment.ProcessorCount)) : null;
+        var model = recipe.MakeModel(envs[0], new RandomSource(settings.Seed), parallelism);
+        var actingModel = recipe.MakeModel(envs[0], policyRandom, parallelism);
         var learner = new PpoLearner<TObservation, TAction>(model, options, learnerRandom);
 
         // A resumed run restores everything learned and continues the counters; its envs start fresh episodes.

@@ -46,11 +46,20 @@ internal static class TrainConfigFile
         return root.ToJsonString(_jsonOptions);
     }
 
-    /// <summary>Reads a config file over <paramref name="defaults"/>; unknown keys and wrong types are errors naming the key.</summary>
-    public static TrainSettings Read(string path, TrainSettings defaults) => Parse(File.ReadAllText(path), $"Config file {path}", defaults);
+    /// <summary>Reads a config file: its run keys over <paramref name="settings"/>, and its PPO keys as a choice to apply over a recipe's defaults.</summary>
+    public static (TrainSettings Settings, Func<PpoOptions, PpoOptions> Ppo) Read(string path, TrainSettings settings) =>
+        ParseLayer(File.ReadAllText(path), $"Config file {path}", settings);
 
-    /// <summary>Parses config JSON over <paramref name="defaults"/>; <paramref name="source"/> names it in errors.</summary>
+    /// <summary>Parses a complete config (one that <see cref="Serialize"/> wrote) over <paramref name="defaults"/>; <paramref name="source"/> names it in errors.</summary>
     public static TrainSettings Parse(string json, string source, TrainSettings defaults)
+    {
+        var (settings, ppo) = ParseLayer(json, source, defaults);
+        return settings with { Ppo = ppo(defaults.Ppo) };
+    }
+
+    /// <summary>Parses config JSON: its run keys over <paramref name="settings"/>, and its PPO keys as an edit that sets exactly those keys.</summary>
+    /// <remarks>Unknown keys and values of the wrong type are errors naming the key, raised here rather than when the edit is applied.</remarks>
+    public static (TrainSettings Settings, Func<PpoOptions, PpoOptions> Ppo) ParseLayer(string json, string source, TrainSettings settings)
     {
         var path = source;
         JsonObject root;
@@ -67,8 +76,8 @@ internal static class TrainConfigFile
             throw new InvalidDataException($"{path} must hold a JSON object of settings.", error);
         }
 
-        var ppoNode = JsonSerializer.SerializeToNode(defaults.Ppo, _jsonOptions)!.AsObject();
-        var settings = defaults;
+        var ppoKeys = JsonSerializer.SerializeToNode(new PpoOptions(), _jsonOptions)!.AsObject();
+        var chosen = new JsonObject();
         foreach (var (key, value) in root)
         {
             try
@@ -88,8 +97,8 @@ internal static class TrainConfigFile
                     "queue-capacity" => settings with { QueueCapacity = value!.GetValue<int>() },
                     "rho-bar" => settings with { RhoBar = value!.GetValue<double>() },
                     "tick-rate" => settings with { TickRate = value?.GetValue<double>() },
-                    _ when ppoNode.ContainsKey(key) => settings,
-                    _ => throw new InvalidDataException($"{path}: unknown key '{key}'. Known keys: {string.Join(", ", _runKeys.Concat(ppoNode.Select(p => p.Key)))}."),
+                    _ when ppoKeys.ContainsKey(key) => settings,
+                    _ => throw new InvalidDataException($"{path}: unknown key '{key}'. Known keys: {string.Join(", ", _runKeys.Concat(ppoKeys.Select(p => p.Key)))}."),
                 };
             }
             catch (Exception error) when (error is InvalidOperationException or FormatException or JsonException or NullReferenceException)
@@ -97,19 +106,32 @@ internal static class TrainConfigFile
                 throw new InvalidDataException($"{path}: key '{key}' has a value of the wrong type ({value?.ToJsonString() ?? "null"}).", error);
             }
 
-            if (ppoNode.ContainsKey(key))
+            if (ppoKeys.ContainsKey(key))
             {
-                ppoNode[key] = value?.DeepClone();
+                chosen[key] = value?.DeepClone();
             }
         }
 
-        try
+        PpoOptions SetChosenKeys(PpoOptions options)
         {
-            return settings with { Ppo = ppoNode.Deserialize<PpoOptions>(_jsonOptions)! };
+            var node = JsonSerializer.SerializeToNode(options, _jsonOptions)!.AsObject();
+            foreach (var (key, value) in chosen)
+            {
+                node[key] = value?.DeepClone();
+            }
+
+            try
+            {
+                return node.Deserialize<PpoOptions>(_jsonOptions)!;
+            }
+            catch (JsonException error)
+            {
+                throw new InvalidDataException($"{path}: {error.Message}", error);
+            }
         }
-        catch (JsonException error)
-        {
-            throw new InvalidDataException($"{path}: {error.Message}", error);
-        }
+
+        // Fail on a PPO value of the wrong type now, while reading the file, not later when the recipe is known.
+        SetChosenKeys(settings.Ppo);
+        return (settings, SetChosenKeys);
     }
 }

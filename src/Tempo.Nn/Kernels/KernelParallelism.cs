@@ -69,6 +69,10 @@ public sealed unsafe class KernelParallelism : IDisposable
         {
             _start[i] = new ManualResetEventSlim(false, WorkerSpinCount);
             _done[i] = new ManualResetEventSlim(false, WorkerSpinCount);
+
+            // The event creates its lock the first time a wait blocks; do that now, so a later kernel call that has to
+            // block on a slow worker allocates nothing.
+            _done[i].Wait(1);
             var part = i + 1;
             _workers[i] = new Thread(() => WorkerLoop(part))
             {

@@ -13,6 +13,9 @@ namespace Tempo.Nn.Modules;
 /// </remarks>
 public sealed class NatureCnn : Module
 {
+    /// <summary>The smallest frame side the three convolutions fit (8×8/4 → 8, 4×4/2 → 3, 3×3/1 → 1).</summary>
+    public const int MinimumFrameSize = 36;
+
     private const float PixelScale = 1f / 255f;
 
     private readonly Module[] _layers;
@@ -21,8 +24,8 @@ public sealed class NatureCnn : Module
 
     /// <summary>Creates the torso with PyTorch's default initialization.</summary>
     /// <param name="inChannels">Channels per frame stack (e.g. 4 stacked grey frames).</param>
-    /// <param name="height">Frame height (at least 36; 84 in the Atari setup).</param>
-    /// <param name="width">Frame width (at least 36; 84 in the Atari setup).</param>
+    /// <param name="height">Frame height (at least <see cref="MinimumFrameSize"/>; 84 in the Atari setup).</param>
+    /// <param name="width">Frame width (at least <see cref="MinimumFrameSize"/>; 84 in the Atari setup).</param>
     /// <param name="random">The source of the initial weights.</param>
     /// <param name="hiddenSize">Width of the fully connected layer (512 in the paper).</param>
     public NatureCnn(int inChannels, int height, int width, Random random, int hiddenSize = 512)
@@ -30,10 +33,9 @@ public sealed class NatureCnn : Module
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inChannels);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(hiddenSize);
         ArgumentNullException.ThrowIfNull(random);
-        const int MinimumSize = 36; // 8×8/4 → 8, 4×4/2 → 3, 3×3/1 → 1
-        if (height < MinimumSize || width < MinimumSize)
+        if (height < MinimumFrameSize || width < MinimumFrameSize)
         {
-            throw new ArgumentException($"The Nature CNN needs frames of at least {MinimumSize}×{MinimumSize} pixels; got {height}×{width}.", nameof(height));
+            throw new ArgumentException($"The Nature CNN needs frames of at least {MinimumFrameSize}×{MinimumFrameSize} pixels; got {height}×{width}.", nameof(height));
         }
 
         InChannels = inChannels;

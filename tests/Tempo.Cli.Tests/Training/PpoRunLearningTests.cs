@@ -1,6 +1,7 @@
 using Tempo.Algorithms.Ppo;
 using Tempo.Cli.Tests.Commands;
 using Tempo.Cli.Training;
+using Tempo.Core.Envs.Pixel;
 using Tempo.Core.Envs.Registry;
 using Tempo.Runtime.Metrics;
 
@@ -35,5 +36,34 @@ public sealed class PpoRunLearningTests : IDisposable
         Assert.InRange(outcome.SolvedAt.Value.GlobalStep, 1, 50_000);
         Assert.True(outcome.ReturnMean >= 195);
         Assert.Single(announced);
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void Run_CatchOnSmallFramesWithTheCnnRecipe_LearnsToCatch()
+    {
+        // Catch on 36×36 frames (the Nature CNN's smallest), composed as `tempo train --env Catch-v0` composes it, with
+        // ppo_atari.py's defaults but 32-step rollouts (more updates per step). A random policy averages −0.6 (it catches
+        // one ball in five). Seed 1 reaches a last-20 mean of 0.9 at 5,976 steps (seeds 1–6: 5.2k–7.6k steps, 2–7 s).
+        var registry = EnvRegistry.CreateDefault();
+        registry.Register(EnvSpec.Create<byte, int, CatchOptions>(
+            "SmallCatch-v0", options => new Catch(options with { FrameHeight = 36, FrameWidth = 36 }), maxEpisodeSteps: null));
+        var settings = new TrainSettings
+        {
+            Env = "SmallCatch-v0",
+            Seed = 1,
+            TargetReturn = 0.9,
+            RunDir = _directory.File("catch"),
+            Ppo = PpoRecipes.DefaultOptions(registry.GetSpec("SmallCatch-v0")) with { TotalTimesteps = 20_000, NumSteps = 32 },
+        };
+        using var progress = new ConsoleProgressSink(TextWriter.Null, redrawInPlace: false, TimeProvider.System);
+
+        var outcome = PpoRun.Run(registry, settings, progress, _ => { }, TimeProvider.System, resumeFrom: null, CancellationToken.None);
+
+        Assert.True(outcome.SolvedAt is not null, $"not solved: last-20 mean {outcome.ReturnMean} after {outcome.GlobalStep} steps");
+        Assert.InRange(outcome.SolvedAt.Value.GlobalStep, 1, 20_000);
+
+        // The run stops at the end of the iteration it was solved in; the sampling policy's later episodes stay far above random.
+        Assert.True(outcome.ReturnMean > 0, $"last-20 mean {outcome.ReturnMean} when the run stopped");
     }
 }

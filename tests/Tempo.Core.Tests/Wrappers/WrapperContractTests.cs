@@ -1,5 +1,6 @@
 using Tempo.Core.Envs;
 using Tempo.Core.Envs.Checking;
+using Tempo.Core.Envs.Pixel;
 using Tempo.Core.Tests.TestEnvs;
 using Tempo.Core.Wrappers;
 
@@ -13,6 +14,10 @@ public sealed class WrapperContractTests
     public static TheoryData<string> ContinuousWrappers => [.. ContinuousStacks.Keys];
 
     public static TheoryData<string> ImageWrappers => [.. ImageStacks.Keys];
+
+    public static TheoryData<string> PixelWrappers => [.. PixelStacks.Keys];
+
+    private static CatchOptions PixelFrame => new() { FrameHeight = 24, FrameWidth = 20 };
 
     private static Dictionary<string, Func<CountingEnv, IEnv<float, int>>> DiscreteStacks => new()
     {
@@ -50,6 +55,16 @@ public sealed class WrapperContractTests
             new FrameSkip<byte, int>(new RecordEpisodeStatistics<byte, int>(new TimeLimit<byte, int>(e, 9)), 2), 3),
     };
 
+    /// <summary>Pixel preprocessing over a renderable env (Catch on a 24×20 frame): Gymnasium's Atari pipeline and its parts.</summary>
+    private static Dictionary<string, Func<Catch, IEnv<byte, int>>> PixelStacks => new()
+    {
+        ["AddRenderObservation"] = e => new AddRenderObservation<byte, int>(e),
+        ["GrayscaleObservation"] = e => new GrayscaleObservation<int>(new AddRenderObservation<byte, int>(e), keepDimension: true),
+        ["ResizeObservation"] = e => new ResizeObservation<int>(new AddRenderObservation<byte, int>(e), 12, 10),
+        ["Everything"] = e => new FrameStackObservation<byte, int>(
+            new GrayscaleObservation<int>(new ResizeObservation<int>(new AddRenderObservation<byte, int>(new RecordEpisodeStatistics<byte, int>(e)), 12, 10)), 4),
+    };
+
     [Theory]
     [MemberData(nameof(DiscreteWrappers))]
     public void Check_DiscreteWrapper_PassesEveryCheck(string name)
@@ -79,6 +94,18 @@ public sealed class WrapperContractTests
     public void Check_ImageWrapper_PassesEveryCheck(string name)
     {
         using var env = ImageStacks[name](new ByteImageEnv());
+
+        var report = EnvChecker.Check(env, seed: 3);
+
+        Assert.True(report.IsValid, report.ToString());
+        Assert.Equal(Enum.GetValues<EnvCheck>(), report.Passed);
+    }
+
+    [Theory]
+    [MemberData(nameof(PixelWrappers))]
+    public void Check_PixelWrapper_PassesEveryCheck(string name)
+    {
+        using var env = PixelStacks[name](new Catch(PixelFrame));
 
         var report = EnvChecker.Check(env, seed: 3);
 
@@ -120,6 +147,17 @@ public sealed class WrapperContractTests
     }
 
     [Theory]
+    [MemberData(nameof(PixelWrappers))]
+    public void Dispose_PixelWrapper_DisposesInner(string name)
+    {
+        var inner = new Catch(PixelFrame);
+        PixelStacks[name](inner).Dispose();
+
+        // Env's Reset refuses a disposed env.
+        Assert.Throws<ObjectDisposedException>(() => inner.Reset(new byte[inner.ObservationSpace.FlatSize]));
+    }
+
+    [Theory]
     [MemberData(nameof(DiscreteWrappers))]
     public void Step_DiscreteWrapper_AllocatesNothingInSteadyState(string name)
     {
@@ -143,6 +181,15 @@ public sealed class WrapperContractTests
     {
         using var env = ImageStacks[name](new ByteImageEnv());
         int[] action = [1];
+        AssertNoAllocation(env, action);
+    }
+
+    [Theory]
+    [MemberData(nameof(PixelWrappers))]
+    public void Step_PixelWrapper_AllocatesNothingInSteadyState(string name)
+    {
+        using var env = PixelStacks[name](new Catch(PixelFrame));
+        int[] action = [2];
         AssertNoAllocation(env, action);
     }
 

@@ -10,11 +10,11 @@ public sealed class EnvRegistry
     private readonly Dictionary<string, EnvSpec> _specs = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
-    /// <summary>Returns a new registry holding the five classic-control envs with Gymnasium's ids and time limits, and their two live twins.</summary>
+    /// <summary>Returns a new registry holding the five classic-control envs with Gymnasium's ids and time limits, their two live twins, and the pixel game Catch-v0.</summary>
     public static EnvRegistry CreateDefault()
     {
         var registry = new EnvRegistry();
-        foreach (var spec in ClassicControlSpecs.All().Concat(LiveControlSpecs.All()))
+        foreach (var spec in ClassicControlSpecs.All().Concat(LiveControlSpecs.All()).Concat(PixelGameSpecs.All()))
         {
             registry.Register(spec);
         }

@@ -50,7 +50,8 @@ internal static class PpoRecipes
             case Recipe.DiscreteMlp:
                 return visitor.Visit(new PpoRecipe<float, int>(
                     () => new RecordEpisodeStatistics<float, int>(registry.Make<float, int>(settings.Env, options)),
-                    (env, random, _) => new CategoricalMlpActorCritic(env.ObservationSpace.FlatSize, DiscreteCount(env), hidden, random)));
+                    (env, random, parallelism) => new CategoricalMlpActorCritic(env.ObservationSpace.FlatSize, DiscreteCount(env), hidden, random) { Parallelism = parallelism },
+                    KernelThreads: 2));
 
             case Recipe.ContinuousMlp:
                 // ppo_continuous_action.py's stack: statistics on raw rewards, then clip actions, normalize
@@ -67,7 +68,8 @@ internal static class PpoRecipes
                             gamma),
                         -10f,
                         10f),
-                    (env, random, _) => new GaussianMlpActorCritic(env.ObservationSpace.FlatSize, env.ActionSpace.FlatSize, hidden, random)));
+                    (env, random, parallelism) => new GaussianMlpActorCritic(env.ObservationSpace.FlatSize, env.ActionSpace.FlatSize, hidden, random) { Parallelism = parallelism },
+                    KernelThreads: 2));
 
             case Recipe.PixelCnn:
                 // ppo_atari.py's model on the env's own frames: Atari's preprocessing (frame skip, resize, grey, stack) is

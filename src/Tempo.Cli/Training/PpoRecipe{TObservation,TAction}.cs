@@ -7,7 +7,7 @@ namespace Tempo.Cli.Training;
 /// <summary>How to build one env of a run (with its wrapper stack) and its actor-critic model.</summary>
 /// <param name="MakeEnv">Makes one env with the recipe's wrappers (episode statistics innermost).</param>
 /// <param name="ModelFactory">Makes a model for the env's spaces from a random source, its kernels on the given threads (null: the calling thread).</param>
-/// <param name="KernelThreads">Threads the model's kernels put to use on a learner's minibatches: 1 for the MLPs, 2 for the CNN, whose convolutions split by image.</param>
+/// <param name="KernelThreads">Threads a learner's minibatches may use: 2 for the MLPs, which run the actor's and the critic's passes at once, and for the CNN, whose convolutions split by image.</param>
 internal sealed record PpoRecipe<TObservation, TAction>(
     Func<IEnv<TObservation, TAction>> MakeEnv,
     Func<IEnv<TObservation, TAction>, Random, KernelParallelism?, IActorCritic<TObservation, TAction>> ModelFactory,

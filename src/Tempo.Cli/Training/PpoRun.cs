@@ -74,7 +74,14 @@ internal static class PpoRun
         var learnerRandom = new RandomSource(RandomSource.DeriveSeed(settings.Seed, 2));
 
         // One set of kernel threads for both models: the synchronous schedule never acts and learns at the same time.
-        using var parallelism = recipe.KernelThreads > 1 ? new KernelParallelism(Math.Min(recipe.KernelThreads, Environment.ProcessorCount)) : null;
+        // A live world that keeps running during updates keeps a core for its own clock thread.
+        var kernelThreads = Math.Min(recipe.KernelThreads, Environment.ProcessorCount);
+        if (liveEnvs.Length > 0 && !settings.Pause)
+        {
+            kernelThreads = 1;
+        }
+
+        using var parallelism = kernelThreads > 1 ? new KernelParallelism(kernelThreads) : null;
         var model = recipe.MakeModel(envs[0], new RandomSource(settings.Seed), parallelism);
         var actingModel = recipe.MakeModel(envs[0], policyRandom, parallelism);
         var learner = new PpoLearner<TObservation, TAction>(model, options, learnerRandom);

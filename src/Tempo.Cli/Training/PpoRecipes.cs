@@ -26,7 +26,9 @@ internal static class PpoRecipes
 
     /// <summary>The hyperparameters a run of <paramref name="spec"/>'s env starts from, before a config file and flags change them.</summary>
     /// <remarks>
-    /// CleanRL's ppo.py defaults (<see cref="PpoOptions"/>' own) for the MLP recipes; for byte frames ppo_atari.py's, which
+    /// CleanRL's ppo.py defaults (<see cref="PpoOptions"/>' own) for discrete actions; for continuous ones
+    /// ppo_continuous_action.py's, which differ in 1M steps, learning rate 3e-4, 1 env, 2048 steps, 32 minibatches,
+    /// 10 epochs and no entropy bonus; for byte frames ppo_atari.py's, which
     /// differ in 8 envs, a clip coefficient of 0.1, and one 512-wide fully connected layer (<c>hidden-sizes</c>) after the
     /// convolutions; its other defaults (128 steps, learning rate 2.5e-4 annealed, γ 0.99, λ 0.95, 4 minibatches,
     /// 4 epochs, entropy 0.01, value 0.5, gradient norm 0.5, clipped value loss, normalized advantages) are ppo.py's too.
@@ -35,6 +37,16 @@ internal static class PpoRecipes
     public static PpoOptions DefaultOptions(EnvSpec spec) => RecipeFor(spec) switch
     {
         Recipe.PixelCnn => new PpoOptions { NumEnvs = 8, ClipCoef = 0.1, HiddenSizes = [CategoricalCnnActorCritic.DefaultHiddenSize] },
+        Recipe.ContinuousMlp => new PpoOptions
+        {
+            TotalTimesteps = 1_000_000,
+            LearningRate = 3e-4,
+            NumEnvs = 1,
+            NumSteps = 2048,
+            NumMinibatches = 32,
+            UpdateEpochs = 10,
+            EntCoef = 0.0,
+        },
         _ => new PpoOptions(),
     };
 

@@ -126,6 +126,30 @@ public sealed partial class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void Train_ContinuousEnvWithoutPpoFlags_UsesPpoContinuousActionsDefaults()
+    {
+        var runDir = _directory.File("run");
+
+        var run = CliRun.Of("train", "--env", "Pendulum-v1", "--total-timesteps", "64", "--num-steps", "64", "--run-dir", runDir, "--plain");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Empty(run.Error);
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(runDir, "config.json")));
+        var root = config.RootElement;
+        Assert.Equal(3e-4, root.GetProperty("learning-rate").GetDouble());
+        Assert.Equal(1, root.GetProperty("num-envs").GetInt32());
+        Assert.Equal(32, root.GetProperty("num-minibatches").GetInt32());
+        Assert.Equal(10, root.GetProperty("update-epochs").GetInt32());
+        Assert.Equal(0.0, root.GetProperty("ent-coef").GetDouble());
+        Assert.Equal(0.2, root.GetProperty("clip-coef").GetDouble());
+        Assert.True(root.GetProperty("clip-vloss").GetBoolean());
+
+        // The user's flags still win over the recipe's defaults (2048 steps, 1M steps).
+        Assert.Equal(64, root.GetProperty("num-steps").GetInt32());
+        Assert.Equal(64, root.GetProperty("total-timesteps").GetInt64());
+    }
+
+    [Fact]
     public void Train_ConfigFile_AppliesKeysAndFlagsOverrideThem()
     {
         var configPath = _directory.File("config.json");

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
 using Tempo.Algorithms.Ppo;
 
 namespace Tempo.Cli.Training;
@@ -8,15 +7,6 @@ namespace Tempo.Cli.Training;
 /// <summary>Reads and writes a flat JSON config whose keys are the flags of <c>tempo train</c> without dashes (<c>"num-envs": 8</c>).</summary>
 internal static class TrainConfigFile
 {
-    private static readonly JsonSerializerOptions _jsonOptions = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.KebabCaseLower,
-        IgnoreReadOnlyProperties = true,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
-        WriteIndented = true,
-    };
-
     private static readonly string[] _runKeys = ["env", "algo", "schedule", "seed", "run-dir", "target-return", "pause", "checkpoint-every", "num-actors", "max-policy-lag", "queue-capacity", "rho-bar", "tick-rate"];
 
     /// <summary>Writes settings as a flat config: run keys first, then every PPO hyperparameter.</summary>
@@ -25,8 +15,8 @@ internal static class TrainConfigFile
         var root = new JsonObject
         {
             ["env"] = settings.Env,
-            ["algo"] = JsonSerializer.SerializeToNode(settings.Algo, _jsonOptions),
-            ["schedule"] = JsonSerializer.SerializeToNode(settings.Schedule, _jsonOptions),
+            ["algo"] = JsonSerializer.SerializeToNode(settings.Algo, TrainConfigJsonContext.Default.TrainAlgorithm),
+            ["schedule"] = JsonSerializer.SerializeToNode(settings.Schedule, TrainConfigJsonContext.Default.TrainSchedule),
             ["seed"] = settings.Seed,
             ["run-dir"] = settings.RunDir,
             ["target-return"] = settings.TargetReturn,
@@ -38,12 +28,12 @@ internal static class TrainConfigFile
             ["rho-bar"] = settings.RhoBar,
             ["tick-rate"] = settings.TickRate,
         };
-        foreach (var (key, value) in JsonSerializer.SerializeToNode(settings.Ppo, _jsonOptions)!.AsObject())
+        foreach (var (key, value) in JsonSerializer.SerializeToNode(settings.Ppo, TrainConfigJsonContext.Default.PpoOptions)!.AsObject())
         {
             root[key] = value?.DeepClone();
         }
 
-        return root.ToJsonString(_jsonOptions);
+        return root.ToJsonString(TrainConfigJsonContext.Default.Options);
     }
 
     /// <summary>Reads a config file: its run keys over <paramref name="settings"/>, and its PPO keys as a choice to apply over a recipe's defaults.</summary>
@@ -76,7 +66,7 @@ internal static class TrainConfigFile
             throw new InvalidDataException($"{path} must hold a JSON object of settings.", error);
         }
 
-        var ppoKeys = JsonSerializer.SerializeToNode(new PpoOptions(), _jsonOptions)!.AsObject();
+        var ppoKeys = JsonSerializer.SerializeToNode(new PpoOptions(), TrainConfigJsonContext.Default.PpoOptions)!.AsObject();
         var chosen = new JsonObject();
         foreach (var (key, value) in root)
         {
@@ -85,8 +75,8 @@ internal static class TrainConfigFile
                 settings = key switch
                 {
                     "env" => settings with { Env = value!.GetValue<string>() },
-                    "algo" => settings with { Algo = value.Deserialize<TrainAlgorithm>(_jsonOptions) },
-                    "schedule" => settings with { Schedule = value.Deserialize<TrainSchedule>(_jsonOptions) },
+                    "algo" => settings with { Algo = value.Deserialize(TrainConfigJsonContext.Default.TrainAlgorithm) },
+                    "schedule" => settings with { Schedule = value.Deserialize(TrainConfigJsonContext.Default.TrainSchedule) },
                     "seed" => settings with { Seed = value!.GetValue<int>() },
                     "run-dir" => settings with { RunDir = value!.GetValue<string>() },
                     "target-return" => settings with { TargetReturn = value?.GetValue<double>() },
@@ -114,7 +104,7 @@ internal static class TrainConfigFile
 
         PpoOptions SetChosenKeys(PpoOptions options)
         {
-            var node = JsonSerializer.SerializeToNode(options, _jsonOptions)!.AsObject();
+            var node = JsonSerializer.SerializeToNode(options, TrainConfigJsonContext.Default.PpoOptions)!.AsObject();
             foreach (var (key, value) in chosen)
             {
                 node[key] = value?.DeepClone();
@@ -122,7 +112,7 @@ internal static class TrainConfigFile
 
             try
             {
-                return node.Deserialize<PpoOptions>(_jsonOptions)!;
+                return node.Deserialize(TrainConfigJsonContext.Default.PpoOptions)!;
             }
             catch (JsonException error)
             {

@@ -1,3 +1,5 @@
+using Tempo.Runtime.Threading;
+
 namespace Tempo.Runtime.Checkpoints;
 
 /// <summary>Writes captured checkpoints on a background thread, one at a time, so the learner does not stall on serialization and disk.</summary>
@@ -25,8 +27,10 @@ public sealed class BackgroundCheckpointWriter : IDisposable
         _pending = Task.Factory.StartNew(
             () =>
             {
-                // Below the learner and far below the actors: a checkpoint is never urgent.
+                // Below the learner and far below the actors: a checkpoint is never urgent. The thread ends with the
+                // write, so its lowered nice value needs no restoring.
                 Thread.CurrentThread.Priority = ThreadPriority.Lowest;
+                _ = ThreadNiceness.Lower(ThreadNiceness.Background);
                 CheckpointFile.Save(path, image.Checkpoint, image.Parameters, image.OptimizerState);
             },
             CancellationToken.None,

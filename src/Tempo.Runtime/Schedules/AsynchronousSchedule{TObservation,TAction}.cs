@@ -4,6 +4,7 @@ using Tempo.Algorithms.Learners;
 using Tempo.Algorithms.Policies;
 using Tempo.Runtime.Actors;
 using Tempo.Runtime.Policies;
+using Tempo.Runtime.Threading;
 using Tempo.Runtime.Transport;
 
 namespace Tempo.Runtime.Schedules;
@@ -121,7 +122,10 @@ public sealed class AsynchronousSchedule<TObservation, TAction>
                 thread.Start();
             }
 
-            LearnerLoop(stop, failures);
+            using (_options.PrioritizeActors ? ThreadNiceness.Lower(ThreadNiceness.Learner) : default)
+            {
+                LearnerLoop(stop, failures);
+            }
         }
         finally
         {

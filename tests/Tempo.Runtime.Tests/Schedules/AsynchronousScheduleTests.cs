@@ -9,6 +9,7 @@ using Tempo.Core.Vector;
 using Tempo.Runtime.Actors;
 using Tempo.Runtime.Schedules;
 using Tempo.Runtime.Tests.Training;
+using Tempo.Runtime.Threading;
 using Tempo.Runtime.Training;
 using Tempo.Runtime.Transport;
 
@@ -45,6 +46,35 @@ public sealed class AsynchronousScheduleTests
         var gaps = rig.Live[0].ActionGaps.Run;
         Assert.True(gaps.Max < TimeSpan.FromMilliseconds(250), $"max action gap {gaps.Max} while the learner was blocked for {BlockedSeconds} s");
         Assert.True(MaxGap(rig.Envs[0].StepTimestamps) < TimeSpan.FromMilliseconds(250));
+    }
+
+    [Fact]
+    public void Run_PrioritizingActors_LearnerRunsAtTheLearnersNiceValueAndActorsDoNot()
+    {
+        using var rig = new Rig(actors: 1, live: false);
+        var learner = new ScriptedLearner(rig.WeightCount);
+        using var cancellation = new CancellationTokenSource();
+        int? learnerNiceness = null;
+        int? actorNiceness = null;
+        var schedule = rig.Schedule(
+            learner,
+            new AsynchronousScheduleOptions { TotalSteps = long.MaxValue, StepsPerSegment = 8 },
+            new DelegateCallbacks(finished: _ =>
+            {
+                learnerNiceness ??= ThreadNiceness.Current();
+                cancellation.Cancel();
+            }));
+        rig.Envs[0].OnStep = () => actorNiceness ??= ThreadNiceness.Current();
+
+        // On its own thread, since a nice value raised without privilege cannot be put back.
+        Threading.ThreadNicenessTests.RunOnNewThread(() => schedule.Run(cancellation.Token));
+
+        Assert.True(schedule.Statistics.Updates >= 1);
+        if (OperatingSystem.IsLinux())
+        {
+            Assert.Equal(ThreadNiceness.Learner, learnerNiceness);
+            Assert.True(actorNiceness < ThreadNiceness.Learner, $"actor nice value {actorNiceness}");
+        }
     }
 
     [Fact]

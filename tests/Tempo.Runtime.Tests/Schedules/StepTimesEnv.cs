@@ -18,9 +18,13 @@ internal sealed class StepTimesEnv(IEnv<float, int> inner, long? failOnStep = nu
     /// <summary>The thread that last stepped the env.</summary>
     public Thread? SteppingThread { get; private set; }
 
+    /// <summary>Runs on the stepping thread before each step, to observe that thread.</summary>
+    public Action? OnStep { get; set; }
+
     public override StepResult Step(ReadOnlySpan<int> action, Span<float> observation)
     {
         SteppingThread = Thread.CurrentThread;
+        OnStep?.Invoke();
         StepTimestamps.Add(Stopwatch.GetTimestamp());
         if (Interlocked.Increment(ref _steps) == failOnStep)
         {

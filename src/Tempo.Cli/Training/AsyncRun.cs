@@ -15,6 +15,7 @@ using Tempo.Runtime.Metrics;
 using Tempo.Runtime.Metrics.TensorBoard;
 using Tempo.Runtime.Schedules;
 using Tempo.Runtime.Training;
+using Tempo.Runtime.Transport;
 
 namespace Tempo.Cli.Training;
 
@@ -194,6 +195,11 @@ internal static class AsyncRun
                         StepsPerSegment = ppo.NumSteps,
                         QueueCapacity = settings.QueueCapacity,
                         MaxPolicyLag = settings.MaxPolicyLag,
+
+                        // A live world does not wait: its actors never block and come first. A simulator can wait,
+                        // so its actors do when the learner is behind, and nothing they collect is thrown away.
+                        WhenFull = liveEnvs.Count > 0 ? QueueFullMode.DropOldest : QueueFullMode.Wait,
+                        PrioritizeActors = liveEnvs.Count > 0,
                     },
                     new CompositeTrainingCallbacks(monitor, checkpointer),
                     episodes);

@@ -6,7 +6,8 @@ namespace Tempo.Runtime.Metrics;
 /// <summary>Shows training progress in a terminal: one line redrawn in place, or plain lines when output is redirected.</summary>
 /// <remarks>
 /// <para>The line holds the global step, SPS, finished episodes, the last-20 return mean, and, when the run has them,
-/// the action gap p99 and the mean policy lag, plus the wall time. In place, it is redrawn with a carriage return at most
+/// the action gap p50/p99/max, late world ticks (deadline overruns), policy lag mean/max, dropped segments (stale and
+/// queue full) and learner updates per second, plus the wall time. In place, it is redrawn with a carriage return at most
 /// once per redraw interval (250 ms by default); a report that arrives sooner is shown by a later redraw or on dispose.
 /// As plain lines (for logs and pipes), every report is one line.</para>
 /// <para>The sink does not own its writer: disposing it ends the progress line but leaves the writer open.</para>
@@ -154,14 +155,36 @@ public sealed class ConsoleProgressSink : IMetricsSink
 
         if (report.ActionGapP99Milliseconds is { } gap)
         {
-            _line.Append(culture, $" | gap p99 {gap:F1} ms");
+            _line.Append(culture, $" | gap p50/p99/max {Optional(report.ActionGapP50Milliseconds)}/{gap:F1}/{Optional(report.ActionGapMaxMilliseconds)} ms");
+        }
+
+        if (report.DeadlineOverruns is { } overruns)
+        {
+            _line.Append(culture, $" | late ticks {overruns}");
         }
 
         if (report.PolicyLagMean is { } lag)
         {
             _line.Append(culture, $" | lag {lag:F2}");
+            if (report.PolicyLagMax is { } maxLag)
+            {
+                _line.Append(culture, $"/{maxLag}");
+            }
+        }
+
+        if (report.SegmentsDroppedStale is not null || report.SegmentsDroppedQueueFull is not null)
+        {
+            _line.Append(culture, $" | dropped {report.SegmentsDroppedStale ?? 0} stale/{report.SegmentsDroppedQueueFull ?? 0} full");
+        }
+
+        if (report.LearnerUpdatesPerSecond is { } updates)
+        {
+            _line.Append(culture, $" | upd/s {updates:F1}");
         }
 
         _line.Append(culture, $" | {report.WallTimeSeconds:F1} s");
     }
+
+    private static string Optional(double? milliseconds) =>
+        milliseconds is { } value ? value.ToString("F1", CultureInfo.InvariantCulture) : "-";
 }

@@ -150,6 +150,25 @@ public sealed partial class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void Train_AsyncOnASimulator_ActorsWaitForTheLearnerAndNothingIsDropped()
+    {
+        // A one-segment queue and four actors outpacing one learner: a live env would drop, a simulator waits.
+        var runDir = _directory.File("run");
+
+        var run = CliRun.Of(
+            "train", "--env", "CartPole-v1", "--algo", "appo", "--schedule", "async", "--num-actors", "4", "--num-envs", "2", "--num-steps", "16",
+            "--num-minibatches", "1", "--queue-capacity", "1", "--max-policy-lag", "1000", "--total-timesteps", "4096", "--run-dir", runDir, "--plain");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Empty(run.Error);
+        var lines = File.ReadAllLines(Path.Combine(runDir, "metrics.csv"));
+        var header = lines[0].Split(',');
+        var last = lines[^1].Split(',');
+        Assert.Equal("0", last[Array.IndexOf(header, "segments_dropped_queue_full")]);
+        Assert.Equal("0", last[Array.IndexOf(header, "segments_dropped_stale")]);
+    }
+
+    [Fact]
     public void Train_ConfigFile_AppliesKeysAndFlagsOverrideThem()
     {
         var configPath = _directory.File("config.json");

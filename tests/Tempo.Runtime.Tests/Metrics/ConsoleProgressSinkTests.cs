@@ -4,7 +4,8 @@ namespace Tempo.Runtime.Tests.Metrics;
 
 public sealed class ConsoleProgressSinkTests : IDisposable
 {
-    private const string LiveLine = "step 187700 | sps 6993 | episodes 1234 | return 475.25 | gap p99 52.7 ms | lag 1.40 | 29.6 s";
+    private const string LiveLine =
+        "step 187700 | sps 6993 | episodes 1234 | return 475.25 | gap p50/p99/max 50.1/52.7/81.5 ms | late ticks 3 | lag 1.40/4 | dropped 5 stale/6 full | upd/s 12.5 | 29.6 s";
     private const string SimulatorLine = "step 2048 | sps 4096 | episodes 0 | 0.5 s";
 
     private readonly ManualTimeProvider _clock = new(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));

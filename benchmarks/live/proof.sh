@@ -205,9 +205,9 @@ a_max=$(col "$a" action_gap_max_ms)
         step="" wall=""
     done
     echo
-    echo "Median: **$(unit "$(median "${cart_walls[@]}")" s)** to $target. On plain CartPole the actors outrun the learner by far, so most"
-    echo "segments are dropped (DropOldest) and steps to $target overstate the data the learner used; wall time is the"
-    echo "figure that matters there."
+    echo "Median: **$(unit "$(median "${cart_walls[@]}")" s)** to $target. On a simulator the channel makes actors wait for the"
+    echo "learner (a live env would drop the oldest segment instead), so the queue-full column should read 0 and steps to"
+    echo "$target count data the learner trained on."
 } >"$out"
 
 echo "wrote $out"

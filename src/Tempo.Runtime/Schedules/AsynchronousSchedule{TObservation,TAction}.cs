@@ -38,6 +38,7 @@ public sealed class AsynchronousSchedule<TObservation, TAction>
     private readonly long _initialSteps;
     private long _updates;
     private long _discardedAtShutdown;
+    private int _runningActors;
 
     /// <summary>Creates the schedule over started actors that report their episodes to <paramref name="episodes"/>.</summary>
     /// <param name="actors">The actors; each gets its own thread.</param>
@@ -108,6 +109,7 @@ public sealed class AsynchronousSchedule<TObservation, TAction>
             };
         }
 
+        _runningActors = threads.Length;
         var learnerThread = Thread.CurrentThread;
         var learnerPriority = learnerThread.Priority;
         if (_options.PrioritizeActors)
@@ -177,6 +179,10 @@ public sealed class AsynchronousSchedule<TObservation, TAction>
             failures.Enqueue(error);
             stop.Cancel();
         }
+        finally
+        {
+            Interlocked.Decrement(ref _runningActors);
+        }
     }
 
     private void CollectAndWrite(Actor<TObservation, TAction> actor, CancellationToken stop)
@@ -210,11 +216,20 @@ public sealed class AsynchronousSchedule<TObservation, TAction>
         var timeout = TimeSpan.FromMilliseconds(50);
         try
         {
-            while (!stop.IsCancellationRequested && GlobalStep < _options.TotalSteps)
+            while (!stop.IsCancellationRequested)
             {
                 DeliverEpisodes();
-                if (!_channel.Reader.TryRead(out var segment, timeout, stop.Token))
+
+                // At the budget the actors finish their last segments and stop; the learner trains on every segment
+                // they handed over, and stops once they have all stopped and the channel is empty.
+                var actorsStopped = Volatile.Read(ref _runningActors) == 0;
+                if (!_channel.Reader.TryRead(out var segment, actorsStopped ? TimeSpan.Zero : timeout, stop.Token))
                 {
+                    if (actorsStopped)
+                    {
+                        break;
+                    }
+
                     continue;
                 }
 
@@ -253,7 +268,7 @@ public sealed class AsynchronousSchedule<TObservation, TAction>
         }
         finally
         {
-            // An unfinished batch (the run stopped, or the update failed) is not trained on.
+            // An unfinished batch (the run was cancelled, ended between updates, or the update failed) is not trained on.
             foreach (var unused in batch)
             {
                 Discard(unused);

@@ -39,7 +39,8 @@ public sealed class AsyncRunCheckpointTests : IDisposable
 
         Assert.Equal(0, run.ExitCode);
         var checkpoint = CheckpointFile.ReadMetadata(Checkpoint(runDir));
-        Assert.InRange(checkpoint.Updates, 10, 1600 / StepsPerSegment);
+        // Actors overshoot the budget by at most a segment each, and the learner trains on every segment handed over.
+        Assert.InRange(checkpoint.Updates, 10, (1600 / StepsPerSegment) + Actors);
         Assert.Equal(checkpoint.Updates, checkpoint.PolicyVersion);
         Assert.Equal(checkpoint.Updates * StepsPerSegment, checkpoint.TrainedSteps);
         Assert.InRange(checkpoint.GlobalStep, 1600, 1600 + (Actors * StepsPerSegment));

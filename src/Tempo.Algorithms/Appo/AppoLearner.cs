@@ -1,11 +1,9 @@
 using Tempo.Algorithms.Experience;
 using Tempo.Algorithms.Learners;
 using Tempo.Algorithms.Models;
-using Tempo.Algorithms.Policies;
 using Tempo.Algorithms.Ppo;
 using Tempo.Algorithms.Returns;
 using Tempo.Core.Seeding;
-using Tempo.Nn.Optimizers;
 
 namespace Tempo.Algorithms.Appo;
 
@@ -27,11 +25,10 @@ namespace Tempo.Algorithms.Appo;
 /// on, which on a synchronous schedule is PPO's per-iteration schedule.
 /// </para>
 /// </remarks>
-public sealed class AppoLearner<TObservation, TAction> : ICheckpointableLearner<TObservation, TAction>
+public sealed class AppoLearner<TObservation, TAction> : ActorCriticLearner<TObservation, TAction>
     where TObservation : unmanaged
     where TAction : unmanaged
 {
-    private readonly ActorCriticOptimization<TObservation, TAction> _training;
     private readonly AppoOptions _options;
     private readonly RandomSource _random;
     private readonly RolloutBatch<TObservation, TAction> _rollout;
@@ -45,40 +42,19 @@ public sealed class AppoLearner<TObservation, TAction> : ICheckpointableLearner<
     /// <param name="options">APPO settings; validated here.</param>
     /// <param name="random">Source of the trajectory shuffles.</param>
     public AppoLearner(IActorCritic<TObservation, TAction> model, AppoOptions options, RandomSource random)
+        : base(model, Validated(options).LearningRate, options.AdamEps)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _options = options;
         _random = random ?? throw new ArgumentNullException(nameof(random));
-        options.Validate();
-        _training = new ActorCriticOptimization<TObservation, TAction>(model, options.LearningRate, options.AdamEps);
         _rollout = new RolloutBatch<TObservation, TAction>(model.ObservationSize, model.ActionSize);
         _minibatch = new TrajectoryMinibatch<TObservation, TAction>(model.ObservationSize, model.ActionSize);
     }
 
     /// <inheritdoc/>
-    public PolicyVersion Version => _training.Version;
-
-    /// <inheritdoc/>
-    public IActorCritic<TObservation, TAction> Model => _training.Model;
-
-    /// <inheritdoc/>
-    /// <remarks>The learning rate anneals over <see cref="LearnerProgress.TrainedSteps"/>.</remarks>
-    public LearnerProgress Progress => _training.Progress;
-
-    /// <inheritdoc/>
-    public IOptimizer Optimizer => _training.Optimizer;
-
-    /// <inheritdoc/>
-    public void RestoreProgress(LearnerProgress progress) => _training.RestoreProgress(progress);
-
-    /// <inheritdoc/>
-    public PolicySnapshot Snapshot() => _training.Snapshot();
-
-    /// <inheritdoc/>
     /// <exception cref="ArgumentException">The segments are empty, differ in layout, claim a policy newer than the learner's, or hold fewer trajectories than <see cref="AppoOptions.NumMinibatches"/>.</exception>
-    public LearnerStatistics Update(IReadOnlyList<Segment<TObservation, TAction>> segments)
+    public override LearnerStatistics Update(IReadOnlyList<Segment<TObservation, TAction>> segments)
     {
-        var model = _training.Model;
+        var model = Model;
         var lag = PolicyLag.Measure(segments, model.Version);
         _rollout.Gather(segments);
         var trajectories = _rollout.Envs;
@@ -90,9 +66,9 @@ public sealed class AppoLearner<TObservation, TAction> : ICheckpointableLearner<
                 nameof(segments));
         }
 
-        var fraction = Math.Max(1.0 - ((double)_training.Progress.TrainedSteps / _options.TotalTimesteps), 0.0);
+        var fraction = Math.Max(1.0 - ((double)Progress.TrainedSteps / _options.TotalTimesteps), 0.0);
         var learningRate = _options.AnnealLr ? fraction * _options.LearningRate : _options.LearningRate;
-        _training.LearningRate = learningRate;
+        LearningRate = learningRate;
         var coefficients = new PpoLossCoefficients((float)_options.ClipCoef, (float)_options.EntCoef, (float)_options.VfCoef, _options.ClipVloss);
         var gamma = (float)_options.Gamma;
         var rhoBar = (float)_options.RhoBar;
@@ -102,7 +78,7 @@ public sealed class AppoLearner<TObservation, TAction> : ICheckpointableLearner<
         var statistics = new MinibatchAverages();
         for (var epoch = 0; epoch < _options.UpdateEpochs; epoch++)
         {
-            ActorCriticOptimization<TObservation, TAction>.Shuffle(_columns.AsSpan(0, trajectories), _random);
+            Shuffle(_columns.AsSpan(0, trajectories), _random);
             for (var m = 0; m < minibatches; m++)
             {
                 var start = m * trajectories / minibatches;
@@ -124,7 +100,7 @@ public sealed class AppoLearner<TObservation, TAction> : ICheckpointableLearner<
                     minibatch.TargetLogProbs, minibatch.BehaviourLogProbs, minibatch.Advantages, minibatch.Entropy,
                     minibatch.Values, minibatch.BehaviourValues, minibatch.Vs, coefficients,
                     minibatch.LogProbGradients, minibatch.EntropyGradients, minibatch.ValueGradients);
-                var norm = _training.Step(minibatch.LogProbGradients, minibatch.EntropyGradients, minibatch.ValueGradients, _options.MaxGradNorm);
+                var norm = Step(minibatch.LogProbGradients, minibatch.EntropyGradients, minibatch.ValueGradients, _options.MaxGradNorm);
                 statistics.Add(terms, norm);
                 if (epoch == 0)
                 {
@@ -136,7 +112,7 @@ public sealed class AppoLearner<TObservation, TAction> : ICheckpointableLearner<
         }
 
         var transitions = _rollout.Transitions;
-        _training.FinishUpdate(transitions);
+        FinishUpdate(transitions);
         return new LearnerStatistics
         {
             LearningRate = learningRate,
@@ -205,5 +181,12 @@ public sealed class AppoLearner<TObservation, TAction> : ICheckpointableLearner<
             _gradientNorm += norm;
             _count++;
         }
+    }
+
+    private static AppoOptions Validated(AppoOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return options;
     }
 }

@@ -1,9 +1,7 @@
 using Tempo.Algorithms.Experience;
 using Tempo.Algorithms.Learners;
 using Tempo.Algorithms.Models;
-using Tempo.Algorithms.Policies;
 using Tempo.Algorithms.Returns;
-using Tempo.Nn.Optimizers;
 
 namespace Tempo.Algorithms.Impala;
 
@@ -17,14 +15,14 @@ namespace Tempo.Algorithms.Impala;
 /// </para>
 /// <para>
 /// A truncated step bootstraps from V(final observation): γ·V is added to its reward and its discount is 0.
-/// A terminated step gets discount 0 and nothing added.
+/// A terminated step gets discount 0 and nothing added. Each update is one gradient step; the learning rate anneals
+/// over the transitions trained on (<see cref="LearnerProgress.TrainedSteps"/>).
 /// </para>
 /// </remarks>
-public sealed class ImpalaLearner<TObservation, TAction> : ICheckpointableLearner<TObservation, TAction>
+public sealed class ImpalaLearner<TObservation, TAction> : ActorCriticLearner<TObservation, TAction>
     where TObservation : unmanaged
     where TAction : unmanaged
 {
-    private readonly ActorCriticOptimization<TObservation, TAction> _training;
     private readonly ImpalaOptions _options;
     private readonly RolloutBatch<TObservation, TAction> _rollout;
     private readonly TrajectoryMinibatch<TObservation, TAction> _batch;
@@ -34,39 +32,18 @@ public sealed class ImpalaLearner<TObservation, TAction> : ICheckpointableLearne
     /// <param name="model">The model to train; its version becomes the learner's.</param>
     /// <param name="options">IMPALA settings; validated here.</param>
     public ImpalaLearner(IActorCritic<TObservation, TAction> model, ImpalaOptions options)
+        : base(model, Validated(options).LearningRate, options.AdamEps)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        _options = options ?? throw new ArgumentNullException(nameof(options));
-        options.Validate();
-        _training = new ActorCriticOptimization<TObservation, TAction>(model, options.LearningRate, options.AdamEps);
+        _options = options;
         _rollout = new RolloutBatch<TObservation, TAction>(model.ObservationSize, model.ActionSize);
         _batch = new TrajectoryMinibatch<TObservation, TAction>(model.ObservationSize, model.ActionSize);
     }
 
     /// <inheritdoc/>
-    public PolicyVersion Version => _training.Version;
-
-    /// <inheritdoc/>
-    public IActorCritic<TObservation, TAction> Model => _training.Model;
-
-    /// <inheritdoc/>
-    /// <remarks>Each update is one gradient step; the learning rate anneals over <see cref="LearnerProgress.TrainedSteps"/>.</remarks>
-    public LearnerProgress Progress => _training.Progress;
-
-    /// <inheritdoc/>
-    public IOptimizer Optimizer => _training.Optimizer;
-
-    /// <inheritdoc/>
-    public void RestoreProgress(LearnerProgress progress) => _training.RestoreProgress(progress);
-
-    /// <inheritdoc/>
-    public PolicySnapshot Snapshot() => _training.Snapshot();
-
-    /// <inheritdoc/>
     /// <exception cref="ArgumentException">The segments are empty, differ in layout, or claim a policy newer than the learner's.</exception>
-    public LearnerStatistics Update(IReadOnlyList<Segment<TObservation, TAction>> segments)
+    public override LearnerStatistics Update(IReadOnlyList<Segment<TObservation, TAction>> segments)
     {
-        var model = _training.Model;
+        var model = Model;
         var lag = PolicyLag.Measure(segments, model.Version);
         _rollout.Gather(segments);
         var trajectories = _rollout.Envs;
@@ -75,9 +52,9 @@ public sealed class ImpalaLearner<TObservation, TAction> : ICheckpointableLearne
             _columns = Enumerable.Range(0, trajectories).ToArray();
         }
 
-        var fraction = Math.Max(1.0 - ((double)_training.Progress.TrainedSteps / _options.TotalTimesteps), 0.0);
+        var fraction = Math.Max(1.0 - ((double)Progress.TrainedSteps / _options.TotalTimesteps), 0.0);
         var learningRate = _options.AnnealLr ? fraction * _options.LearningRate : _options.LearningRate;
-        _training.LearningRate = learningRate;
+        LearningRate = learningRate;
 
         var batch = _batch;
         batch.Gather(_rollout, _columns);
@@ -87,10 +64,10 @@ public sealed class ImpalaLearner<TObservation, TAction> : ICheckpointableLearne
             batch.TargetLogProbs, batch.Entropy, batch.Values, batch.Vs, batch.PolicyGradientAdvantages,
             (float)_options.BaselineCoef, (float)_options.EntCoef,
             batch.LogProbGradients, batch.EntropyGradients, batch.ValueGradients);
-        var norm = _training.Step(batch.LogProbGradients, batch.EntropyGradients, batch.ValueGradients, _options.MaxGradNorm);
+        var norm = Step(batch.LogProbGradients, batch.EntropyGradients, batch.ValueGradients, _options.MaxGradNorm);
         var (approxKl, clipFraction) = ImportanceWeights(batch.BehaviourLogProbs, batch.TargetLogProbs, (float)_options.RhoBar);
 
-        _training.FinishUpdate(_rollout.Transitions);
+        FinishUpdate(_rollout.Transitions);
         return new LearnerStatistics
         {
             LearningRate = learningRate,
@@ -124,5 +101,12 @@ public sealed class ImpalaLearner<TObservation, TAction> : ICheckpointableLearne
         }
 
         return (approxKl / targetLogProbs.Length, (double)clipped / targetLogProbs.Length);
+    }
+
+    private static ImpalaOptions Validated(ImpalaOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return options;
     }
 }

@@ -1,10 +1,8 @@
 using Tempo.Algorithms.Experience;
 using Tempo.Algorithms.Learners;
 using Tempo.Algorithms.Models;
-using Tempo.Algorithms.Policies;
 using Tempo.Algorithms.Returns;
 using Tempo.Core.Seeding;
-using Tempo.Nn.Optimizers;
 
 namespace Tempo.Algorithms.Ppo;
 
@@ -12,13 +10,13 @@ namespace Tempo.Algorithms.Ppo;
 /// <remarks>
 /// Differences from CleanRL, both deliberate: truncated episodes bootstrap from V(final observation) rather
 /// than being treated as terminal, and several segments (actors) can be trained on at once; they are laid
-/// side by side along the env axis.
+/// side by side along the env axis. The annealing schedules follow <see cref="LearnerProgress.Updates"/> (one per
+/// rollout), as CleanRL's iterations do.
 /// </remarks>
-public sealed class PpoLearner<TObservation, TAction> : ICheckpointableLearner<TObservation, TAction>
+public sealed class PpoLearner<TObservation, TAction> : ActorCriticLearner<TObservation, TAction>
     where TObservation : unmanaged
     where TAction : unmanaged
 {
-    private readonly ActorCriticOptimization<TObservation, TAction> _training;
     private readonly PpoOptions _options;
     private readonly RandomSource _random;
     private readonly RolloutBatch<TObservation, TAction> _rollout;
@@ -29,40 +27,19 @@ public sealed class PpoLearner<TObservation, TAction> : ICheckpointableLearner<T
     /// <param name="options">Validated PPO settings.</param>
     /// <param name="random">Source of the minibatch shuffles.</param>
     public PpoLearner(IActorCritic<TObservation, TAction> model, PpoOptions options, RandomSource random)
+        : base(model, Validated(options).LearningRate, options.AdamEps)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _options = options;
         _random = random ?? throw new ArgumentNullException(nameof(random));
-        options.Validate();
-        _training = new ActorCriticOptimization<TObservation, TAction>(model, options.LearningRate, options.AdamEps);
         _rollout = new RolloutBatch<TObservation, TAction>(model.ObservationSize, model.ActionSize);
         _minibatch = new MinibatchBuffers<TObservation, TAction>(model.ObservationSize, model.ActionSize);
     }
 
     /// <inheritdoc/>
-    public PolicyVersion Version => _training.Version;
-
-    /// <inheritdoc/>
-    public IActorCritic<TObservation, TAction> Model => _training.Model;
-
-    /// <inheritdoc/>
-    /// <remarks>PPO's annealing schedules follow <see cref="LearnerProgress.Updates"/> (one per rollout), as CleanRL's iterations.</remarks>
-    public LearnerProgress Progress => _training.Progress;
-
-    /// <inheritdoc/>
-    public IOptimizer Optimizer => _training.Optimizer;
-
-    /// <inheritdoc/>
-    public void RestoreProgress(LearnerProgress progress) => _training.RestoreProgress(progress);
-
-    /// <inheritdoc/>
-    public PolicySnapshot Snapshot() => _training.Snapshot();
-
-    /// <inheritdoc/>
-    public LearnerStatistics Update(IReadOnlyList<Segment<TObservation, TAction>> segments)
+    public override LearnerStatistics Update(IReadOnlyList<Segment<TObservation, TAction>> segments)
     {
         _rollout.Gather(segments);
-        var model = _training.Model;
+        var model = Model;
         var gamma = (float)_options.Gamma;
 
         // Bootstrap values: the tail of every env, and every truncated step's final observation.
@@ -73,10 +50,10 @@ public sealed class PpoLearner<TObservation, TAction> : ICheckpointableLearner<T
             _rollout.BootstrapValues, gamma, (float)_options.GaeLambda, _rollout.Advantages, _rollout.Returns);
 
         // CleanRL anneals with frac = 1 − (iteration − 1) / num_iterations, set before the update.
-        var fraction = 1.0 - ((double)_training.Progress.Updates / Math.Max(1, _options.NumIterations));
+        var fraction = 1.0 - ((double)Progress.Updates / Math.Max(1, _options.NumIterations));
         fraction = Math.Max(fraction, 0.0);
         var learningRate = _options.AnnealLr ? fraction * _options.LearningRate : _options.LearningRate;
-        _training.LearningRate = learningRate;
+        LearningRate = learningRate;
         var clipCoef = _options.AnnealClipCoef ? fraction * _options.ClipCoef : _options.ClipCoef;
         var coefficients = new PpoLossCoefficients((float)clipCoef, (float)_options.EntCoef, (float)_options.VfCoef, _options.ClipVloss);
 
@@ -86,7 +63,7 @@ public sealed class PpoLearner<TObservation, TAction> : ICheckpointableLearner<T
         var accumulator = new UpdateAccumulator();
         for (var epoch = 0; epoch < _options.UpdateEpochs; epoch++)
         {
-            ActorCriticOptimization<TObservation, TAction>.Shuffle(indices, _random);
+            Shuffle(indices, _random);
             for (var start = 0; start + minibatchSize <= batchSize; start += minibatchSize)
             {
                 var slice = indices.AsSpan(start, minibatchSize);
@@ -96,7 +73,7 @@ public sealed class PpoLearner<TObservation, TAction> : ICheckpointableLearner<T
                     _minibatch.NewLogProbs, _minibatch.OldLogProbs, _minibatch.Advantages, _minibatch.Entropy,
                     _minibatch.NewValues, _minibatch.OldValues, _minibatch.Returns, coefficients,
                     _minibatch.LogProbGradients, _minibatch.EntropyGradients, _minibatch.ValueGradients);
-                var norm = _training.Step(_minibatch.LogProbGradients, _minibatch.EntropyGradients, _minibatch.ValueGradients, _options.MaxGradNorm);
+                var norm = Step(_minibatch.LogProbGradients, _minibatch.EntropyGradients, _minibatch.ValueGradients, _options.MaxGradNorm);
                 accumulator.Add(terms, norm);
             }
 
@@ -106,7 +83,7 @@ public sealed class PpoLearner<TObservation, TAction> : ICheckpointableLearner<T
             }
         }
 
-        _training.FinishUpdate(batchSize);
+        FinishUpdate(batchSize);
         return new LearnerStatistics
         {
             LearningRate = learningRate,
@@ -143,5 +120,12 @@ public sealed class PpoLearner<TObservation, TAction> : ICheckpointableLearner<T
             _normSum += norm;
             _count++;
         }
+    }
+
+    private static PpoOptions Validated(PpoOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return options;
     }
 }

@@ -1,3 +1,4 @@
+using Tempo.Algorithms.Experience;
 using Tempo.Algorithms.Models;
 using Tempo.Algorithms.Policies;
 using Tempo.Core.Seeding;
@@ -6,11 +7,13 @@ using Tempo.Nn.Optimizers;
 
 namespace Tempo.Algorithms.Learners;
 
-/// <summary>What every actor-critic learner shares: Adam over the model's parameters, the progress counters, and one clipped gradient step.</summary>
+/// <summary>
+/// What every actor-critic learner shares: Adam over the model's parameters, the progress counters, one clipped
+/// gradient step, and what a checkpoint saves. A subclass is its loss and its update schedule.
+/// </summary>
 /// <typeparam name="TObservation">Observation element type.</typeparam>
 /// <typeparam name="TAction">Action element type.</typeparam>
-/// <remarks>The loss, and so what a learner is, stays in the learner.</remarks>
-internal sealed class ActorCriticOptimization<TObservation, TAction>
+public abstract class ActorCriticLearner<TObservation, TAction> : ICheckpointableLearner<TObservation, TAction>
     where TObservation : unmanaged
     where TAction : unmanaged
 {
@@ -18,33 +21,36 @@ internal sealed class ActorCriticOptimization<TObservation, TAction>
     private readonly Adam _optimizer;
 
     /// <summary>Creates Adam (with <paramref name="adamEpsilon"/>) over <paramref name="model"/>'s parameters.</summary>
-    public ActorCriticOptimization(IActorCritic<TObservation, TAction> model, double learningRate, double adamEpsilon)
+    /// <param name="model">The model to train; its version becomes the learner's.</param>
+    /// <param name="learningRate">Adam's starting learning rate.</param>
+    /// <param name="adamEpsilon">Adam's ε.</param>
+    protected ActorCriticLearner(IActorCritic<TObservation, TAction> model, double learningRate, double adamEpsilon)
     {
         Model = model ?? throw new ArgumentNullException(nameof(model));
         _parameters = [.. model.NamedParameters.Select(p => p.Parameter)];
         _optimizer = new Adam(model.NamedParameters, new AdamOptions { LearningRate = learningRate, Epsilon = adamEpsilon });
     }
 
-    /// <summary>The model being trained.</summary>
-    public IActorCritic<TObservation, TAction> Model { get; }
-
-    /// <summary>The optimizer, for checkpoints.</summary>
-    public IOptimizer Optimizer => _optimizer;
-
-    /// <summary>Updates done and transitions trained on.</summary>
-    public LearnerProgress Progress { get; private set; }
-
-    /// <summary>The version of the current weights.</summary>
+    /// <inheritdoc/>
     public PolicyVersion Version => Model.Version;
 
-    /// <summary>Sets the learning rate of the coming steps.</summary>
-    public double LearningRate
+    /// <inheritdoc/>
+    public IActorCritic<TObservation, TAction> Model { get; }
+
+    /// <inheritdoc/>
+    public LearnerProgress Progress { get; private set; }
+
+    /// <inheritdoc/>
+    public IOptimizer Optimizer => _optimizer;
+
+    /// <summary>The learning rate of the coming steps.</summary>
+    protected double LearningRate
     {
         get => _optimizer.LearningRate;
         set => _optimizer.LearningRate = value;
     }
 
-    /// <summary>Continues from a checkpoint's counters.</summary>
+    /// <inheritdoc/>
     public void RestoreProgress(LearnerProgress progress)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(progress.Updates, nameof(progress));
@@ -52,14 +58,28 @@ internal sealed class ActorCriticOptimization<TObservation, TAction>
         Progress = progress;
     }
 
-    /// <summary>Copies the current weights into a snapshot.</summary>
+    /// <inheritdoc/>
     public PolicySnapshot Snapshot() => Model.TakeSnapshot();
+
+    /// <inheritdoc/>
+    public abstract LearnerStatistics Update(IReadOnlyList<Segment<TObservation, TAction>> segments);
+
+    /// <summary>Shuffles <paramref name="indices"/> in place (Fisher–Yates, from the end).</summary>
+    protected static void Shuffle(Span<int> indices, RandomSource random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        for (var i = indices.Length - 1; i > 0; i--)
+        {
+            var j = random.Next(i + 1);
+            (indices[i], indices[j]) = (indices[j], indices[i]);
+        }
+    }
 
     /// <summary>
     /// One optimizer step from the loss's gradients with respect to the last Evaluate's outputs: zero the gradients,
     /// backpropagate, clip the global norm to <paramref name="maxGradNorm"/>, step Adam. Returns the norm before clipping.
     /// </summary>
-    public float Step(ReadOnlySpan<float> logProbGradients, ReadOnlySpan<float> entropyGradients, ReadOnlySpan<float> valueGradients, double maxGradNorm)
+    protected float Step(ReadOnlySpan<float> logProbGradients, ReadOnlySpan<float> entropyGradients, ReadOnlySpan<float> valueGradients, double maxGradNorm)
     {
         Gradients.ZeroGrad(_parameters);
         Model.Backward(logProbGradients, entropyGradients, valueGradients);
@@ -69,19 +89,9 @@ internal sealed class ActorCriticOptimization<TObservation, TAction>
     }
 
     /// <summary>Ends an update over <paramref name="transitions"/> transitions: counts it and moves the model to the next version.</summary>
-    public void FinishUpdate(int transitions)
+    protected void FinishUpdate(int transitions)
     {
         Progress = new LearnerProgress(Progress.Updates + 1, Progress.TrainedSteps + transitions);
         Model.SetVersion(Model.Version.Next());
-    }
-
-    /// <summary>Shuffles <paramref name="indices"/> in place (Fisher–Yates, from the end).</summary>
-    public static void Shuffle(Span<int> indices, RandomSource random)
-    {
-        for (var i = indices.Length - 1; i > 0; i--)
-        {
-            var j = random.Next(i + 1);
-            (indices[i], indices[j]) = (indices[j], indices[i]);
-        }
     }
 }

@@ -12,7 +12,6 @@ using Tempo.Core.Vector;
 using Tempo.Runtime.Actors;
 using Tempo.Runtime.Checkpoints;
 using Tempo.Runtime.Metrics;
-using Tempo.Runtime.Metrics.TensorBoard;
 using Tempo.Runtime.Schedules;
 using Tempo.Runtime.Training;
 using Tempo.Runtime.Transport;
@@ -129,10 +128,7 @@ internal static class AsyncRun
             var stepOffset = resumed?.GlobalStep ?? 0;
             var resumes = resumed is null ? 0 : resumed.Resumes + 1;
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            using var sinks = new CompositeMetricsSink(
-                CsvMetricsSink.Open(Path.Combine(settings.RunDir, "metrics.csv"), resumed is null ? FileMode.Create : FileMode.Append),
-                TensorBoardMetricsSink.Create(settings.RunDir, time),
-                progress);
+            using var sinks = RunMetrics.Open(settings.RunDir, resumed is not null, time, progress);
 
             var episodes = new EpisodeMailbox();
             var actors = new Actor<TObservation, TAction>[settings.NumActors];

@@ -11,7 +11,6 @@ using Tempo.Nn.Kernels;
 using Tempo.Runtime.Actors;
 using Tempo.Runtime.Checkpoints;
 using Tempo.Runtime.Metrics;
-using Tempo.Runtime.Metrics.TensorBoard;
 using Tempo.Runtime.Schedules;
 using Tempo.Runtime.Training;
 
@@ -101,10 +100,7 @@ internal static class PpoRun
         var stepOffset = resumed?.GlobalStep ?? 0;
         var resumes = resumed is null ? 0 : resumed.Resumes + 1;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var sinks = new CompositeMetricsSink(
-            CsvMetricsSink.Open(Path.Combine(settings.RunDir, "metrics.csv"), resumed is null ? FileMode.Create : FileMode.Append),
-            TensorBoardMetricsSink.Create(settings.RunDir, time),
-            progress);
+        using var sinks = RunMetrics.Open(settings.RunDir, resumed is not null, time, progress);
         var monitor = new TrainingMonitor(
             sinks,
             time,

@@ -17,6 +17,10 @@ internal sealed class ActorCriticNetworks
     private readonly Action _criticForward;
     private readonly Action _criticBackward;
     private Tensor? _criticOutput;
+    private float[] _logProbs = [];
+    private float[] _entropy = [];
+    private float[] _logProbGradients = [];
+    private float[] _entropyGradients = [];
 
     /// <summary>Wraps the two networks; <paramref name="parameters"/> lists every trainable tensor of the model, named.</summary>
     public ActorCriticNetworks(int observationSize, Sequential actor, Sequential critic, IReadOnlyList<NamedParameter> parameters)
@@ -44,16 +48,44 @@ internal sealed class ActorCriticNetworks
     /// </summary>
     public KernelParallelism? Parallelism { get; set; }
 
+    /// <summary>The batch the last <see cref="Evaluate"/> loaded (0 before any).</summary>
+    public int Batch { get; private set; }
+
+    /// <summary>log π(a | s) of the evaluated batch; the actor pass of <see cref="Evaluate"/> writes it.</summary>
+    public Span<float> LogProbs => _logProbs;
+
+    /// <summary>The policy's entropy for the evaluated batch; the actor pass of <see cref="Evaluate"/> writes it.</summary>
+    public Span<float> Entropy => _entropy;
+
+    /// <summary>∂loss/∂log π for the evaluated batch, as <see cref="Backward"/> received it; for its actor pass.</summary>
+    public ReadOnlySpan<float> LogProbGradients => _logProbGradients;
+
+    /// <summary>∂loss/∂entropy for the evaluated batch, as <see cref="Backward"/> received it; for its actor pass.</summary>
+    public ReadOnlySpan<float> EntropyGradients => _entropyGradients;
+
     /// <summary>
-    /// Copies a batch of observations in, then runs <paramref name="actorPass"/> beside the critic's forward pass and
-    /// writes V(s); the actor pass calls <see cref="ForwardActor"/> and does the distribution's work.
+    /// Copies a batch of observations in, then runs <paramref name="actorPass"/> beside the critic's forward pass. The
+    /// actor pass calls <see cref="ForwardActor"/> and fills <see cref="LogProbs"/> and <see cref="Entropy"/>; then
+    /// log π, the entropy and V(s) are written out.
     /// </summary>
     /// <remarks>Training calls mark the acting copies stale: the optimizer step that follows changes the weights.</remarks>
-    public void Evaluate(ReadOnlySpan<float> observations, int batch, Action actorPass, Span<float> values)
+    public void Evaluate(ReadOnlySpan<float> observations, int batch, Action actorPass, Span<float> logProbs, Span<float> entropy, Span<float> values)
     {
         InvalidateInference();
         LoadInput(observations, batch);
+        if (_logProbs.Length != batch)
+        {
+            // Exactly the batch's length, so passes take whole arrays as spans. Minibatch sizes rarely change.
+            _logProbs = new float[batch];
+            _entropy = new float[batch];
+            _logProbGradients = new float[batch];
+            _entropyGradients = new float[batch];
+        }
+
+        Batch = batch;
         RunPasses(actorPass, _criticForward);
+        _logProbs.CopyTo(logProbs[..batch]);
+        _entropy.CopyTo(entropy[..batch]);
         _criticOutput!.Span.CopyTo(values[..batch]);
     }
 
@@ -61,12 +93,23 @@ internal sealed class ActorCriticNetworks
     public Tensor ForwardActor() => _actor.Forward(_input);
 
     /// <summary>
-    /// Runs <paramref name="actorPass"/> (which computes ∂loss/∂(actor output) and calls <see cref="BackwardActor"/>)
-    /// beside the critic's backward pass for ∂loss/∂V; both add parameter gradients.
+    /// Takes the loss's gradients with respect to the last <see cref="Evaluate"/>'s outputs and runs
+    /// <paramref name="actorPass"/> (which computes ∂loss/∂(actor output) from <see cref="LogProbGradients"/> and
+    /// <see cref="EntropyGradients"/> and calls <see cref="BackwardActor"/>) beside the critic's backward pass for
+    /// ∂loss/∂V; both add parameter gradients.
     /// </summary>
-    public void Backward(ReadOnlySpan<float> valueGradients, int batch, Action actorPass)
+    /// <exception cref="InvalidOperationException">No batch was evaluated yet.</exception>
+    public void Backward(ReadOnlySpan<float> logProbGradients, ReadOnlySpan<float> entropyGradients, ReadOnlySpan<float> valueGradients, Action actorPass)
     {
+        var batch = Batch;
+        if (batch == 0)
+        {
+            throw new InvalidOperationException("Backward called before Evaluate.");
+        }
+
         InvalidateInference();
+        logProbGradients[..batch].CopyTo(_logProbGradients);
+        entropyGradients[..batch].CopyTo(_entropyGradients);
         _valueGradient.Reshape(batch, 1);
         valueGradients[..batch].CopyTo(_valueGradient.Span);
         RunPasses(actorPass, _criticBackward);

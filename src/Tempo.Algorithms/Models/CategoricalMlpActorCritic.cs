@@ -21,12 +21,7 @@ public sealed class CategoricalMlpActorCritic : IActorCritic<float, int>
     private readonly Action _evaluateActor;
     private readonly Action _backwardActor;
     private int[] _actions = [];
-    private float[] _logProbs = [];
-    private float[] _entropy = [];
-    private float[] _logProbGradients = [];
-    private float[] _entropyGradients = [];
     private Tensor? _logits;
-    private int _evaluatedBatch;
 
     /// <summary>Builds the networks for <paramref name="observationSize"/> inputs and <paramref name="actionCount"/> actions.</summary>
     /// <param name="observationSize">Elements of one observation.</param>
@@ -93,59 +88,32 @@ public sealed class CategoricalMlpActorCritic : IActorCritic<float, int>
     public void Evaluate(ReadOnlySpan<float> observations, ReadOnlySpan<int> actions, int batch, Span<float> logProbs, Span<float> entropy, Span<float> values)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
-        EnsureBatchBuffers(batch);
+        if (_actions.Length != batch)
+        {
+            _actions = new int[batch];
+        }
+
         actions[..batch].CopyTo(_actions);
-        _evaluatedBatch = batch;
-        _networks.Evaluate(observations, batch, _evaluateActor, values);
-        _logProbs.AsSpan(0, batch).CopyTo(logProbs[..batch]);
-        _entropy.AsSpan(0, batch).CopyTo(entropy[..batch]);
+        _networks.Evaluate(observations, batch, _evaluateActor, logProbs, entropy, values);
     }
 
     /// <inheritdoc/>
-    public void Backward(ReadOnlySpan<float> logProbGradients, ReadOnlySpan<float> entropyGradients, ReadOnlySpan<float> valueGradients)
-    {
-        if (_logits is null)
-        {
-            throw new InvalidOperationException("Backward called before Evaluate.");
-        }
-
-        var batch = _evaluatedBatch;
-        logProbGradients[..batch].CopyTo(_logProbGradients);
-        entropyGradients[..batch].CopyTo(_entropyGradients);
-        _networks.Backward(valueGradients, batch, _backwardActor);
-    }
+    public void Backward(ReadOnlySpan<float> logProbGradients, ReadOnlySpan<float> entropyGradients, ReadOnlySpan<float> valueGradients) =>
+        _networks.Backward(logProbGradients, entropyGradients, valueGradients, _backwardActor);
 
     /// <summary>The actor's half of <see cref="Evaluate"/>: logits, then log-probabilities and entropy.</summary>
     private void EvaluateActor()
     {
-        var batch = _evaluatedBatch;
         _logits = _networks.ForwardActor();
-        Categorical.LogProbAndEntropy(_logits.Span, ActionCount, _actions.AsSpan(0, batch), _logProbs.AsSpan(0, batch), _entropy.AsSpan(0, batch));
+        Categorical.LogProbAndEntropy(_logits.Span, ActionCount, _actions, _networks.LogProbs, _networks.Entropy);
     }
 
     /// <summary>The actor's half of <see cref="Backward"/>: ∂loss/∂logits, then the actor's parameter gradients.</summary>
     private void BackwardActor()
     {
-        var batch = _evaluatedBatch;
-        _logitsGradient.Reshape(batch, ActionCount);
-        Categorical.Backward(
-            _logits!.Span, ActionCount, _actions.AsSpan(0, batch), _logProbGradients.AsSpan(0, batch), _entropyGradients.AsSpan(0, batch), _logitsGradient.Span);
+        _logitsGradient.Reshape(_networks.Batch, ActionCount);
+        Categorical.Backward(_logits!.Span, ActionCount, _actions, _networks.LogProbGradients, _networks.EntropyGradients, _logitsGradient.Span);
         _networks.BackwardActor(_logitsGradient);
-    }
-
-    private void EnsureBatchBuffers(int batch)
-    {
-        if (_actions.Length == batch)
-        {
-            return;
-        }
-
-        // Exactly the batch's length: the passes take whole arrays as spans. Minibatch sizes rarely change.
-        _actions = new int[batch];
-        _logProbs = new float[batch];
-        _entropy = new float[batch];
-        _logProbGradients = new float[batch];
-        _entropyGradients = new float[batch];
     }
 
     /// <inheritdoc/>

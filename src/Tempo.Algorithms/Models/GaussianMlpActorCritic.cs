@@ -24,11 +24,7 @@ public sealed class GaussianMlpActorCritic : IActorCritic<float, float>
     private readonly Action _evaluateActor;
     private readonly Action _backwardActor;
     private float[] _actions = [];
-    private float[] _logProbs = [];
-    private float[] _logProbGradients = [];
-    private float[] _entropyGradients = [];
     private Tensor? _mean;
-    private int _evaluatedBatch;
 
     /// <summary>Builds the networks for <paramref name="observationSize"/> inputs and <paramref name="actionSize"/>-dimensional actions.</summary>
     /// <param name="observationSize">Elements of one observation.</param>
@@ -103,58 +99,35 @@ public sealed class GaussianMlpActorCritic : IActorCritic<float, float>
     public void Evaluate(ReadOnlySpan<float> observations, ReadOnlySpan<float> actions, int batch, Span<float> logProbs, Span<float> entropy, Span<float> values)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
-        EnsureBatchBuffers(batch);
+        if (_actions.Length != batch * ActionSize)
+        {
+            _actions = new float[batch * ActionSize];
+        }
+
         actions[..(batch * ActionSize)].CopyTo(_actions);
-        _evaluatedBatch = batch;
-        _networks.Evaluate(observations, batch, _evaluateActor, values);
-        _logProbs.AsSpan(0, batch).CopyTo(logProbs[..batch]);
-        DiagonalNormal.Entropy(_logStd.Value.Span, _entropyRow);
-        entropy[..batch].Fill(_entropyRow[0]);
+        _networks.Evaluate(observations, batch, _evaluateActor, logProbs, entropy, values);
     }
 
     /// <inheritdoc/>
-    public void Backward(ReadOnlySpan<float> logProbGradients, ReadOnlySpan<float> entropyGradients, ReadOnlySpan<float> valueGradients)
-    {
-        if (_mean is null)
-        {
-            throw new InvalidOperationException("Backward called before Evaluate.");
-        }
+    public void Backward(ReadOnlySpan<float> logProbGradients, ReadOnlySpan<float> entropyGradients, ReadOnlySpan<float> valueGradients) =>
+        _networks.Backward(logProbGradients, entropyGradients, valueGradients, _backwardActor);
 
-        var batch = _evaluatedBatch;
-        logProbGradients[..batch].CopyTo(_logProbGradients);
-        entropyGradients[..batch].CopyTo(_entropyGradients);
-        _networks.Backward(valueGradients, batch, _backwardActor);
-    }
-
-    /// <summary>The actor's half of <see cref="Evaluate"/>: the mean, then the log-probabilities.</summary>
+    /// <summary>The actor's half of <see cref="Evaluate"/>: the mean, then the log-probabilities; the entropy is the same for every row.</summary>
     private void EvaluateActor()
     {
         _mean = _networks.ForwardActor();
-        DiagonalNormal.LogProb(_mean.Span, _logStd.Value.Span, _actions, _logProbs);
+        DiagonalNormal.LogProb(_mean.Span, _logStd.Value.Span, _actions, _networks.LogProbs);
+        DiagonalNormal.Entropy(_logStd.Value.Span, _entropyRow);
+        _networks.Entropy.Fill(_entropyRow[0]);
     }
 
     /// <summary>The actor's half of <see cref="Backward"/>: ∂loss/∂mean and ∂loss/∂log σ, then the actor's parameter gradients.</summary>
     private void BackwardActor()
     {
-        var batch = _evaluatedBatch;
-        _meanGradient.Reshape(batch, ActionSize);
+        _meanGradient.Reshape(_networks.Batch, ActionSize);
         DiagonalNormal.Backward(
-            _mean!.Span, _logStd.Value.Span, _actions, _logProbGradients, _entropyGradients, _meanGradient.Span, _logStd.Gradient.Span);
+            _mean!.Span, _logStd.Value.Span, _actions, _networks.LogProbGradients, _networks.EntropyGradients, _meanGradient.Span, _logStd.Gradient.Span);
         _networks.BackwardActor(_meanGradient);
-    }
-
-    private void EnsureBatchBuffers(int batch)
-    {
-        if (_logProbs.Length == batch)
-        {
-            return;
-        }
-
-        // Exactly the batch's length: the passes take whole arrays as spans. Minibatch sizes rarely change.
-        _actions = new float[batch * ActionSize];
-        _logProbs = new float[batch];
-        _logProbGradients = new float[batch];
-        _entropyGradients = new float[batch];
     }
 
     /// <inheritdoc/>

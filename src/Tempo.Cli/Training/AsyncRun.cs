@@ -70,10 +70,8 @@ internal static class AsyncRun
         where TAction : unmanaged
     {
         var ppo = settings.Ppo;
-        Directory.CreateDirectory(settings.RunDir);
-        var config = TrainConfigFile.Serialize(settings);
-        File.WriteAllText(Path.Combine(settings.RunDir, "config.json"), config);
-        var checkpointPath = Path.Combine(settings.RunDir, CheckpointFile.FileName);
+        var config = RunFolder.Prepare(settings);
+        var checkpointPath = RunFolder.CheckpointPath(settings.RunDir);
 
         var vectors = new List<SyncVectorEnv<TObservation, TAction>>();
         var actorEnvs = new List<IEnv<TObservation, TAction>[]>();
@@ -128,7 +126,7 @@ internal static class AsyncRun
             var stepOffset = resumed?.GlobalStep ?? 0;
             var resumes = resumed is null ? 0 : resumed.Resumes + 1;
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            using var sinks = RunMetrics.Open(settings.RunDir, resumed is not null, time, progress);
+            using var sinks = RunFolder.OpenMetrics(settings.RunDir, resumed is not null, time, progress);
 
             var episodes = new EpisodeMailbox();
             var actors = new Actor<TObservation, TAction>[settings.NumActors];

@@ -56,10 +56,8 @@ internal static class PpoRun
         where TAction : unmanaged
     {
         var options = settings.Ppo;
-        Directory.CreateDirectory(settings.RunDir);
-        var config = TrainConfigFile.Serialize(settings);
-        File.WriteAllText(Path.Combine(settings.RunDir, "config.json"), config);
-        var checkpointPath = Path.Combine(settings.RunDir, CheckpointFile.FileName);
+        var config = RunFolder.Prepare(settings);
+        var checkpointPath = RunFolder.CheckpointPath(settings.RunDir);
 
         var envs = new IEnv<TObservation, TAction>[options.NumEnvs];
         for (var i = 0; i < envs.Length; i++)
@@ -100,7 +98,7 @@ internal static class PpoRun
         var stepOffset = resumed?.GlobalStep ?? 0;
         var resumes = resumed is null ? 0 : resumed.Resumes + 1;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var sinks = RunMetrics.Open(settings.RunDir, resumed is not null, time, progress);
+        using var sinks = RunFolder.OpenMetrics(settings.RunDir, resumed is not null, time, progress);
         var monitor = new TrainingMonitor(
             sinks,
             time,

@@ -16,7 +16,7 @@ internal static class CliApp
     public static RootCommand Build(EnvRegistry registry, TextWriter output, TextWriter error, TimeProvider time, bool redrawProgress) =>
         new("Tempo: reinforcement learning for live games.")
         {
-            EnvsCommand.Create(registry, output),
+            EnvsCommand.Create(registry, output, error),
             RunCommand.Create(registry, output, error),
             TrainCommand.Create(registry, output, error, time, redrawProgress),
             EvalCommand.Create(registry, output, error),

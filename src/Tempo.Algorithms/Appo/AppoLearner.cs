@@ -30,6 +30,7 @@ public sealed class AppoLearner<TObservation, TAction> : ActorCriticLearner<TObs
     where TAction : unmanaged
 {
     private readonly AppoOptions _options;
+    private readonly LearnerShape _shape;
     private readonly RandomSource _random;
     private readonly RolloutBatch<TObservation, TAction> _rollout;
     private readonly TrajectoryMinibatch<TObservation, TAction> _minibatch;
@@ -39,12 +40,14 @@ public sealed class AppoLearner<TObservation, TAction> : ActorCriticLearner<TObs
 
     /// <summary>Creates the learner; it owns the optimizer over <paramref name="model"/>'s parameters.</summary>
     /// <param name="model">The model to train; its version becomes the learner's.</param>
-    /// <param name="options">APPO settings; validated here.</param>
+    /// <param name="options">APPO settings; validated here against <paramref name="shape"/>.</param>
+    /// <param name="shape">The batches the run will feed it and its step budget, over which the learning rate anneals.</param>
     /// <param name="random">Source of the trajectory shuffles.</param>
-    public AppoLearner(IActorCritic<TObservation, TAction> model, AppoOptions options, RandomSource random)
-        : base(model, Validated(options).LearningRate, options.AdamEps)
+    public AppoLearner(IActorCritic<TObservation, TAction> model, AppoOptions options, LearnerShape shape, RandomSource random)
+        : base(model, Validated(options, shape).LearningRate, options.AdamEps)
     {
         _options = options;
+        _shape = shape;
         _random = random ?? throw new ArgumentNullException(nameof(random));
         _rollout = new RolloutBatch<TObservation, TAction>(model.ObservationSize, model.ActionSize);
         _minibatch = new TrajectoryMinibatch<TObservation, TAction>(model.ObservationSize, model.ActionSize);
@@ -58,15 +61,10 @@ public sealed class AppoLearner<TObservation, TAction> : ActorCriticLearner<TObs
         var lag = PolicyLag.Measure(segments, model.Version);
         _rollout.Gather(segments);
         var trajectories = _rollout.Envs;
+        _shape.RequireBatch(trajectories, _rollout.Steps, "APPO");
         var minibatches = _options.NumMinibatches;
-        if (trajectories < minibatches)
-        {
-            throw new ArgumentException(
-                $"APPO splits whole trajectories into {minibatches} minibatches (num-minibatches), but the segments hold only {trajectories} env trajectories.",
-                nameof(segments));
-        }
 
-        var fraction = Math.Max(1.0 - ((double)Progress.TrainedSteps / _options.TotalTimesteps), 0.0);
+        var fraction = Math.Max(1.0 - ((double)Progress.TrainedSteps / _shape.TotalTimesteps), 0.0);
         var learningRate = _options.AnnealLr ? fraction * _options.LearningRate : _options.LearningRate;
         LearningRate = learningRate;
         var coefficients = new PpoLossCoefficients((float)_options.ClipCoef, (float)_options.EntCoef, (float)_options.VfCoef, _options.ClipVloss);
@@ -183,10 +181,10 @@ public sealed class AppoLearner<TObservation, TAction> : ActorCriticLearner<TObs
         }
     }
 
-    private static AppoOptions Validated(AppoOptions options)
+    private static AppoOptions Validated(AppoOptions options, LearnerShape shape)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
+        options.Validate(shape);
         return options;
     }
 }

@@ -1,3 +1,7 @@
+using Tempo.Algorithms.Learners;
+using Tempo.Algorithms.Models;
+using Tempo.Core.Seeding;
+
 namespace Tempo.Algorithms.Appo;
 
 /// <summary>APPO's hyperparameters: PPO's clipped surrogate on V-trace targets, as Sample Factory and RLlib run it.</summary>
@@ -6,21 +10,12 @@ namespace Tempo.Algorithms.Appo;
 /// synchronous schedule with fresh segments is PPO with V-trace in place of GAE. Each property binds to the CLI
 /// flag and config key of the same name in kebab-case (<see cref="RhoBar"/> ↔ <c>--rho-bar</c>).
 /// </remarks>
-public sealed record AppoOptions
+public sealed record AppoOptions : IActorCriticAlgorithm
 {
-    /// <summary>Total environment steps to train for; the learning rate anneals over the transitions trained on.</summary>
-    public long TotalTimesteps { get; init; } = 500_000;
-
     /// <summary>Adam's learning rate (the starting value when annealed).</summary>
     public double LearningRate { get; init; } = 2.5e-4;
 
-    /// <summary>Parallel environments per actor (read by whoever builds the actors).</summary>
-    public int NumEnvs { get; init; } = 4;
-
-    /// <summary>Steps per environment in each segment (read by whoever builds the actors).</summary>
-    public int NumSteps { get; init; } = 128;
-
-    /// <summary>Anneal the learning rate linearly to zero over <see cref="TotalTimesteps"/>.</summary>
+    /// <summary>Anneal the learning rate linearly to zero over the run's step budget.</summary>
     public bool AnnealLr { get; init; } = true;
 
     /// <summary>Discount factor γ.</summary>
@@ -59,31 +54,35 @@ public sealed record AppoOptions
     /// <summary>Adam's ε.</summary>
     public double AdamEps { get; init; } = 1e-5;
 
-    /// <summary>Hidden layer widths of the actor and critic MLPs (tanh).</summary>
-    public IReadOnlyList<int> HiddenSizes { get; init; } = [64, 64];
+    /// <inheritdoc/>
+    public string Name => "appo";
 
-    /// <summary>Transitions per actor segment: <see cref="NumEnvs"/> × <see cref="NumSteps"/>.</summary>
-    public int BatchSize => NumEnvs * NumSteps;
+    /// <inheritdoc/>
+    public bool IsOnPolicy => false;
 
-    /// <summary>Throws naming the first invalid setting and its value.</summary>
-    public void Validate()
+    /// <inheritdoc/>
+    public void Validate(LearnerShape shape)
     {
-        Require(TotalTimesteps > 0, nameof(TotalTimesteps), TotalTimesteps, "must be positive");
+        shape.Validate();
         Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "must be positive");
-        Require(NumEnvs > 0, nameof(NumEnvs), NumEnvs, "must be positive");
-        Require(NumSteps > 0, nameof(NumSteps), NumSteps, "must be positive");
         Require(Gamma is >= 0 and <= 1, nameof(Gamma), Gamma, "must lie in [0, 1]");
         Require(RhoBar > 0 && double.IsFinite(RhoBar), nameof(RhoBar), RhoBar, "must be positive");
         Require(CBar > 0 && double.IsFinite(CBar), nameof(CBar), CBar, "must be positive");
         Require(NumMinibatches > 0, nameof(NumMinibatches), NumMinibatches, "must be positive");
+        Require(NumMinibatches <= shape.Trajectories, nameof(NumMinibatches), NumMinibatches, $"must not exceed the {shape.Trajectories} env trajectories of a batch (minibatches hold whole trajectories)");
         Require(UpdateEpochs > 0, nameof(UpdateEpochs), UpdateEpochs, "must be positive");
         Require(ClipCoef > 0, nameof(ClipCoef), ClipCoef, "must be positive");
         Require(EntCoef >= 0, nameof(EntCoef), EntCoef, "must not be negative");
         Require(VfCoef >= 0, nameof(VfCoef), VfCoef, "must not be negative");
         Require(MaxGradNorm > 0, nameof(MaxGradNorm), MaxGradNorm, "must be positive");
         Require(AdamEps > 0, nameof(AdamEps), AdamEps, "must be positive");
-        Require(HiddenSizes is { Count: > 0 } && HiddenSizes.All(h => h > 0), nameof(HiddenSizes), HiddenSizes is null ? "null" : string.Join(",", HiddenSizes), "must be one or more positive widths");
     }
+
+    /// <inheritdoc/>
+    public ICheckpointableLearner<TObservation, TAction> CreateLearner<TObservation, TAction>(IActorCritic<TObservation, TAction> model, LearnerShape shape, RandomSource random)
+        where TObservation : unmanaged
+        where TAction : unmanaged =>
+        new AppoLearner<TObservation, TAction>(model, this, shape, random);
 
     private static void Require(bool condition, string name, object value, string rule)
     {

@@ -24,6 +24,7 @@ public sealed class ImpalaLearner<TObservation, TAction> : ActorCriticLearner<TO
     where TAction : unmanaged
 {
     private readonly ImpalaOptions _options;
+    private readonly LearnerShape _shape;
     private readonly RolloutBatch<TObservation, TAction> _rollout;
     private readonly TrajectoryMinibatch<TObservation, TAction> _batch;
     private int[] _columns = [];
@@ -31,10 +32,12 @@ public sealed class ImpalaLearner<TObservation, TAction> : ActorCriticLearner<TO
     /// <summary>Creates the learner; it owns the optimizer over <paramref name="model"/>'s parameters.</summary>
     /// <param name="model">The model to train; its version becomes the learner's.</param>
     /// <param name="options">IMPALA settings; validated here.</param>
-    public ImpalaLearner(IActorCritic<TObservation, TAction> model, ImpalaOptions options)
-        : base(model, Validated(options).LearningRate, options.AdamEps)
+    /// <param name="shape">The batches the run will feed it and its step budget, over which the learning rate anneals.</param>
+    public ImpalaLearner(IActorCritic<TObservation, TAction> model, ImpalaOptions options, LearnerShape shape)
+        : base(model, Validated(options, shape).LearningRate, options.AdamEps)
     {
         _options = options;
+        _shape = shape;
         _rollout = new RolloutBatch<TObservation, TAction>(model.ObservationSize, model.ActionSize);
         _batch = new TrajectoryMinibatch<TObservation, TAction>(model.ObservationSize, model.ActionSize);
     }
@@ -47,12 +50,13 @@ public sealed class ImpalaLearner<TObservation, TAction> : ActorCriticLearner<TO
         var lag = PolicyLag.Measure(segments, model.Version);
         _rollout.Gather(segments);
         var trajectories = _rollout.Envs;
+        _shape.RequireBatch(trajectories, _rollout.Steps, "IMPALA");
         if (_columns.Length != trajectories)
         {
             _columns = Enumerable.Range(0, trajectories).ToArray();
         }
 
-        var fraction = Math.Max(1.0 - ((double)Progress.TrainedSteps / _options.TotalTimesteps), 0.0);
+        var fraction = Math.Max(1.0 - ((double)Progress.TrainedSteps / _shape.TotalTimesteps), 0.0);
         var learningRate = _options.AnnealLr ? fraction * _options.LearningRate : _options.LearningRate;
         LearningRate = learningRate;
 
@@ -103,10 +107,10 @@ public sealed class ImpalaLearner<TObservation, TAction> : ActorCriticLearner<TO
         return (approxKl / targetLogProbs.Length, (double)clipped / targetLogProbs.Length);
     }
 
-    private static ImpalaOptions Validated(ImpalaOptions options)
+    private static ImpalaOptions Validated(ImpalaOptions options, LearnerShape shape)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
+        options.Validate(shape);
         return options;
     }
 }

@@ -1,3 +1,7 @@
+using Tempo.Algorithms.Learners;
+using Tempo.Algorithms.Models;
+using Tempo.Core.Seeding;
+
 namespace Tempo.Algorithms.Impala;
 
 /// <summary>IMPALA's hyperparameters (Espeholt et al. 2018); the defaults are the paper's where they carry over to small control tasks.</summary>
@@ -6,21 +10,12 @@ namespace Tempo.Algorithms.Impala;
 /// tuning and is what the other learners use. Each property binds to the CLI flag and config key of the same name
 /// in kebab-case (<see cref="BaselineCoef"/> ↔ <c>--baseline-coef</c>).
 /// </remarks>
-public sealed record ImpalaOptions
+public sealed record ImpalaOptions : IActorCriticAlgorithm
 {
-    /// <summary>Total environment steps to train for; the learning rate anneals over the transitions trained on.</summary>
-    public long TotalTimesteps { get; init; } = 500_000;
-
     /// <summary>Adam's learning rate (the starting value when annealed).</summary>
     public double LearningRate { get; init; } = 6e-4;
 
-    /// <summary>Parallel environments per actor (read by whoever builds the actors).</summary>
-    public int NumEnvs { get; init; } = 4;
-
-    /// <summary>Steps per environment in each segment, the paper's unroll length (read by whoever builds the actors).</summary>
-    public int NumSteps { get; init; } = 20;
-
-    /// <summary>Anneal the learning rate linearly to zero over <see cref="TotalTimesteps"/>, as the paper does.</summary>
+    /// <summary>Anneal the learning rate linearly to zero over the run's step budget, as the paper does.</summary>
     public bool AnnealLr { get; init; } = true;
 
     /// <summary>Discount factor γ.</summary>
@@ -44,19 +39,17 @@ public sealed record ImpalaOptions
     /// <summary>Adam's ε.</summary>
     public double AdamEps { get; init; } = 1e-8;
 
-    /// <summary>Hidden layer widths of the actor and critic MLPs (tanh).</summary>
-    public IReadOnlyList<int> HiddenSizes { get; init; } = [64, 64];
+    /// <inheritdoc/>
+    public string Name => "impala";
 
-    /// <summary>Transitions per actor segment: <see cref="NumEnvs"/> × <see cref="NumSteps"/>.</summary>
-    public int BatchSize => NumEnvs * NumSteps;
+    /// <inheritdoc/>
+    public bool IsOnPolicy => false;
 
-    /// <summary>Throws naming the first invalid setting and its value.</summary>
-    public void Validate()
+    /// <inheritdoc/>
+    public void Validate(LearnerShape shape)
     {
-        Require(TotalTimesteps > 0, nameof(TotalTimesteps), TotalTimesteps, "must be positive");
+        shape.Validate();
         Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "must be positive");
-        Require(NumEnvs > 0, nameof(NumEnvs), NumEnvs, "must be positive");
-        Require(NumSteps > 0, nameof(NumSteps), NumSteps, "must be positive");
         Require(Gamma is >= 0 and <= 1, nameof(Gamma), Gamma, "must lie in [0, 1]");
         Require(RhoBar > 0 && double.IsFinite(RhoBar), nameof(RhoBar), RhoBar, "must be positive");
         Require(CBar > 0 && double.IsFinite(CBar), nameof(CBar), CBar, "must be positive");
@@ -64,8 +57,14 @@ public sealed record ImpalaOptions
         Require(BaselineCoef >= 0, nameof(BaselineCoef), BaselineCoef, "must not be negative");
         Require(MaxGradNorm > 0, nameof(MaxGradNorm), MaxGradNorm, "must be positive");
         Require(AdamEps > 0, nameof(AdamEps), AdamEps, "must be positive");
-        Require(HiddenSizes is { Count: > 0 } && HiddenSizes.All(h => h > 0), nameof(HiddenSizes), HiddenSizes is null ? "null" : string.Join(",", HiddenSizes), "must be one or more positive widths");
     }
+
+    /// <inheritdoc/>
+    /// <remarks>IMPALA draws nothing at random; <paramref name="random"/> is not used.</remarks>
+    public ICheckpointableLearner<TObservation, TAction> CreateLearner<TObservation, TAction>(IActorCritic<TObservation, TAction> model, LearnerShape shape, RandomSource random)
+        where TObservation : unmanaged
+        where TAction : unmanaged =>
+        new ImpalaLearner<TObservation, TAction>(model, this, shape);
 
     private static void Require(bool condition, string name, object value, string rule)
     {

@@ -18,18 +18,21 @@ public sealed class PpoLearner<TObservation, TAction> : ActorCriticLearner<TObse
     where TAction : unmanaged
 {
     private readonly PpoOptions _options;
+    private readonly LearnerShape _shape;
     private readonly RandomSource _random;
     private readonly RolloutBatch<TObservation, TAction> _rollout;
     private readonly MinibatchBuffers<TObservation, TAction> _minibatch;
 
     /// <summary>Creates the learner; it owns the optimizer over <paramref name="model"/>'s parameters.</summary>
     /// <param name="model">The model to train; its version becomes the learner's.</param>
-    /// <param name="options">Validated PPO settings.</param>
+    /// <param name="options">PPO settings; validated here against <paramref name="shape"/>.</param>
+    /// <param name="shape">The rollouts the run will feed it (envs × steps) and its step budget, over which the schedules anneal.</param>
     /// <param name="random">Source of the minibatch shuffles.</param>
-    public PpoLearner(IActorCritic<TObservation, TAction> model, PpoOptions options, RandomSource random)
-        : base(model, Validated(options).LearningRate, options.AdamEps)
+    public PpoLearner(IActorCritic<TObservation, TAction> model, PpoOptions options, LearnerShape shape, RandomSource random)
+        : base(model, Validated(options, shape).LearningRate, options.AdamEps)
     {
         _options = options;
+        _shape = shape;
         _random = random ?? throw new ArgumentNullException(nameof(random));
         _rollout = new RolloutBatch<TObservation, TAction>(model.ObservationSize, model.ActionSize);
         _minibatch = new MinibatchBuffers<TObservation, TAction>(model.ObservationSize, model.ActionSize);
@@ -39,6 +42,7 @@ public sealed class PpoLearner<TObservation, TAction> : ActorCriticLearner<TObse
     public override LearnerStatistics Update(IReadOnlyList<Segment<TObservation, TAction>> segments)
     {
         _rollout.Gather(segments);
+        _shape.RequireBatch(_rollout.Envs, _rollout.Steps, "PPO");
         var model = Model;
         var gamma = (float)_options.Gamma;
 
@@ -50,7 +54,7 @@ public sealed class PpoLearner<TObservation, TAction> : ActorCriticLearner<TObse
             _rollout.BootstrapValues, gamma, (float)_options.GaeLambda, _rollout.Advantages, _rollout.Returns);
 
         // CleanRL anneals with frac = 1 − (iteration − 1) / num_iterations, set before the update.
-        var fraction = 1.0 - ((double)Progress.Updates / Math.Max(1, _options.NumIterations));
+        var fraction = 1.0 - ((double)Progress.Updates / Math.Max(1, _shape.Updates));
         fraction = Math.Max(fraction, 0.0);
         var learningRate = _options.AnnealLr ? fraction * _options.LearningRate : _options.LearningRate;
         LearningRate = learningRate;
@@ -122,10 +126,10 @@ public sealed class PpoLearner<TObservation, TAction> : ActorCriticLearner<TObse
         }
     }
 
-    private static PpoOptions Validated(PpoOptions options)
+    private static PpoOptions Validated(PpoOptions options, LearnerShape shape)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
+        options.Validate(shape);
         return options;
     }
 }

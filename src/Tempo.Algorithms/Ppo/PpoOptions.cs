@@ -1,23 +1,20 @@
+using Tempo.Algorithms.Learners;
+using Tempo.Algorithms.Models;
+using Tempo.Core.Seeding;
+
 namespace Tempo.Algorithms.Ppo;
 
 /// <summary>PPO's hyperparameters under CleanRL's names; the defaults are CleanRL's <c>ppo.py</c>.</summary>
 /// <remarks>
+/// Only what PPO's loss and optimizer read: the batch shape (envs × steps), the step budget and the network's widths
+/// are the run's settings, which it hands the learner as a <see cref="LearnerShape"/> and the model.
 /// Each property binds to the CLI flag and config key of the same name in kebab-case
 /// (<see cref="NumMinibatches"/> ↔ <c>--num-minibatches</c> / <c>num-minibatches</c>).
 /// </remarks>
-public sealed record PpoOptions
+public sealed record PpoOptions : IActorCriticAlgorithm
 {
-    /// <summary>Total environment steps to train for.</summary>
-    public long TotalTimesteps { get; init; } = 500_000;
-
     /// <summary>Adam's learning rate (the starting value when annealed).</summary>
     public double LearningRate { get; init; } = 2.5e-4;
-
-    /// <summary>Parallel environments per actor.</summary>
-    public int NumEnvs { get; init; } = 4;
-
-    /// <summary>Steps per environment in each rollout.</summary>
-    public int NumSteps { get; init; } = 128;
 
     /// <summary>Anneal the learning rate linearly to zero over the run.</summary>
     public bool AnnealLr { get; init; } = true;
@@ -61,29 +58,21 @@ public sealed record PpoOptions
     /// <summary>Adam's ε (CleanRL uses 1e-5 rather than PyTorch's 1e-8).</summary>
     public double AdamEps { get; init; } = 1e-5;
 
-    /// <summary>Hidden layer widths of the actor and critic MLPs (tanh).</summary>
-    public IReadOnlyList<int> HiddenSizes { get; init; } = [64, 64];
+    /// <inheritdoc/>
+    public string Name => "ppo";
 
-    /// <summary>Transitions per rollout: <see cref="NumEnvs"/> × <see cref="NumSteps"/>.</summary>
-    public int BatchSize => NumEnvs * NumSteps;
+    /// <inheritdoc/>
+    public bool IsOnPolicy => true;
 
-    /// <summary>Transitions per minibatch.</summary>
-    public int MinibatchSize => BatchSize / NumMinibatches;
-
-    /// <summary>Rollout-and-update iterations in the run.</summary>
-    public long NumIterations => TotalTimesteps / BatchSize;
-
-    /// <summary>Throws naming the first invalid setting and its value.</summary>
-    public void Validate()
+    /// <inheritdoc/>
+    public void Validate(LearnerShape shape)
     {
-        Require(TotalTimesteps > 0, nameof(TotalTimesteps), TotalTimesteps, "must be positive");
+        shape.Validate();
         Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "must be positive");
-        Require(NumEnvs > 0, nameof(NumEnvs), NumEnvs, "must be positive");
-        Require(NumSteps > 0, nameof(NumSteps), NumSteps, "must be positive");
         Require(Gamma is >= 0 and <= 1, nameof(Gamma), Gamma, "must lie in [0, 1]");
         Require(GaeLambda is >= 0 and <= 1, nameof(GaeLambda), GaeLambda, "must lie in [0, 1]");
         Require(NumMinibatches > 0, nameof(NumMinibatches), NumMinibatches, "must be positive");
-        Require(BatchSize % NumMinibatches == 0, nameof(NumMinibatches), NumMinibatches, $"must divide the batch size {BatchSize} (num-envs × num-steps)");
+        Require(shape.Transitions % NumMinibatches == 0, nameof(NumMinibatches), NumMinibatches, $"must divide the batch size {shape.Transitions} (num-envs × num-steps)");
         Require(UpdateEpochs > 0, nameof(UpdateEpochs), UpdateEpochs, "must be positive");
         Require(ClipCoef > 0, nameof(ClipCoef), ClipCoef, "must be positive");
         Require(EntCoef >= 0, nameof(EntCoef), EntCoef, "must not be negative");
@@ -91,9 +80,13 @@ public sealed record PpoOptions
         Require(MaxGradNorm > 0, nameof(MaxGradNorm), MaxGradNorm, "must be positive");
         Require(TargetKl is null or > 0, nameof(TargetKl), TargetKl ?? 0, "must be positive when set");
         Require(AdamEps > 0, nameof(AdamEps), AdamEps, "must be positive");
-        Require(HiddenSizes.Count > 0 && HiddenSizes.All(h => h > 0), nameof(HiddenSizes), string.Join(",", HiddenSizes), "must be one or more positive widths");
-        Require(TotalTimesteps >= BatchSize, nameof(TotalTimesteps), TotalTimesteps, $"must cover at least one rollout of {BatchSize} steps");
     }
+
+    /// <inheritdoc/>
+    public ICheckpointableLearner<TObservation, TAction> CreateLearner<TObservation, TAction>(IActorCritic<TObservation, TAction> model, LearnerShape shape, RandomSource random)
+        where TObservation : unmanaged
+        where TAction : unmanaged =>
+        new PpoLearner<TObservation, TAction>(model, this, shape, random);
 
     private static void Require(bool condition, string name, object value, string rule)
     {

@@ -6,11 +6,13 @@ namespace Tempo.Cli.Commands;
 /// <summary><c>tempo envs</c>: lists the registered environments with their spaces and time limits.</summary>
 internal static class EnvsCommand
 {
-    public static Command Create(EnvRegistry registry, TextWriter output)
+    public static Command Create(EnvRegistry registry, TextWriter output, TextWriter error)
     {
-        var command = new Command("envs", "List the registered environments with their observation and action spaces.");
-        command.SetAction(_ =>
+        var envAssembly = EnvAssemblies.CreateOption();
+        var command = new Command("envs", "List the registered environments with their observation and action spaces.") { envAssembly };
+        command.SetAction(parse => CliErrors.Guard(error, () =>
         {
+            EnvAssemblies.Register(parse, envAssembly, registry);
             foreach (var id in registry.Ids)
             {
                 var spec = registry.GetSpec(id);
@@ -22,7 +24,7 @@ internal static class EnvsCommand
             }
 
             return 0;
-        });
+        }));
         return command;
     }
 }

@@ -1,6 +1,8 @@
 using System.CommandLine;
-using Tempo.Cli.Training;
+using System.Globalization;
+using Tempo.Algorithms.Policies;
 using Tempo.Core.Envs.Registry;
+using Tempo.Runtime.Runs;
 
 namespace Tempo.Cli.Commands;
 
@@ -13,6 +15,7 @@ internal static class EvalCommand
         var episodes = new Option<int>("--episodes") { Description = "Episodes to play.", DefaultValueFactory = _ => 10 };
         var seed = new Option<int>("--seed") { Description = "Seed of the first episode; episode i uses seed + i.", DefaultValueFactory = _ => 1000 };
         var video = new Option<string>("--video") { Description = "Record the first episode to FILE.gif or FILE.mp4 (MP4 needs ffmpeg)." };
+        var envAssembly = EnvAssemblies.CreateOption();
         episodes.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<int>() <= 0)
@@ -21,16 +24,23 @@ internal static class EvalCommand
             }
         });
 
-        var command = new Command("eval", "Evaluate a trained policy.") { checkpoint, episodes, seed, video };
+        var command = new Command("eval", "Evaluate a trained policy.") { checkpoint, episodes, seed, video, envAssembly };
         command.SetAction(parse => CliErrors.Guard(error, () =>
         {
-            var path = parse.GetRequiredValue(checkpoint).FullName;
-            if (Directory.Exists(path))
+            EnvAssemblies.Register(parse, envAssembly, registry);
+            var outcome = Evaluator.Evaluate(
+                registry,
+                parse.GetRequiredValue(checkpoint).FullName,
+                new EvaluationSettings { Episodes = parse.GetValue(episodes), Seed = parse.GetValue(seed), VideoPath = parse.GetValue(video) },
+                (episode, statistics) => output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"episode {episode + 1}: return {statistics.Return:F2}, length {statistics.Length}")));
+            output.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"mean return over {outcome.Episodes.Count} episodes: {outcome.MeanReturn:F2} (policy {new PolicyVersion(outcome.PolicyVersion)}, {outcome.GlobalStep} training steps)"));
+            if (outcome.VideoPath is { } path)
             {
-                path = Path.Combine(path, Runtime.Checkpoints.CheckpointFile.FileName);
+                output.WriteLine($"video of episode 1: {path}");
             }
 
-            EvalRun.Run(registry, path, parse.GetValue(episodes), parse.GetValue(seed), parse.GetValue(video), output);
             return 0;
         }));
         return command;

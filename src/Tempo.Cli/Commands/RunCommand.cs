@@ -23,9 +23,11 @@ internal static class RunCommand
             }
         });
 
-        var command = new Command("run", "Play episodes with a random policy.") { envOption, episodesOption, seedOption };
+        var envAssembly = EnvAssemblies.CreateOption();
+        var command = new Command("run", "Play episodes with a random policy.") { envOption, episodesOption, seedOption, envAssembly };
         command.SetAction(parse => CliErrors.Guard(error, () =>
         {
+            EnvAssemblies.Register(parse, envAssembly, registry);
             var id = parse.GetRequiredValue(envOption);
             using var env = registry.Make(id);
             var episodes = parse.GetValue(episodesOption);

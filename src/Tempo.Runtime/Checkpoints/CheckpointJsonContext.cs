@@ -7,6 +7,6 @@ namespace Tempo.Runtime.Checkpoints;
 /// Reflection-based serialization builds its converters at the first save, which cost ~70 ms in the middle of a
 /// CartPole run; generated code costs next to nothing and behaves the same.
 /// </remarks>
-[JsonSourceGenerationOptions(WriteIndented = false)]
+[JsonSourceGenerationOptions(WriteIndented = false, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(TrainingCheckpoint))]
 internal sealed partial class CheckpointJsonContext : JsonSerializerContext;

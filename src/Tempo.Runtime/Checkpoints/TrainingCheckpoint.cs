@@ -1,4 +1,5 @@
 using Tempo.Core.Seeding;
+using Tempo.Runtime.Runs.Recipes;
 
 namespace Tempo.Runtime.Checkpoints;
 
@@ -16,6 +17,15 @@ public sealed record TrainingCheckpoint
 {
     /// <summary>The run's configuration as written to config.json (a flat JSON object).</summary>
     public required string Config { get; init; }
+
+    /// <summary>The id of the env the run trained on, as its registry knows it; null in files written before it was recorded.</summary>
+    public string? Env { get; init; }
+
+    /// <summary>The network the weights belong to; null in files written before it was recorded.</summary>
+    public ModelSpec? Model { get; init; }
+
+    /// <summary>Wall-clock seconds the run had trained for, over every resume.</summary>
+    public double WallTimeSeconds { get; init; }
 
     /// <summary>Env steps taken over all actors.</summary>
     public required long GlobalStep { get; init; }
@@ -35,8 +45,15 @@ public sealed record TrainingCheckpoint
     /// <summary>How many times the run was resumed before this checkpoint was written.</summary>
     public int Resumes { get; init; }
 
-    /// <summary>Named random-source states (e.g. <c>learner</c>, <c>policy</c>; <c>actor-0</c>, <c>actor-1</c>, … for the actors of an asynchronous run).</summary>
+    /// <summary>Random-source states by stream (see <see cref="RandomStreamKey"/>: <c>learner</c>, <c>policy</c>; <c>actor-0</c>, <c>actor-1</c>, … for the actors of an asynchronous run).</summary>
     public required IReadOnlyDictionary<string, RandomSourceState> RandomStates { get; init; }
+
+    /// <summary>The state of the random stream <paramref name="key"/>; throws if the checkpoint has none (it was written by another kind of run).</summary>
+    /// <exception cref="InvalidDataException">The checkpoint holds no such stream.</exception>
+    public RandomSourceState RequireRandomState(RandomStreamKey key) =>
+        RandomStates.TryGetValue(key.Name, out var state)
+            ? state
+            : throw new InvalidDataException($"The checkpoint has no '{key}' random state (it holds {string.Join(", ", RandomStates.Keys.Select(k => $"'{k}'"))}); it was written by another kind of run.");
 
     /// <summary>Observation normalizer statistics, one per env, in env order (actor by actor in an asynchronous run); empty when none is used.</summary>
     public IReadOnlyList<NormalizerSnapshot> ObservationNormalizers { get; init; } = [];

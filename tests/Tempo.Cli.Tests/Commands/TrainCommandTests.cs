@@ -276,7 +276,7 @@ public sealed partial class TrainCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--num-envs", "0", "NumEnvs")]
+    [InlineData("--num-envs", "0", "num-envs must be positive")]
     [InlineData("--num-minibatches", "3", "NumMinibatches")]
     [InlineData("--gamma", "1.5", "Gamma")]
     [InlineData("--num-envs", "x", "'x'")]
@@ -305,7 +305,7 @@ public sealed partial class TrainCommandTests : IDisposable
         var run = CliRun.Of("train", "--env", "CartPole-v1", "--tick-rate", "100", "--total-timesteps", "512", "--run-dir", _directory.File("run"));
 
         Assert.NotEqual(0, run.ExitCode);
-        Assert.Contains("--tick-rate applies to live envs", run.Error);
+        Assert.Contains("tick-rate applies to live envs", run.Error);
         Assert.Contains("CartPole-v1", run.Error);
     }
 
@@ -318,7 +318,7 @@ public sealed partial class TrainCommandTests : IDisposable
             "--update-epochs", "1", "--total-timesteps", "16", "--run-dir", runDir);
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Contains("\"tick-rate\": 250", File.ReadAllText(Path.Combine(runDir, "config.json")));
+        Assert.Contains("\"tick-rate-hertz\": 250", File.ReadAllText(Path.Combine(runDir, "config.json")));
     }
 
     [GeneratedRegex(@"^solved: step=(?<step>\d+) wall_s=\d+\.\d\d$")]

@@ -1,13 +1,14 @@
 using System.Globalization;
+using Tempo.Algorithms.Appo;
 using Tempo.Algorithms.Models;
-using Tempo.Algorithms.Ppo;
 using Tempo.Cli.Tests.Commands;
-using Tempo.Cli.Training;
+using Tempo.Core.Envs.Live;
 using Tempo.Core.Envs.Registry;
 using Tempo.Core.Seeding;
 using Tempo.Nn.Optimizers;
 using Tempo.Runtime.Checkpoints;
 using Tempo.Runtime.Metrics;
+using Tempo.Runtime.Runs;
 
 namespace Tempo.Cli.Tests.Training;
 
@@ -58,20 +59,20 @@ public sealed class AsyncRunCheckpointTests : IDisposable
     public void Run_CheckpointEvery_WritesCheckpointsWhileTheActorsRun()
     {
         var runDir = _directory.File("periodic");
-        var settings = new TrainSettings
+        var settings = new RunSettings
         {
             Env = "LiveCartPole-v1",
-            Algo = TrainAlgorithm.Appo,
-            Schedule = TrainSchedule.Async,
-            TickRate = 1000,
-            NumActors = Actors,
+            EnvOptions = new LiveCartPoleOptions { Ticks = new LiveTickOptions { TickRateHertz = 1000 } },
+            Algorithm = new AppoOptions { NumMinibatches = 1, UpdateEpochs = Epochs, LearningRate = 1e-3 },
+            Schedule = ScheduleKind.Asynchronous,
+            Async = new AsynchronousOptions { NumActors = Actors },
+            Collection = new CollectionOptions { NumEnvs = 1, NumSteps = StepsPerSegment, TotalTimesteps = 1600 },
             CheckpointEvery = 5,
-            RunDir = runDir,
-            Ppo = new PpoOptions { NumEnvs = 1, NumSteps = StepsPerSegment, NumMinibatches = 1, UpdateEpochs = Epochs, LearningRate = 1e-3, TotalTimesteps = 1600 },
+            RunDirectory = runDir,
         };
         using var sink = new CheckpointPeekingSink(Checkpoint(runDir));
 
-        AsyncRun.Run(EnvRegistry.CreateDefault(), settings, sink, _ => { }, TimeProvider.System, resumeFrom: null, CancellationToken.None);
+        Trainer.Train(EnvRegistry.CreateDefault(), settings, new RunHooks { Progress = sink });
 
         // The reports are written before the final checkpoint; what they found on disk is periodic, taken mid-run.
         Assert.NotEmpty(sink.Seen);
@@ -119,7 +120,7 @@ public sealed class AsyncRunCheckpointTests : IDisposable
     }
 
     [Fact]
-    public void Train_ResumeAsyncImpala_ContinuesWithoutALearnerStream()
+    public void Train_ResumeAsyncImpala_ContinuesStepsVersionAndStreams()
     {
         var runDir = _directory.File("impala");
         Assert.Equal(0, Train(runDir, "impala", totalSteps: 800).ExitCode);
@@ -130,7 +131,7 @@ public sealed class AsyncRunCheckpointTests : IDisposable
         Assert.Equal(0, run.ExitCode);
         Assert.Empty(run.Error);
         var resumed = CheckpointFile.ReadMetadata(Checkpoint(runDir));
-        Assert.Equal(["actor-0", "actor-1"], resumed.RandomStates.Keys.Order());
+        Assert.Equal(["actor-0", "actor-1", "learner"], resumed.RandomStates.Keys.Order());
         Assert.True(resumed.Updates > first.Updates);
         Assert.Equal(resumed.Updates, resumed.PolicyVersion);
         Assert.Equal(resumed.Updates * StepsPerSegment, resumed.TrainedSteps);
@@ -213,10 +214,14 @@ public sealed class AsyncRunCheckpointTests : IDisposable
     }
 
     private static CliRun Train(string runDir, string algo, long totalSteps) => CliRun.Of(
+    [
         "train", "--env", "LiveCartPole-v1", "--tick-rate", "1000", "--algo", algo, "--schedule", "async",
         "--num-actors", Actors.ToString(CultureInfo.InvariantCulture), "--num-envs", "1", "--num-steps", StepsPerSegment.ToString(CultureInfo.InvariantCulture),
-        "--num-minibatches", "1", "--update-epochs", Epochs.ToString(CultureInfo.InvariantCulture), "--learning-rate", "0.001",
-        "--total-timesteps", totalSteps.ToString(CultureInfo.InvariantCulture), "--checkpoint-every", "10", "--run-dir", runDir, "--plain");
+        "--learning-rate", "0.001", "--total-timesteps", totalSteps.ToString(CultureInfo.InvariantCulture), "--checkpoint-every", "10", "--run-dir", runDir, "--plain",
+
+        // IMPALA takes one gradient step per batch; minibatches and epochs are APPO's settings.
+        .. algo == "appo" ? ["--num-minibatches", "1", "--update-epochs", Epochs.ToString(CultureInfo.InvariantCulture)] : Array.Empty<string>(),
+    ]);
 
     private static string Checkpoint(string runDir) => Path.Combine(runDir, CheckpointFile.FileName);
 

@@ -1,9 +1,8 @@
-using Tempo.Algorithms.Ppo;
 using Tempo.Cli.Tests.Commands;
-using Tempo.Cli.Training;
 using Tempo.Core.Envs.Pixel;
 using Tempo.Core.Envs.Registry;
-using Tempo.Runtime.Metrics;
+using Tempo.Runtime.Runs;
+using Tempo.Runtime.Runs.Recipes;
 
 namespace Tempo.Cli.Tests.Training;
 
@@ -19,18 +18,17 @@ public sealed class PpoRunLearningTests : IDisposable
     public void Run_CartPoleWithCleanRlDefaults_Reaches195Within50kSteps()
     {
         // Seed 1 reaches a last-20 mean of 195 at about 22.5k steps (seeds 1–6: 17k–24k), well inside the budget.
-        var settings = new TrainSettings
+        var settings = new RunSettings
         {
             Env = "CartPole-v1",
             Seed = 1,
             TargetReturn = 195,
-            RunDir = _directory.File("cartpole"),
-            Ppo = new PpoOptions { TotalTimesteps = 50_000 },
+            RunDirectory = _directory.File("cartpole"),
+            Collection = new CollectionOptions { TotalTimesteps = 50_000 },
         };
         var announced = new List<string>();
-        using var progress = new ConsoleProgressSink(TextWriter.Null, redrawInPlace: false, TimeProvider.System);
 
-        var outcome = PpoRun.Run(EnvRegistry.CreateDefault(), settings, progress, announced.Add, TimeProvider.System, resumeFrom: null, CancellationToken.None);
+        var outcome = Trainer.Train(EnvRegistry.CreateDefault(), settings, new RunHooks { Announce = announced.Add });
 
         Assert.True(outcome.SolvedAt is not null, $"not solved: last-20 mean {outcome.ReturnMean} after {outcome.GlobalStep} steps");
         Assert.InRange(outcome.SolvedAt.Value.GlobalStep, 1, 50_000);
@@ -48,17 +46,16 @@ public sealed class PpoRunLearningTests : IDisposable
         var registry = EnvRegistry.CreateDefault();
         registry.Register(EnvSpec.Create<byte, int, CatchOptions>(
             "SmallCatch-v0", options => new Catch(options with { FrameHeight = 36, FrameWidth = 36 }), maxEpisodeSteps: null));
-        var settings = new TrainSettings
+        var defaults = ActorCriticRecipes.Defaults(registry.GetSpec("SmallCatch-v0"));
+        var settings = defaults with
         {
-            Env = "SmallCatch-v0",
             Seed = 1,
             TargetReturn = 0.9,
-            RunDir = _directory.File("catch"),
-            Ppo = PpoRecipes.DefaultOptions(registry.GetSpec("SmallCatch-v0")) with { TotalTimesteps = 20_000, NumSteps = 32 },
+            RunDirectory = _directory.File("catch"),
+            Collection = defaults.Collection with { TotalTimesteps = 20_000, NumSteps = 32 },
         };
-        using var progress = new ConsoleProgressSink(TextWriter.Null, redrawInPlace: false, TimeProvider.System);
 
-        var outcome = PpoRun.Run(registry, settings, progress, _ => { }, TimeProvider.System, resumeFrom: null, CancellationToken.None);
+        var outcome = Trainer.Train(registry, settings);
 
         Assert.True(outcome.SolvedAt is not null, $"not solved: last-20 mean {outcome.ReturnMean} after {outcome.GlobalStep} steps");
         Assert.InRange(outcome.SolvedAt.Value.GlobalStep, 1, 20_000);

@@ -49,6 +49,35 @@ public sealed class EnvRegistry
         }
     }
 
+    /// <summary>Registers the envs of <paramref name="assembly"/>: creates every public, non-abstract <see cref="IEnvRegistration"/> in it and calls it.</summary>
+    /// <returns>The ids that were added, sorted.</returns>
+    /// <exception cref="ArgumentException">The assembly has no such registration, one cannot be created, or it registers an id that exists.</exception>
+    public IReadOnlyList<string> RegisterFrom(System.Reflection.Assembly assembly)
+    {
+        ArgumentNullException.ThrowIfNull(assembly);
+        var registrations = assembly.GetExportedTypes()
+            .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IEnvRegistration).IsAssignableFrom(t))
+            .OrderBy(t => t.FullName, StringComparer.Ordinal)
+            .ToArray();
+        if (registrations.Length == 0)
+        {
+            throw new ArgumentException($"{assembly.GetName().Name} has no public class implementing {nameof(IEnvRegistration)}, so it registers no env.", nameof(assembly));
+        }
+
+        var before = new HashSet<string>(Ids, StringComparer.Ordinal);
+        foreach (var type in registrations)
+        {
+            if (type.GetConstructor(Type.EmptyTypes) is null)
+            {
+                throw new ArgumentException($"{type.FullName} implements {nameof(IEnvRegistration)} but has no public parameterless constructor.", nameof(assembly));
+            }
+
+            ((IEnvRegistration)Activator.CreateInstance(type)!).Register(this);
+        }
+
+        return [.. Ids.Where(id => !before.Contains(id))];
+    }
+
     /// <summary>Whether an env is registered under <paramref name="id"/>.</summary>
     public bool Contains(string id)
     {

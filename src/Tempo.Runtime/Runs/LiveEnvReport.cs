@@ -1,10 +1,10 @@
 using Tempo.Core.Envs.Live;
 using Tempo.Runtime.Metrics;
 
-namespace Tempo.Cli.Training;
+namespace Tempo.Runtime.Runs;
 
 /// <summary>Adds the action gaps and late world ticks of a run's live envs to its training reports.</summary>
-internal static class ActionGapReport
+internal static class LiveEnvReport
 {
     /// <summary>Returns <paramref name="report"/> with the run-long action-gap p50, p99 and max of the worst of <paramref name="liveEnvs"/>; unchanged when there are none.</summary>
     public static TrainingReport With(TrainingReport report, IReadOnlyList<ILiveEnv> liveEnvs)

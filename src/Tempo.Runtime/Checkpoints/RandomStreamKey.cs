@@ -1,0 +1,22 @@
+namespace Tempo.Runtime.Checkpoints;
+
+/// <summary>Names one random stream of a run in its checkpoint: the learner's, the synchronous actor's policy, or asynchronous actor k's.</summary>
+/// <param name="Name">The name the checkpoint file stores it under.</param>
+public readonly record struct RandomStreamKey(string Name)
+{
+    /// <summary>The learner's stream (minibatch and trajectory shuffles).</summary>
+    public static RandomStreamKey Learner { get; } = new("learner");
+
+    /// <summary>The synchronous schedule's acting policy's stream (action sampling).</summary>
+    public static RandomStreamKey Policy { get; } = new("policy");
+
+    /// <summary>Asynchronous actor <paramref name="index"/>'s stream (action sampling).</summary>
+    public static RandomStreamKey Actor(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        return new($"actor-{index}");
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => Name;
+}

@@ -1,0 +1,35 @@
+namespace Tempo.Runtime.Runs;
+
+/// <summary>Settings of the asynchronous schedule: how many actors, and what joins them to the learner.</summary>
+/// <remarks>Each property binds to the config key and CLI flag of the same name in kebab-case.</remarks>
+public sealed record AsynchronousOptions
+{
+    /// <summary>Actors, each on its own thread with <see cref="CollectionOptions.NumEnvs"/> envs.</summary>
+    public int NumActors { get; init; } = 2;
+
+    /// <summary>Segments the actor-to-learner channel holds before its full policy applies (live envs: drop the oldest; simulators: wait).</summary>
+    public int QueueCapacity { get; init; } = 16;
+
+    /// <summary>Segments whose behaviour policy lags the learner by more versions than this are dropped and counted.</summary>
+    public long MaxPolicyLag { get; init; } = 20;
+
+    /// <summary>Throws naming the first invalid setting.</summary>
+    /// <exception cref="ArgumentException">A setting is out of range.</exception>
+    public void Validate()
+    {
+        if (NumActors <= 0)
+        {
+            throw new ArgumentException($"num-actors must be positive; got {NumActors}.");
+        }
+
+        if (QueueCapacity <= 0)
+        {
+            throw new ArgumentException($"queue-capacity must be positive; got {QueueCapacity}.");
+        }
+
+        if (MaxPolicyLag < 0)
+        {
+            throw new ArgumentException($"max-policy-lag must not be negative; got {MaxPolicyLag}.");
+        }
+    }
+}

@@ -1,0 +1,117 @@
+using Tempo.Algorithms.Appo;
+using Tempo.Algorithms.Impala;
+using Tempo.Algorithms.Learners;
+using Tempo.Algorithms.Models;
+using Tempo.Algorithms.Ppo;
+using Tempo.Core.Envs.Registry;
+using Tempo.Core.Wrappers;
+
+namespace Tempo.Runtime.Runs.Recipes;
+
+/// <summary>CleanRL's recipe for an env, chosen from its element types: <c>ppo.py</c> for float observations and discrete actions, <c>ppo_continuous_action.py</c> for continuous actions, <c>ppo_atari.py</c> for byte frames and discrete actions.</summary>
+/// <remarks>A recipe fixes the env's wrapper stack, the architecture, and the defaults a run of it starts from before a config or flags change them.</remarks>
+public static class ActorCriticRecipes
+{
+    /// <summary>The algorithms a run can be configured with by name (<c>ppo</c>, <c>appo</c>, <c>impala</c>).</summary>
+    public static IReadOnlyList<string> AlgorithmNames { get; } = ["ppo", "appo", "impala"];
+
+    /// <summary>The architecture the recipe for <paramref name="spec"/>'s env trains.</summary>
+    /// <exception cref="ArgumentException">No recipe takes the env's element types.</exception>
+    public static ModelKind ModelFor(EnvSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return (spec.ObservationElementType, spec.ActionElementType) switch
+        {
+            var (o, a) when o == typeof(float) && a == typeof(int) => ModelKind.CategoricalMlp,
+            var (o, a) when o == typeof(float) && a == typeof(float) => ModelKind.GaussianMlp,
+            var (o, a) when o == typeof(byte) && a == typeof(int) => ModelKind.CategoricalCnn,
+            _ => throw new ArgumentException(
+                $"Runs here train envs with float observations and discrete or continuous actions, or byte frames and discrete actions; "
+                + $"{spec.Id} has observations of {spec.ObservationElementType.Name} and actions of {spec.ActionElementType.Name}."),
+        };
+    }
+
+    /// <summary>The settings a run of <paramref name="spec"/>'s env with the algorithm named <paramref name="algorithm"/> starts from.</summary>
+    /// <remarks>
+    /// CleanRL's <c>ppo.py</c> defaults for discrete actions; for continuous ones <c>ppo_continuous_action.py</c>'s, which
+    /// differ in 1M steps, 1 env × 2048 steps, and (PPO) learning rate 3e-4, 32 minibatches, 10 epochs and no entropy
+    /// bonus; for byte frames <c>ppo_atari.py</c>'s, which differ in 8 envs, one 512-wide fully connected layer, and (PPO)
+    /// a clipping coefficient of 0.1. The step budget stays <c>ppo.py</c>'s 500k rather than <c>ppo_atari.py</c>'s 10M,
+    /// which suits Atari, not the small pixel games here. APPO and IMPALA start from their own options' defaults.
+    /// </remarks>
+    /// <exception cref="ArgumentException">No recipe takes the env, or no algorithm has that name.</exception>
+    public static RunSettings Defaults(EnvSpec spec, string algorithm = "ppo")
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var model = ModelFor(spec);
+        var settings = new RunSettings { Env = spec.Id, Algorithm = DefaultAlgorithm(algorithm, model) };
+        return model switch
+        {
+            ModelKind.GaussianMlp => settings with { Collection = new CollectionOptions { TotalTimesteps = 1_000_000, NumEnvs = 1, NumSteps = 2048 } },
+            ModelKind.CategoricalCnn => settings with
+            {
+                Collection = new CollectionOptions { NumEnvs = 8 },
+                Model = new ModelOptions { HiddenSizes = [CategoricalCnnActorCritic.DefaultHiddenSize] },
+            },
+            _ => settings,
+        };
+    }
+
+    /// <summary>Builds the recipe for <paramref name="settings"/>' env and hands it to <paramref name="visitor"/>.</summary>
+    internal static TResult Dispatch<TResult>(EnvRegistry registry, RunSettings settings, IRecipeVisitor<TResult> visitor)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(visitor);
+        var spec = registry.GetSpec(settings.Env);
+        var id = settings.Env;
+        var options = settings.EnvOptions;
+        switch (ModelFor(spec))
+        {
+            case ModelKind.CategoricalMlp:
+                return visitor.Visit(new ActorCriticRecipe<float, int>(
+                    ModelKind.CategoricalMlp,
+                    () => new RecordEpisodeStatistics<float, int>(registry.Make<float, int>(id, options)),
+                    KernelThreads: 2));
+
+            case ModelKind.GaussianMlp:
+                // ppo_continuous_action.py's stack: statistics on raw rewards, then clip actions, normalize
+                // observations and rewards, and clip both to ±10.
+                var gamma = settings.Algorithm.Gamma;
+                return visitor.Visit(new ActorCriticRecipe<float, float>(
+                    ModelKind.GaussianMlp,
+                    () => new ClipReward<float, float>(
+                        new NormalizeReward<float, float>(
+                            new ClipObservation<float>(
+                                new NormalizeObservation<float>(
+                                    new ClipAction<float>(new RecordEpisodeStatistics<float, float>(registry.Make<float, float>(id, options)))),
+                                -10f,
+                                10f),
+                            gamma),
+                        -10f,
+                        10f),
+                    KernelThreads: 2));
+
+            default:
+                // ppo_atari.py's model on the env's own frames: Atari's preprocessing (frame skip, resize, grey, stack) is
+                // the env's stack to choose; a small pixel game observes [C, H, W] frames ready for the CNN.
+                return visitor.Visit(new ActorCriticRecipe<byte, int>(
+                    ModelKind.CategoricalCnn,
+                    () => new RecordEpisodeStatistics<byte, int>(registry.Make<byte, int>(id, options)),
+                    KernelThreads: 2));
+        }
+    }
+
+    private static IActorCriticAlgorithm DefaultAlgorithm(string name, ModelKind model) => name switch
+    {
+        "ppo" => model switch
+        {
+            ModelKind.GaussianMlp => new PpoOptions { LearningRate = 3e-4, NumMinibatches = 32, UpdateEpochs = 10, EntCoef = 0.0 },
+            ModelKind.CategoricalCnn => new PpoOptions { ClipCoef = 0.1 },
+            _ => new PpoOptions(),
+        },
+        "appo" => new AppoOptions(),
+        "impala" => new ImpalaOptions(),
+        _ => throw new ArgumentException($"Unknown algorithm '{name}'; known: {string.Join(", ", AlgorithmNames)}."),
+    };
+}

@@ -1,0 +1,160 @@
+using Tempo.Algorithms.Learners;
+using Tempo.Core.Envs;
+using Tempo.Core.Envs.Live;
+using Tempo.Core.Seeding;
+using Tempo.Runtime.Checkpoints;
+using Tempo.Runtime.Metrics;
+using Tempo.Runtime.Runs.Checkpointing;
+using Tempo.Runtime.Runs.Recipes;
+using Tempo.Runtime.Schedules;
+using Tempo.Runtime.Training;
+
+namespace Tempo.Runtime.Runs;
+
+/// <summary>What both schedules' runs do alike: make envs, check the network against a resumed checkpoint, restore, prepare the folder, monitor, checkpoint, finish.</summary>
+/// <typeparam name="TObservation">Observation element type.</typeparam>
+/// <typeparam name="TAction">Action element type.</typeparam>
+internal abstract class RunComposition<TObservation, TAction>(RunContext context, ActorCriticRecipe<TObservation, TAction> recipe)
+    where TObservation : unmanaged
+    where TAction : unmanaged
+{
+    /// <summary>The run's context.</summary>
+    protected RunContext Context { get; } = context;
+
+    /// <summary>The run's settings.</summary>
+    protected RunSettings Settings => Context.Settings;
+
+    /// <summary>The recipe: env stack and architecture.</summary>
+    protected ActorCriticRecipe<TObservation, TAction> Recipe { get; } = recipe;
+
+    /// <summary>Env steps taken before this process started (a resumed run).</summary>
+    protected long StepOffset => Context.Resumed?.GlobalStep ?? 0;
+
+    /// <summary>Runs training and returns the outcome.</summary>
+    public abstract RunOutcome Run();
+
+    /// <summary>Makes <paramref name="count"/> envs with the recipe's wrappers; disposes those made so far if one fails.</summary>
+    protected IEnv<TObservation, TAction>[] MakeEnvs(int count)
+    {
+        var envs = new List<IEnv<TObservation, TAction>>(count);
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                envs.Add(Recipe.MakeEnv());
+            }
+        }
+        catch
+        {
+            envs.ForEach(e => e.Dispose());
+            throw;
+        }
+
+        return [.. envs];
+    }
+
+    /// <summary>The network for <paramref name="env"/>'s spaces; a resumed run's must be the checkpoint's.</summary>
+    /// <exception cref="ArgumentException">The env's spaces do not fit the architecture, or the network differs from the checkpoint's.</exception>
+    protected ModelSpec ModelSpecFor(IEnv<TObservation, TAction> env)
+    {
+        var spec = ModelSpec.For(Recipe.Model, env.ObservationSpace, env.ActionSpace, Settings.Model.HiddenSizes);
+        if (Context.Resumed?.Model is { } saved && spec.Differences(saved) is { Count: > 0 } differences)
+        {
+            throw new ArgumentException(
+                $"Cannot resume from {Settings.ResumeFrom}: its network is {saved}, but {Settings.Env} now needs {spec} ({string.Join("; ", differences)}).");
+        }
+
+        return spec;
+    }
+
+    /// <summary>Loads the resumed checkpoint's weights and optimizer state into <paramref name="learner"/> and lets every part restore its own state.</summary>
+    protected void Restore(ICheckpointableLearner<TObservation, TAction> learner, IEnumerable<ICheckpointPart> parts)
+    {
+        if (Context.Resumed is null)
+        {
+            return;
+        }
+
+        CheckpointFile.Load(Settings.ResumeFrom!, learner.Model.NamedParameters, learner.Optimizer.State);
+        foreach (var part in parts)
+        {
+            part.Restore(Context.Resumed);
+        }
+    }
+
+    /// <summary>Writes <c>config.json</c>: called once everything that can refuse the run has passed, so a refused run leaves its folder as it was.</summary>
+    protected void PrepareFolder() => RunFolder.Prepare(Settings.RunDirectory, RunConfig.Serialize(Settings));
+
+    /// <summary>The monitor: episode windows, reports to the sinks, and the stop once the target return is reached.</summary>
+    protected TrainingMonitor CreateMonitor(IMetricsSink sinks, CancellationTokenSource stop, IReadOnlyList<ILiveEnv> liveEnvs, Func<TrainingReport, TrainingReport>? enrich, TimeSpan reportInterval) =>
+        new(
+            sinks,
+            Context.Hooks.Time,
+            Settings.TargetReturn,
+            line =>
+            {
+                Context.Hooks.Announce?.Invoke(line);
+                stop.Cancel();
+            },
+            StepOffset)
+        {
+            Enrich = report => LiveEnvReport.With(enrich is null ? report : enrich(report), liveEnvs),
+            ReportInterval = reportInterval,
+        };
+
+    /// <summary>A checkpointer that captures the learner's weights and optimizer state and every part's state on the learner's thread, and writes them in the background.</summary>
+    protected PeriodicCheckpointer CreateCheckpointer(
+        BackgroundCheckpointWriter writer, ICheckpointableLearner<TObservation, TAction> learner, ModelSpec model, IReadOnlyList<ICheckpointPart> parts, TrainingMonitor monitor, Func<long> globalStep)
+    {
+        var config = RunConfig.Serialize(Settings);
+        var path = RunFolder.CheckpointPath(Settings.RunDirectory);
+        var resumed = Context.Resumed;
+        return new PeriodicCheckpointer(Settings.CheckpointEvery, () =>
+        {
+            var draft = new CheckpointDraft();
+            foreach (var part in parts)
+            {
+                part.Capture(draft);
+            }
+
+            var checkpoint = new TrainingCheckpoint
+            {
+                Config = config,
+                Env = Settings.Env,
+                Model = model,
+                WallTimeSeconds = (resumed?.WallTimeSeconds ?? 0) + monitor.WallTimeSeconds,
+                GlobalStep = StepOffset + globalStep(),
+                Updates = draft.Updates,
+                TrainedSteps = draft.TrainedSteps,
+                PolicyVersion = draft.PolicyVersion,
+                Episodes = (resumed?.Episodes ?? 0) + monitor.Episodes,
+                Resumes = Context.Resumes,
+                RandomStates = draft.RandomStates,
+                ObservationNormalizers = draft.ObservationNormalizers,
+                RewardNormalizers = draft.RewardNormalizers,
+            };
+            writer.Write(path, CheckpointImage.Capture(checkpoint, learner.Model.NamedParameters, learner.Optimizer.State));
+        });
+    }
+
+    /// <summary>The run's callbacks: the monitor, the checkpointer, then the caller's own.</summary>
+    protected ITrainingCallbacks Callbacks(TrainingMonitor monitor, PeriodicCheckpointer checkpointer) =>
+        Context.Hooks.Callbacks is { } own ? new CompositeTrainingCallbacks(monitor, checkpointer, own) : new CompositeTrainingCallbacks(monitor, checkpointer);
+
+    /// <summary>The outcome once training stopped and the last checkpoint is on disk.</summary>
+    protected RunOutcome Outcome(TrainingMonitor monitor, long globalStep) => new(
+        Path.GetFullPath(Settings.RunDirectory),
+        StepOffset + globalStep,
+        monitor.WallTimeSeconds,
+        (Context.Resumed?.Episodes ?? 0) + monitor.Episodes,
+        monitor.ReturnMean,
+        monitor.SolvedAt,
+        Cancelled: Context.CancellationToken.IsCancellationRequested && !monitor.IsSolved);
+
+    /// <summary>The live envs among <paramref name="envs"/>, whose action gaps the reports carry.</summary>
+    protected static ILiveEnv[] LiveEnvs(IEnumerable<IEnv<TObservation, TAction>> envs) =>
+        [.. envs.Select(e => e.TryFind<ILiveEnv>(out var live) ? live : null).OfType<ILiveEnv>()];
+
+    /// <summary>A random stream derived from the run's seed and <paramref name="stream"/>, so every stream is reproducible and independent.</summary>
+    protected RandomSource Stream(long stream) => new(RandomSource.DeriveSeed(Settings.Seed, stream));
+}

@@ -1,0 +1,232 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
+using Tempo.Algorithms.Appo;
+using Tempo.Algorithms.Impala;
+using Tempo.Algorithms.Learners;
+using Tempo.Algorithms.Ppo;
+using Tempo.Core.Envs.Live;
+using Tempo.Core.Envs.Registry;
+using Tempo.Runtime.Runs.Recipes;
+
+namespace Tempo.Runtime.Runs;
+
+/// <summary>Run settings as a flat JSON config whose keys are <c>tempo train</c>'s flags without dashes (<c>"num-envs": 8</c>): written to <c>config.json</c> and checkpoints, read from config files and flags.</summary>
+/// <remarks>
+/// <para>Every key has one home: a run key (<c>env</c>, <c>algo</c>, <c>schedule</c>, <c>seed</c>, …), a key of
+/// <see cref="CollectionOptions"/>, <see cref="ModelOptions"/> or <see cref="AsynchronousOptions"/>, or a key of the
+/// chosen algorithm's own options. A key of another algorithm (<c>gae-lambda</c> on an APPO run) is an error, as
+/// is an unknown key or a value of the wrong type; each error names the key and the layer it came from.</para>
+/// <para>Layers are applied in order over the defaults of the env's recipe and the chosen algorithm
+/// (<see cref="ActorCriticRecipes.Defaults"/>), which depend on keys a later layer may set; so layers are merged
+/// first and resolved once.</para>
+/// </remarks>
+public static class RunConfig
+{
+    private const string DefaultEnv = "CartPole-v1";
+    private static readonly string[] _runKeys = ["env", "env-options", "tick-rate", "algo", "schedule", "seed", "run-dir", "target-return", "pause", "checkpoint-every"];
+
+    /// <summary>Writes <paramref name="settings"/> as a flat config: run keys, then collection, model, asynchronous and the algorithm's keys.</summary>
+    public static string Serialize(RunSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var root = new JsonObject
+        {
+            ["env"] = settings.Env,
+            ["env-options"] = settings.EnvOptions is { } options ? EnvOptionsJson.Serialize(options) : null,
+            ["algo"] = settings.Algorithm.Name,
+            ["schedule"] = JsonSerializer.SerializeToNode(settings.Schedule, RunConfigJsonContext.Default.ScheduleKind),
+            ["seed"] = settings.Seed,
+            ["run-dir"] = settings.RunDirectory,
+            ["target-return"] = settings.TargetReturn,
+            ["pause"] = settings.Pause,
+            ["checkpoint-every"] = settings.CheckpointEvery,
+        };
+        Append(root, JsonSerializer.SerializeToNode(settings.Collection, RunConfigJsonContext.Default.CollectionOptions));
+        Append(root, JsonSerializer.SerializeToNode(settings.Model, RunConfigJsonContext.Default.ModelOptions));
+        Append(root, JsonSerializer.SerializeToNode(settings.Async, RunConfigJsonContext.Default.AsynchronousOptions));
+        Append(root, SerializeAlgorithm(settings.Algorithm));
+        return root.ToJsonString(RunConfigJsonContext.Default.Options);
+    }
+
+    /// <summary>Resolves <paramref name="layers"/> (later ones win) over the defaults of the env's recipe and the chosen algorithm.</summary>
+    /// <param name="registry">Where the env named by the <c>env</c> key (default <c>CartPole-v1</c>) is registered.</param>
+    /// <param name="layers">The layers, first to last.</param>
+    /// <exception cref="InvalidDataException">A key is unknown, belongs to another algorithm, or has a value of the wrong type.</exception>
+    /// <exception cref="ArgumentException">The env or algorithm is unknown.</exception>
+    public static RunSettings Resolve(EnvRegistry registry, IEnumerable<ConfigLayer> layers)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(layers);
+        var layerList = layers.ToArray();
+        var algorithmName = "ppo";
+        var env = DefaultEnv;
+        var layerAlgorithms = new string?[layerList.Length];
+        var layerEnvs = new string?[layerList.Length];
+        for (var i = 0; i < layerList.Length; i++)
+        {
+            if (layerList[i].Values.TryGetPropertyValue("algo", out var algo))
+            {
+                algorithmName = layerAlgorithms[i] = Read((algo, layerList[i].Source), "algo", n => n!.GetValue<string>());
+            }
+
+            if (layerList[i].Values.TryGetPropertyValue("env", out var named))
+            {
+                env = layerEnvs[i] = Read((named, layerList[i].Source), "env", n => n!.GetValue<string>());
+            }
+        }
+
+        var merged = new Dictionary<string, (JsonNode? Value, string Source)>(StringComparer.Ordinal);
+        for (var i = 0; i < layerList.Length; i++)
+        {
+            foreach (var (key, value) in layerList[i].Values)
+            {
+                // A layer that names its own algorithm carries that algorithm's keys; when a later layer switches to
+                // another algorithm they no longer apply (a resumed run's stored config, then --algo).
+                if (layerAlgorithms[i] is { } own && own != algorithmName && AlgorithmKeys.TryGetValue(key, out var owners) && owners.Contains(own))
+                {
+                    continue;
+                }
+
+                // Likewise a layer's env options belong to the env it names.
+                if (layerEnvs[i] is { } ownEnv && ownEnv != env && key is "env-options" or "tick-rate")
+                {
+                    continue;
+                }
+
+                merged[key] = (value?.DeepClone(), layerList[i].Source);
+            }
+        }
+
+        var spec = registry.GetSpec(env);
+        var defaults = ActorCriticRecipes.Defaults(spec, algorithmName);
+
+        var collection = Keys(JsonSerializer.SerializeToNode(defaults.Collection, RunConfigJsonContext.Default.CollectionOptions));
+        var model = Keys(JsonSerializer.SerializeToNode(defaults.Model, RunConfigJsonContext.Default.ModelOptions));
+        var asynchronous = Keys(JsonSerializer.SerializeToNode(defaults.Async, RunConfigJsonContext.Default.AsynchronousOptions));
+        var algorithm = Keys(SerializeAlgorithm(defaults.Algorithm));
+        var settings = defaults;
+        foreach (var (key, entry) in merged)
+        {
+            if (collection.ContainsKey(key) || model.ContainsKey(key) || asynchronous.ContainsKey(key) || algorithm.ContainsKey(key))
+            {
+                continue;
+            }
+
+            settings = key switch
+            {
+                "env" or "algo" => settings,
+                "env-options" => settings with { EnvOptions = entry.Value is null ? null : EnvOptionsJson.Deserialize(entry.Value, spec, entry.Source) },
+                "tick-rate" => settings with { EnvOptions = Read(entry, key, n => n?.GetValue<double>()) is { } rate ? TickRateOptions(spec, rate) : settings.EnvOptions },
+                "schedule" => settings with { Schedule = Read(entry, key, n => n.Deserialize(RunConfigJsonContext.Default.ScheduleKind)) },
+                "seed" => settings with { Seed = Read(entry, key, n => n!.GetValue<int>()) },
+                "run-dir" => settings with { RunDirectory = Read(entry, key, n => n!.GetValue<string>()) },
+                "target-return" => settings with { TargetReturn = Read(entry, key, n => n?.GetValue<double>()) },
+                "pause" => settings with { Pause = Read(entry, key, n => n!.GetValue<bool>()) },
+                "checkpoint-every" => settings with { CheckpointEvery = Read(entry, key, n => n!.GetValue<int>()) },
+                _ => throw UnknownKey(key, entry.Source, algorithmName, [.. _runKeys, .. collection.Select(p => p.Key), .. model.Select(p => p.Key), .. asynchronous.Select(p => p.Key), .. algorithm.Select(p => p.Key)]),
+            };
+        }
+
+        return settings with
+        {
+            Collection = Overlay(collection, merged, RunConfigJsonContext.Default.CollectionOptions),
+            Model = Overlay(model, merged, RunConfigJsonContext.Default.ModelOptions),
+            Async = Overlay(asynchronous, merged, RunConfigJsonContext.Default.AsynchronousOptions),
+            Algorithm = algorithmName switch
+            {
+                "ppo" => Overlay(algorithm, merged, RunConfigJsonContext.Default.PpoOptions),
+                "appo" => Overlay(algorithm, merged, RunConfigJsonContext.Default.AppoOptions),
+                _ => Overlay(algorithm, merged, RunConfigJsonContext.Default.ImpalaOptions),
+            },
+        };
+    }
+
+    /// <summary>Every key some algorithm has, with the names of the algorithms that have it (to say where a stray key belongs).</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> AlgorithmKeys { get; } = BuildAlgorithmKeys();
+
+    private static IReadOnlyDictionary<string, IReadOnlyList<string>> BuildAlgorithmKeys()
+    {
+        var keys = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        IActorCriticAlgorithm[] all = [new PpoOptions(), new AppoOptions(), new ImpalaOptions()];
+        foreach (var algorithm in all)
+        {
+            foreach (var (key, _) in SerializeAlgorithm(algorithm))
+            {
+                keys[key] = keys.TryGetValue(key, out var names) ? [.. names, algorithm.Name] : [algorithm.Name];
+            }
+        }
+
+        return keys;
+    }
+
+    private static JsonObject SerializeAlgorithm(IActorCriticAlgorithm algorithm) => algorithm switch
+    {
+        PpoOptions ppo => JsonSerializer.SerializeToNode(ppo, RunConfigJsonContext.Default.PpoOptions)!.AsObject(),
+        AppoOptions appo => JsonSerializer.SerializeToNode(appo, RunConfigJsonContext.Default.AppoOptions)!.AsObject(),
+        ImpalaOptions impala => JsonSerializer.SerializeToNode(impala, RunConfigJsonContext.Default.ImpalaOptions)!.AsObject(),
+        _ => throw new ArgumentException($"Configs can record the algorithms {string.Join(", ", ActorCriticRecipes.AlgorithmNames)}; {algorithm.Name} ({algorithm.GetType().Name}) has no config form."),
+    };
+
+    private static void Append(JsonObject root, JsonNode? record)
+    {
+        foreach (var (key, value) in record!.AsObject())
+        {
+            root[key] = value?.DeepClone();
+        }
+    }
+
+    private static JsonObject Keys(JsonNode? record) => record!.AsObject();
+
+    /// <summary>The defaults of one record with the chosen keys set; a value of the wrong type is reported by key and layer.</summary>
+    private static T Overlay<T>(JsonObject defaults, Dictionary<string, (JsonNode? Value, string Source)> chosen, JsonTypeInfo<T> type)
+    {
+        var node = (JsonObject)defaults.DeepClone();
+        foreach (var (key, _) in defaults)
+        {
+            if (chosen.TryGetValue(key, out var entry))
+            {
+                node[key] = entry.Value?.DeepClone();
+
+                // Check each key on its own, so an error names the one at fault rather than the record.
+                var single = (JsonObject)defaults.DeepClone();
+                single[key] = entry.Value?.DeepClone();
+                _ = Read(entry, key, _ => single.Deserialize(type));
+            }
+        }
+
+        return node.Deserialize(type)!;
+    }
+
+    private static T Read<T>((JsonNode? Value, string Source) entry, string key, Func<JsonNode?, T> read)
+    {
+        try
+        {
+            return read(entry.Value);
+        }
+        catch (Exception error) when (error is InvalidOperationException or FormatException or JsonException or NullReferenceException or ArgumentException)
+        {
+            throw new InvalidDataException($"{entry.Source}: key '{key}' has a value of the wrong type ({entry.Value?.ToJsonString() ?? "null"}).", error);
+        }
+    }
+
+    private static InvalidDataException UnknownKey(string key, string source, string algorithm, IEnumerable<string> known)
+    {
+        if (AlgorithmKeys.TryGetValue(key, out var owners))
+        {
+            return new InvalidDataException($"{source}: '{key}' is a setting of {string.Join(" and ", owners)}; this run trains {algorithm}, which has no such setting.");
+        }
+
+        return new InvalidDataException($"{source}: unknown key '{key}'. Known keys: {string.Join(", ", known)}.");
+    }
+
+    /// <summary>The env options a <c>tick-rate</c> key means: the live envs' world clock at that rate.</summary>
+    private static object TickRateOptions(EnvSpec spec, double rate)
+    {
+        var ticks = new LiveTickOptions { TickRateHertz = rate };
+        ticks.Validate();
+        return spec.OptionsType == typeof(LiveCartPoleOptions) ? new LiveCartPoleOptions { Ticks = ticks }
+            : spec.OptionsType == typeof(LivePendulumOptions) ? new LivePendulumOptions { Ticks = ticks }
+            : throw new ArgumentException($"tick-rate applies to live envs (LiveCartPole-v1, LivePendulum-v1); {spec.Id} runs as fast as it is stepped.");
+    }
+}

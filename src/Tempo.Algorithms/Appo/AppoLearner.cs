@@ -54,7 +54,7 @@ public sealed class AppoLearner<TObservation, TAction> : ActorCriticLearner<TObs
     }
 
     /// <inheritdoc/>
-    /// <exception cref="ArgumentException">The segments are empty, differ in layout, claim a policy newer than the learner's, or hold fewer trajectories than <see cref="AppoOptions.NumMinibatches"/>.</exception>
+    /// <exception cref="ArgumentException">The segments are empty, differ in layout or from the learner's shape, or claim a policy newer than the learner's.</exception>
     public override LearnerStatistics Update(IReadOnlyList<Segment<TObservation, TAction>> segments)
     {
         var model = Model;

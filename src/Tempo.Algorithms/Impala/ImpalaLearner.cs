@@ -31,7 +31,7 @@ public sealed class ImpalaLearner<TObservation, TAction> : ActorCriticLearner<TO
 
     /// <summary>Creates the learner; it owns the optimizer over <paramref name="model"/>'s parameters.</summary>
     /// <param name="model">The model to train; its version becomes the learner's.</param>
-    /// <param name="options">IMPALA settings; validated here.</param>
+    /// <param name="options">IMPALA settings; validated here against <paramref name="shape"/>.</param>
     /// <param name="shape">The batches the run will feed it and its step budget, over which the learning rate anneals.</param>
     public ImpalaLearner(IActorCritic<TObservation, TAction> model, ImpalaOptions options, LearnerShape shape)
         : base(model, Validated(options, shape).LearningRate, options.AdamEps)

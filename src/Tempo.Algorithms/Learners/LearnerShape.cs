@@ -26,7 +26,11 @@ public readonly record struct LearnerShape(int Trajectories, int Steps, long Tot
             throw new ArgumentException($"A learner needs at least one trajectory of at least one step per batch; got {Trajectories} trajectories of {Steps} steps.");
         }
 
-        _ = checked(Trajectories * Steps);
+        if ((long)Trajectories * Steps > int.MaxValue)
+        {
+            throw new ArgumentException($"A batch of {Trajectories} env trajectories × {Steps} steps is too large (more than {int.MaxValue} transitions).");
+        }
+
         if (TotalTimesteps < Transitions)
         {
             throw new ArgumentException($"total-timesteps ({TotalTimesteps}) must cover at least one batch of {Transitions} steps ({Trajectories} env trajectories × {Steps} steps).");

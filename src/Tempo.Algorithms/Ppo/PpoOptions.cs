@@ -72,7 +72,7 @@ public sealed record PpoOptions : IActorCriticAlgorithm
         Require(Gamma is >= 0 and <= 1, nameof(Gamma), Gamma, "must lie in [0, 1]");
         Require(GaeLambda is >= 0 and <= 1, nameof(GaeLambda), GaeLambda, "must lie in [0, 1]");
         Require(NumMinibatches > 0, nameof(NumMinibatches), NumMinibatches, "must be positive");
-        Require(shape.Transitions % NumMinibatches == 0, nameof(NumMinibatches), NumMinibatches, $"must divide the batch size {shape.Transitions} (num-envs × num-steps)");
+        Require(shape.Transitions % NumMinibatches == 0, nameof(NumMinibatches), NumMinibatches, $"must divide the batch size {shape.Transitions} (env trajectories × steps)");
         Require(UpdateEpochs > 0, nameof(UpdateEpochs), UpdateEpochs, "must be positive");
         Require(ClipCoef > 0, nameof(ClipCoef), ClipCoef, "must be positive");
         Require(EntCoef >= 0, nameof(EntCoef), EntCoef, "must not be negative");

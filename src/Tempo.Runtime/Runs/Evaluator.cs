@@ -51,9 +51,9 @@ public static class Evaluator
         {
             using var env = recipe.MakeEnv();
             var spec = ModelSpec.For(recipe.Model, env.ObservationSpace, env.ActionSpace, saved.HiddenSizes);
-            if (spec.Differences(saved) is { Count: > 0 } differences)
+            if (saved.Differences(spec) is { Count: > 0 } differences)
             {
-                throw new ArgumentException($"Checkpoint {path} holds a {saved}, but {checkpoint.Env} now needs a {spec} ({string.Join("; ", differences)}).");
+                throw new ArgumentException($"Checkpoint {path} holds a {saved}, but {checkpoint.Env} now needs a {spec} (checkpoint vs now: {string.Join("; ", differences)}).");
             }
 
             var model = spec.Create<TObservation, TAction>(new RandomSource(settings.Seed), parallelism: null);

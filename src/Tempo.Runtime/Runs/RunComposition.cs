@@ -58,10 +58,10 @@ internal abstract class RunComposition<TObservation, TAction>(RunContext context
     protected ModelSpec ModelSpecFor(IEnv<TObservation, TAction> env)
     {
         var spec = ModelSpec.For(Recipe.Model, env.ObservationSpace, env.ActionSpace, Settings.Model.HiddenSizes);
-        if (Context.Resumed?.Model is { } saved && spec.Differences(saved) is { Count: > 0 } differences)
+        if (Context.Resumed?.Model is { } saved && saved.Differences(spec) is { Count: > 0 } differences)
         {
             throw new ArgumentException(
-                $"Cannot resume from {Settings.ResumeFrom}: its network is {saved}, but {Settings.Env} now needs {spec} ({string.Join("; ", differences)}).");
+                $"Cannot resume from {Settings.ResumeFrom}: its network is {saved}, but {Settings.Env} now needs {spec} (checkpoint vs now: {string.Join("; ", differences)}).");
         }
 
         return spec;

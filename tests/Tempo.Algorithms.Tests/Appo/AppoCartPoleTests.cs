@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Tempo.Algorithms.Appo;
 using Tempo.Algorithms.Experience;
+using Tempo.Algorithms.Learners;
 using Tempo.Algorithms.Policies;
 using Tempo.Algorithms.Tests.TestDoubles;
 using Tempo.Core.Seeding;
@@ -18,20 +19,20 @@ public sealed class AppoCartPoleTests(ITestOutputHelper output)
 
     private static readonly AppoOptions _options = new()
     {
-        TotalTimesteps = Budget,
-        NumEnvs = NumEnvs,
-        NumSteps = NumSteps,
         LearningRate = 1e-3,
         NumMinibatches = 2,
         UpdateEpochs = 4,
     };
+
+    /// <summary>Every update trains on <see cref="NumEnvs"/> trajectories of <see cref="NumSteps"/> steps, over <see cref="Budget"/> steps.</summary>
+    private static readonly LearnerShape _shape = new(NumEnvs, NumSteps, Budget);
 
     [Fact]
     public void Appo_CartPole_ReachesReturn195_Within100kSteps()
     {
         using var run = new CartPoleRun(target: 195);
         var model = CartPoleRun.Model(1);
-        var learner = new AppoLearner<float, int>(model, _options, new RandomSource(2));
+        var learner = new AppoLearner<float, int>(model, _options, _shape, new RandomSource(2));
         var actor = run.Actor(0, NumEnvs, CartPoleRun.Model(3), seed: 4);
         var schedule = new SynchronousSchedule<float, int>(
             [actor], learner, new SynchronousScheduleOptions { Iterations = Budget / (NumEnvs * NumSteps), StepsPerRollout = NumSteps }, run);
@@ -50,7 +51,7 @@ public sealed class AppoCartPoleTests(ITestOutputHelper output)
         const int actors = 4, envsPerActor = NumEnvs / actors;
         using var run = new CartPoleRun(target: 195);
         var model = CartPoleRun.Model(1);
-        var learner = new AppoLearner<float, int>(model, _options, new RandomSource(2));
+        var learner = new AppoLearner<float, int>(model, _options, _shape, new RandomSource(2));
         var policies = Enumerable.Range(0, actors).Select(k => CartPoleRun.Model(10 + k)).ToArray();
         var acting = Enumerable.Range(0, actors).Select(k => run.Actor(k, envsPerActor, policies[k], seed: 100 * k)).ToArray();
         var segments = acting.Select(a => new Segment<float, int>(a.LayoutFor(NumSteps))).ToArray();

@@ -1,5 +1,6 @@
 using Tempo.Algorithms.Appo;
 using Tempo.Algorithms.Experience;
+using Tempo.Algorithms.Learners;
 using Tempo.Algorithms.Policies;
 using Tempo.Algorithms.Tests.TestDoubles;
 using Tempo.Core.Seeding;
@@ -10,10 +11,12 @@ public sealed class AppoLearnerTests
 {
     private const float Gamma = 0.9f;
 
+    /// <summary>The hand tests' step budget; the learning rate does not anneal, so it only has to cover a batch.</summary>
+    private const long HandBudget = 1_000_000;
+
     /// <summary>One minibatch, one epoch, raw advantages, unclipped value loss: the recorded gradients expose the loss exactly.</summary>
     private static readonly AppoOptions _handOptions = new()
     {
-        TotalTimesteps = 1_000_000,
         AnnealLr = false,
         Gamma = Gamma,
         NumMinibatches = 1,
@@ -39,7 +42,7 @@ public sealed class AppoLearnerTests
         HandSegments.ActOnPolicy(segment, model);
         var expected = HandSegments.BootstrappedReturns(segment, model, Gamma);
         var values = model.ValuesByState();
-        var learner = new AppoLearner<float, int>(model, _handOptions, new RandomSource(1));
+        var learner = new AppoLearner<float, int>(model, _handOptions, HandShape(envs, steps), new RandomSource(1));
 
         learner.Update([segment]);
 
@@ -65,7 +68,7 @@ public sealed class AppoLearnerTests
         segment.BehaviourLogProbs[0] = MathF.Log(behaviourProbability);
         segment.BehaviourValues[0] = 1f;
         var options = _handOptions with { ClipCoef = clipCoef };
-        var learner = new AppoLearner<float, int>(model, options, new RandomSource(1));
+        var learner = new AppoLearner<float, int>(model, options, HandShape(1, 1), new RandomSource(1));
 
         var statistics = learner.Update([segment]);
 
@@ -107,7 +110,7 @@ public sealed class AppoLearnerTests
         HandSegments.Terminate(segment, step: 1, env: 1);
         HandSegments.ActOnPolicy(segment, model);
         var values = model.ValuesByState();
-        var learner = new AppoLearner<float, int>(model, _handOptions, new RandomSource(1));
+        var learner = new AppoLearner<float, int>(model, _handOptions, HandShape(envs, steps), new RandomSource(1));
 
         learner.Update([segment]);
 
@@ -132,7 +135,7 @@ public sealed class AppoLearnerTests
         HandSegments.ActOnPolicy(first, model);
         HandSegments.ActOnPolicy(second, model);
         var options = _handOptions with { NumMinibatches = 3, UpdateEpochs = 2 };
-        var learner = new AppoLearner<float, int>(model, options, new RandomSource(7));
+        var learner = new AppoLearner<float, int>(model, options, HandShape(envs, steps), new RandomSource(7));
 
         learner.Update([first, second]);
 
@@ -164,7 +167,7 @@ public sealed class AppoLearnerTests
     public void Update_EachUpdate_IncrementsVersionAndSnapshotCarriesWeights()
     {
         var model = new TabularActorCritic(HandSegments.StateCount(2, 2), 2);
-        var learner = new AppoLearner<float, int>(model, _handOptions, new RandomSource(1));
+        var learner = new AppoLearner<float, int>(model, _handOptions, HandShape(2, 2), new RandomSource(1));
         Assert.Equal(PolicyVersion.Initial, learner.Version);
 
         for (var expected = 1; expected <= 2; expected++)
@@ -198,7 +201,7 @@ public sealed class AppoLearnerTests
         var stale = HandSegments.Create(2, 1, (t, i) => t, new PolicyVersion(2));
         HandSegments.ActOnPolicy(fresh, model);
         HandSegments.ActOnPolicy(stale, model);
-        var learner = new AppoLearner<float, int>(model, _handOptions, new RandomSource(1));
+        var learner = new AppoLearner<float, int>(model, _handOptions, HandShape(3, 2), new RandomSource(1));
 
         var statistics = learner.Update([fresh, stale]);
 
@@ -216,7 +219,7 @@ public sealed class AppoLearnerTests
     public void Update_SegmentNewerThanLearner_ThrowsNamingVersions()
     {
         var model = new TabularActorCritic(HandSegments.StateCount(2, 2), 2);
-        var learner = new AppoLearner<float, int>(model, _handOptions, new RandomSource(1));
+        var learner = new AppoLearner<float, int>(model, _handOptions, HandShape(2, 2), new RandomSource(1));
         var segment = HandSegments.Create(2, 2, (_, _) => 0f, new PolicyVersion(3));
 
         var error = Assert.Throws<ArgumentException>(() => learner.Update([segment]));
@@ -230,7 +233,7 @@ public sealed class AppoLearnerTests
     public void Update_SegmentsOfDifferentLengths_Throws()
     {
         var model = new TabularActorCritic(HandSegments.StateCount(3, 2), 2);
-        var learner = new AppoLearner<float, int>(model, _handOptions, new RandomSource(1));
+        var learner = new AppoLearner<float, int>(model, _handOptions, HandShape(2, 3), new RandomSource(1));
 
         var error = Assert.Throws<ArgumentException>(() => learner.Update([HandSegments.Create(3, 1, (_, _) => 0f), HandSegments.Create(2, 1, (_, _) => 0f)]));
 
@@ -241,7 +244,7 @@ public sealed class AppoLearnerTests
     public void Update_SegmentForAnotherObservationSize_Throws()
     {
         var model = new TabularActorCritic(10, 2);
-        var learner = new AppoLearner<float, int>(model, _handOptions, new RandomSource(1));
+        var learner = new AppoLearner<float, int>(model, _handOptions, HandShape(1, 2), new RandomSource(1));
         var segment = new Segment<float, int>(new SegmentLayout(2, 1, 3, 1));
 
         Assert.Throws<ArgumentException>(() => learner.Update([segment]));
@@ -250,21 +253,55 @@ public sealed class AppoLearnerTests
     [Fact]
     public void Update_NoSegments_Throws()
     {
-        var learner = new AppoLearner<float, int>(new TabularActorCritic(4, 2), _handOptions, new RandomSource(1));
+        var learner = new AppoLearner<float, int>(new TabularActorCritic(4, 2), _handOptions, HandShape(1, 1), new RandomSource(1));
 
         Assert.Throws<ArgumentException>(() => learner.Update([]));
     }
 
     [Fact]
-    public void Update_FewerTrajectoriesThanMinibatches_ThrowsNamingBoth()
+    public void Constructor_FewerTrajectoriesThanMinibatches_ThrowsNamingBoth()
     {
+        // Minibatches hold whole trajectories, so a shape of 2 trajectories cannot be split into 4: refused before any update.
         var model = new TabularActorCritic(HandSegments.StateCount(2, 2), 2);
-        var learner = new AppoLearner<float, int>(model, _handOptions with { NumMinibatches = 4 }, new RandomSource(1));
 
-        var error = Assert.Throws<ArgumentException>(() => learner.Update([HandSegments.Create(2, 2, (_, _) => 0f)]));
+        var error = Assert.Throws<ArgumentException>(() => new AppoLearner<float, int>(model, _handOptions with { NumMinibatches = 4 }, HandShape(2, 2), new RandomSource(1)));
 
-        Assert.Contains("4 minibatches", error.Message, StringComparison.Ordinal);
-        Assert.Contains("only 2", error.Message, StringComparison.Ordinal);
+        Assert.Equal(nameof(AppoOptions.NumMinibatches), error.ParamName);
+        Assert.Contains("got 4", error.Message, StringComparison.Ordinal);
+        Assert.Contains("the 2 env trajectories", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_FewerTrajectoriesThanMinibatches_ThrowsNamingBoth()
+    {
+        var options = _handOptions with { NumMinibatches = 4 };
+
+        var error = Assert.Throws<ArgumentException>(() => options.Validate(HandShape(2, 2)));
+
+        Assert.Equal(nameof(AppoOptions.NumMinibatches), error.ParamName);
+        Assert.Contains("got 4", error.Message, StringComparison.Ordinal);
+        Assert.Contains("the 2 env trajectories", error.Message, StringComparison.Ordinal);
+        options.Validate(HandShape(4, 2)); // as many minibatches as trajectories: one trajectory each.
+    }
+
+    [Theory]
+    [InlineData(new[] { 3 }, 2)] // more trajectories than the shape's 2
+    [InlineData(new[] { 1, 1, 1 }, 2)] // three one-env segments
+    [InlineData(new[] { 2 }, 3)] // longer trajectories than the shape's 2 steps
+    public void Update_BatchOfAnotherShape_ThrowsNamingBothShapes(int[] envsPerSegment, int steps)
+    {
+        var model = new TabularActorCritic(HandSegments.StateCount(steps, envsPerSegment.Sum()), 2);
+        var learner = new AppoLearner<float, int>(model, _handOptions, HandShape(2, 2), new RandomSource(1));
+        var segments = envsPerSegment.Select(envs => HandSegments.Create(steps, envs, (_, _) => 0f)).ToArray();
+
+        var error = Assert.Throws<ArgumentException>(() => learner.Update(segments));
+
+        Assert.Contains("APPO", error.Message, StringComparison.Ordinal);
+        Assert.Contains("2 env trajectories × 2 steps", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"got {envsPerSegment.Sum()} × {steps}", error.Message, StringComparison.Ordinal);
+        Assert.Equal(PolicyVersion.Initial, learner.Version);
+        Assert.Equal(0, learner.Progress.Updates);
+        Assert.Empty(model.EvaluatedObservations);
     }
 
     [Theory]
@@ -284,10 +321,13 @@ public sealed class AppoLearnerTests
             _ => _handOptions with { LearningRate = double.NaN },
         };
 
-        var error = Assert.Throws<ArgumentException>(() => new AppoLearner<float, int>(new TabularActorCritic(4, 2), options, new RandomSource(1)));
+        var error = Assert.Throws<ArgumentException>(() => new AppoLearner<float, int>(new TabularActorCritic(4, 2), options, HandShape(2, 2), new RandomSource(1)));
 
         Assert.Equal(option, error.ParamName);
     }
+
+    /// <summary>Batches of <paramref name="trajectories"/> env trajectories × <paramref name="steps"/> steps over <see cref="HandBudget"/>.</summary>
+    private static LearnerShape HandShape(int trajectories, int steps) => new(trajectories, steps, HandBudget);
 
     private static void Renumber(Segment<float, int> segment, int offset, int envs)
     {

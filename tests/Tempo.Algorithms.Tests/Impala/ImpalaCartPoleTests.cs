@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Tempo.Algorithms.Impala;
+using Tempo.Algorithms.Learners;
 using Tempo.Algorithms.Tests.TestDoubles;
 using Tempo.Runtime.Schedules;
 using Xunit.Abstractions;
@@ -14,9 +15,10 @@ public sealed class ImpalaCartPoleTests(ITestOutputHelper output)
     {
         const int numEnvs = 8, numSteps = 20;
         const long budget = 100_000;
-        var options = new ImpalaOptions { TotalTimesteps = budget, NumEnvs = numEnvs, NumSteps = numSteps, LearningRate = 1e-3 };
+        var options = new ImpalaOptions { LearningRate = 1e-3 };
+        var shape = new LearnerShape(numEnvs, numSteps, budget);
         using var run = new CartPoleRun(target: 195);
-        var learner = new ImpalaLearner<float, int>(CartPoleRun.Model(1), options);
+        var learner = new ImpalaLearner<float, int>(CartPoleRun.Model(1), options, shape);
         var actor = run.Actor(0, numEnvs, CartPoleRun.Model(3), seed: 4);
         var schedule = new SynchronousSchedule<float, int>(
             [actor], learner, new SynchronousScheduleOptions { Iterations = budget / (numEnvs * numSteps), StepsPerRollout = numSteps }, run);

@@ -1,4 +1,5 @@
 using Tempo.Algorithms.Impala;
+using Tempo.Algorithms.Learners;
 using Tempo.Algorithms.Policies;
 using Tempo.Algorithms.Tests.TestDoubles;
 
@@ -8,9 +9,11 @@ public sealed class ImpalaLearnerTests
 {
     private const float Gamma = 0.9f;
 
+    /// <summary>The hand tests' step budget; the learning rate does not anneal, so it only has to cover a batch.</summary>
+    private const long HandBudget = 1_000_000;
+
     private static readonly ImpalaOptions _handOptions = new()
     {
-        TotalTimesteps = 1_000_000,
         AnnealLr = false,
         Gamma = Gamma,
         EntCoef = 0.01,
@@ -34,7 +37,7 @@ public sealed class ImpalaLearnerTests
         var segment = HandSegments.Create(2, 1, (_, _) => 1f);
         segment.BehaviourLogProbs[0] = MathF.Log(0.8f);
         segment.BehaviourLogProbs[1] = MathF.Log(0.4f);
-        var learner = new ImpalaLearner<float, int>(model, _handOptions);
+        var learner = new ImpalaLearner<float, int>(model, _handOptions, HandShape(1, 2));
 
         var statistics = learner.Update([segment]);
 
@@ -65,7 +68,7 @@ public sealed class ImpalaLearnerTests
         HandSegments.ActOnPolicy(segment, model);
         var expected = HandSegments.BootstrappedReturns(segment, model, Gamma);
         var values = model.ValuesByState();
-        var learner = new ImpalaLearner<float, int>(model, _handOptions);
+        var learner = new ImpalaLearner<float, int>(model, _handOptions, HandShape(envs, steps));
 
         learner.Update([segment]);
 
@@ -87,7 +90,7 @@ public sealed class ImpalaLearnerTests
         HandSegments.Truncate(segment, step: 1, env: 0, finalState: final);
         HandSegments.ActOnPolicy(segment, model);
         var values = model.ValuesByState();
-        var learner = new ImpalaLearner<float, int>(model, _handOptions);
+        var learner = new ImpalaLearner<float, int>(model, _handOptions, HandShape(1, 3));
 
         learner.Update([segment]);
 
@@ -102,7 +105,7 @@ public sealed class ImpalaLearnerTests
     public void Update_EachBatch_OneStepAndVersionIncrement()
     {
         var model = new TabularActorCritic(HandSegments.StateCount(2, 2), 2);
-        var learner = new ImpalaLearner<float, int>(model, _handOptions);
+        var learner = new ImpalaLearner<float, int>(model, _handOptions, HandShape(2, 2));
 
         for (var expected = 1; expected <= 3; expected++)
         {
@@ -123,7 +126,7 @@ public sealed class ImpalaLearnerTests
     {
         var model = new TabularActorCritic(HandSegments.StateCount(2, 2), 2);
         model.SetVersion(new PolicyVersion(4));
-        var learner = new ImpalaLearner<float, int>(model, _handOptions);
+        var learner = new ImpalaLearner<float, int>(model, _handOptions, HandShape(2, 2));
         var stale = HandSegments.Create(2, 1, (_, _) => 1f, new PolicyVersion(0));
         var staler = HandSegments.Create(2, 1, (_, _) => 1f, new PolicyVersion(2));
 
@@ -136,7 +139,7 @@ public sealed class ImpalaLearnerTests
     [Fact]
     public void Update_SegmentNewerThanLearner_Throws()
     {
-        var learner = new ImpalaLearner<float, int>(new TabularActorCritic(HandSegments.StateCount(2, 1), 2), _handOptions);
+        var learner = new ImpalaLearner<float, int>(new TabularActorCritic(HandSegments.StateCount(2, 1), 2), _handOptions, HandShape(1, 2));
 
         var error = Assert.Throws<ArgumentException>(() => learner.Update([HandSegments.Create(2, 1, (_, _) => 0f, new PolicyVersion(1))]));
 
@@ -146,16 +149,39 @@ public sealed class ImpalaLearnerTests
     [Fact]
     public void Update_SegmentsOfDifferentLengths_Throws()
     {
-        var learner = new ImpalaLearner<float, int>(new TabularActorCritic(HandSegments.StateCount(3, 2), 2), _handOptions);
+        var learner = new ImpalaLearner<float, int>(new TabularActorCritic(HandSegments.StateCount(3, 2), 2), _handOptions, HandShape(2, 3));
 
         Assert.Throws<ArgumentException>(() => learner.Update([HandSegments.Create(3, 1, (_, _) => 0f), HandSegments.Create(1, 1, (_, _) => 0f)]));
+    }
+
+    [Theory]
+    [InlineData(new[] { 3 }, 2)] // more trajectories than the shape's 2
+    [InlineData(new[] { 1, 1, 1 }, 2)] // three one-env segments
+    [InlineData(new[] { 2 }, 1)] // shorter trajectories than the shape's 2 steps
+    public void Update_BatchOfAnotherShape_ThrowsNamingBothShapes(int[] envsPerSegment, int steps)
+    {
+        var model = new TabularActorCritic(HandSegments.StateCount(steps, envsPerSegment.Sum()), 2);
+        var learner = new ImpalaLearner<float, int>(model, _handOptions, HandShape(2, 2));
+        var segments = envsPerSegment.Select(envs => HandSegments.Create(steps, envs, (_, _) => 0f)).ToArray();
+
+        var error = Assert.Throws<ArgumentException>(() => learner.Update(segments));
+
+        Assert.Contains("IMPALA", error.Message, StringComparison.Ordinal);
+        Assert.Contains("2 env trajectories × 2 steps", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"got {envsPerSegment.Sum()} × {steps}", error.Message, StringComparison.Ordinal);
+        Assert.Equal(PolicyVersion.Initial, learner.Version);
+        Assert.Equal(0, learner.Progress.Updates);
+        Assert.Empty(model.EvaluatedObservations);
     }
 
     [Fact]
     public void Constructor_InvalidOption_ThrowsNamingIt()
     {
-        var error = Assert.Throws<ArgumentException>(() => new ImpalaLearner<float, int>(new TabularActorCritic(4, 2), _handOptions with { BaselineCoef = -1 }));
+        var error = Assert.Throws<ArgumentException>(() => new ImpalaLearner<float, int>(new TabularActorCritic(4, 2), _handOptions with { BaselineCoef = -1 }, HandShape(1, 1)));
 
         Assert.Equal(nameof(ImpalaOptions.BaselineCoef), error.ParamName);
     }
+
+    /// <summary>Batches of <paramref name="trajectories"/> env trajectories × <paramref name="steps"/> steps over <see cref="HandBudget"/>.</summary>
+    private static LearnerShape HandShape(int trajectories, int steps) => new(trajectories, steps, HandBudget);
 }

@@ -1,4 +1,5 @@
 using Tempo.Algorithms.Experience;
+using Tempo.Algorithms.Learners;
 using Tempo.Algorithms.Models;
 using Tempo.Algorithms.Policies;
 using Tempo.Algorithms.Ppo;
@@ -59,26 +60,27 @@ public sealed class PpoLearnerTests
     public void Update_AnnealLr_FollowsCleanRlFraction()
     {
         // CleanRL: frac = 1 − (iteration − 1) / num_iterations; lr = frac · learning_rate, set before each update.
-        var options = FakeOptions() with { LearningRate = 0.01, AnnealLr = true, TotalTimesteps = 40 };
-        var learner = new PpoLearner<float, int>(new FakeActorCritic(), options, new RandomSource(1));
+        var options = FakeOptions() with { LearningRate = 0.01, AnnealLr = true };
+        var shape = FakeShape with { TotalTimesteps = 40 };
+        var learner = new PpoLearner<float, int>(new FakeActorCritic(), options, shape, new RandomSource(1));
 
-        for (var iteration = 1; iteration <= options.NumIterations; iteration++)
+        for (var iteration = 1; iteration <= shape.Updates; iteration++)
         {
             var statistics = learner.Update([FakeSegment()]);
 
-            var expected = (1.0 - ((iteration - 1.0) / options.NumIterations)) * 0.01;
+            var expected = (1.0 - ((iteration - 1.0) / shape.Updates)) * 0.01;
             Assert.Equal(expected, statistics.LearningRate, 15);
             Assert.Equal(expected, learner.Optimizer.LearningRate, 15);
         }
 
-        Assert.Equal(4, options.NumIterations);
+        Assert.Equal(4, shape.Updates);
     }
 
     [Fact]
     public void Update_NoAnnealLr_KeepsTheLearningRate()
     {
-        var options = FakeOptions() with { LearningRate = 0.01, AnnealLr = false, TotalTimesteps = 40 };
-        var learner = new PpoLearner<float, int>(new FakeActorCritic(), options, new RandomSource(1));
+        var options = FakeOptions() with { LearningRate = 0.01, AnnealLr = false };
+        var learner = new PpoLearner<float, int>(new FakeActorCritic(), options, FakeShape with { TotalTimesteps = 40 }, new RandomSource(1));
 
         var rates = Enumerable.Range(0, 4).Select(_ => learner.Update([FakeSegment()]).LearningRate);
 
@@ -92,8 +94,8 @@ public sealed class PpoLearnerTests
     {
         // Ratios 1 + d for the ten ratio offsets d; ε = 0.2 · frac is 0.2, 0.15, 0.1, 0.05 over four iterations,
         // so 0, 2, 5 and 7 of the ten ratios lie outside [1 − ε, 1 + ε].
-        var options = FakeOptions() with { AnnealClipCoef = anneal, ClipCoef = 0.2, TotalTimesteps = 40 };
-        var learner = new PpoLearner<float, int>(new FakeActorCritic(), options, new RandomSource(1));
+        var options = FakeOptions() with { AnnealClipCoef = anneal, ClipCoef = 0.2 };
+        var learner = new PpoLearner<float, int>(new FakeActorCritic(), options, FakeShape with { TotalTimesteps = 40 }, new RandomSource(1));
 
         var clipFractions = Enumerable.Range(0, 4).Select(_ => learner.Update([FakeSegment()]).ClipFraction!.Value).ToArray();
 
@@ -109,7 +111,7 @@ public sealed class PpoLearnerTests
         // 4 epochs of 2 minibatches; the fake's ratios give an approximate KL of about 5e-3 in every minibatch.
         var model = new FakeActorCritic();
         var options = FakeOptions() with { UpdateEpochs = 4, NumMinibatches = 2, TargetKl = targetKl };
-        var learner = new PpoLearner<float, int>(model, options, new RandomSource(1));
+        var learner = new PpoLearner<float, int>(model, options, FakeShape, new RandomSource(1));
 
         var statistics = learner.Update([FakeSegment()]);
 
@@ -147,8 +149,8 @@ public sealed class PpoLearnerTests
         segment.BootstrapObservations[3] = 11f;
 
         var model = new FakeActorCritic();
-        var options = FakeOptions() with { NumSteps = Steps, TotalTimesteps = 6, ClipVloss = false, VfCoef = 0.5, Gamma = 0.9, GaeLambda = 0.8 };
-        var learner = new PpoLearner<float, int>(model, options, new RandomSource(1));
+        var options = FakeOptions() with { ClipVloss = false, VfCoef = 0.5, Gamma = 0.9, GaeLambda = 0.8 };
+        var learner = new PpoLearner<float, int>(model, options, new LearnerShape(Envs, Steps, TotalTimesteps: 6), new RandomSource(1));
 
         learner.Update([segment]);
 
@@ -167,7 +169,7 @@ public sealed class PpoLearnerTests
     [Fact]
     public void Update_SegmentsOfDifferentStepCounts_ThrowsNamingTheLayout()
     {
-        var learner = new PpoLearner<float, int>(new FakeActorCritic(), FakeOptions(), new RandomSource(1));
+        var learner = new PpoLearner<float, int>(new FakeActorCritic(), FakeOptions(), FakeShape, new RandomSource(1));
         var first = new Segment<float, int>(new SegmentLayout(5, 2, 2, 1)) { Actor = new ActorId(0) };
         var second = new Segment<float, int>(new SegmentLayout(4, 2, 2, 1)) { Actor = new ActorId(1) };
 
@@ -181,7 +183,7 @@ public sealed class PpoLearnerTests
     [Fact]
     public void Update_SegmentWithAnotherObservationSize_Throws()
     {
-        var learner = new PpoLearner<float, int>(new FakeActorCritic(), FakeOptions(), new RandomSource(1));
+        var learner = new PpoLearner<float, int>(new FakeActorCritic(), FakeOptions(), FakeShape, new RandomSource(1));
         var segment = new Segment<float, int>(new SegmentLayout(5, 2, ObservationSize: 3, ActionSize: 1));
 
         var error = Assert.Throws<ArgumentException>(() => learner.Update([segment]));
@@ -193,11 +195,31 @@ public sealed class PpoLearnerTests
     [Fact]
     public void Update_NoSegments_Throws()
     {
-        var learner = new PpoLearner<float, int>(new FakeActorCritic(), FakeOptions(), new RandomSource(1));
+        var learner = new PpoLearner<float, int>(new FakeActorCritic(), FakeOptions(), FakeShape, new RandomSource(1));
 
         var error = Assert.Throws<ArgumentException>(() => learner.Update([]));
 
         Assert.Contains("at least one segment", error.Message);
+    }
+
+    [Theory]
+    [InlineData(1, 3, 5)] // more trajectories than the shape's 2
+    [InlineData(2, 2, 5)] // two segments of 2 envs: 4 trajectories
+    [InlineData(1, 2, 4)] // shorter trajectories than the shape's 5 steps
+    public void Update_BatchOfAnotherShape_ThrowsNamingBothShapes(int segments, int envs, int steps)
+    {
+        var model = new FakeActorCritic();
+        var learner = new PpoLearner<float, int>(model, FakeOptions(), FakeShape, new RandomSource(1));
+        var batch = Enumerable.Range(0, segments).Select(k => new Segment<float, int>(new SegmentLayout(steps, envs, 2, 1)) { Actor = new ActorId(k) }).ToArray();
+
+        var error = Assert.Throws<ArgumentException>(() => learner.Update(batch));
+
+        Assert.Contains("PPO", error.Message, StringComparison.Ordinal);
+        Assert.Contains("2 env trajectories × 5 steps", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"got {segments * envs} × {steps}", error.Message, StringComparison.Ordinal);
+        Assert.Equal(PolicyVersion.Initial, learner.Version);
+        Assert.Equal(0, learner.Progress.Updates);
+        Assert.Empty(model.Backwards);
     }
 
     [Fact]
@@ -205,7 +227,7 @@ public sealed class PpoLearnerTests
     {
         var options = FakeOptions() with { NumMinibatches = 3 };
 
-        var error = Assert.Throws<ArgumentException>(() => new PpoLearner<float, int>(new FakeActorCritic(), options, new RandomSource(1)));
+        var error = Assert.Throws<ArgumentException>(() => new PpoLearner<float, int>(new FakeActorCritic(), options, FakeShape, new RandomSource(1)));
 
         Assert.Contains("NumMinibatches", error.Message);
         Assert.Contains("10", error.Message);
@@ -245,13 +267,13 @@ public sealed class PpoLearnerTests
         return returns;
     }
 
+    /// <summary>The fake segments' shape: N = 2 envs × T = 5 steps, a budget of one batch.</summary>
+    private static LearnerShape FakeShape => new(Trajectories: 2, Steps: 5, TotalTimesteps: 10);
+
     private static PpoOptions FakeOptions() => new()
     {
-        NumEnvs = 2,
-        NumSteps = 5,
         NumMinibatches = 1,
         UpdateEpochs = 1,
-        TotalTimesteps = 10,
         AnnealLr = false,
     };
 
@@ -269,11 +291,14 @@ public sealed class PpoLearnerTests
         return segment;
     }
 
+    /// <summary>The acted segments' shape: N = 2 envs × T = 8 steps, a budget of ten batches.</summary>
+    private static LearnerShape RealShape => new(Trajectories: 2, Steps: 8, TotalTimesteps: 160);
+
     private static (PpoLearner<float, int> Learner, CategoricalMlpActorCritic Model, Random Random) RealLearner()
     {
-        var options = new PpoOptions { NumEnvs = 2, NumSteps = 8, NumMinibatches = 2, UpdateEpochs = 2, TotalTimesteps = 160, HiddenSizes = [8, 8] };
-        var model = new CategoricalMlpActorCritic(4, 2, options.HiddenSizes, new RandomSource(1));
-        return (new PpoLearner<float, int>(model, options, new RandomSource(2)), model, new RandomSource(3));
+        var options = new PpoOptions { NumMinibatches = 2, UpdateEpochs = 2 };
+        var model = new CategoricalMlpActorCritic(4, 2, [8, 8], new RandomSource(1));
+        return (new PpoLearner<float, int>(model, options, RealShape, new RandomSource(2)), model, new RandomSource(3));
     }
 
     /// <summary>A segment of 8 steps × 2 envs acted by <paramref name="policy"/> on random observations, as an actor would fill it.</summary>

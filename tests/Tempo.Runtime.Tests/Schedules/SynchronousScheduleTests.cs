@@ -1,4 +1,5 @@
 using Tempo.Algorithms.Experience;
+using Tempo.Algorithms.Learners;
 using Tempo.Algorithms.Models;
 using Tempo.Algorithms.Ppo;
 using Tempo.Core.Envs;
@@ -223,16 +224,14 @@ public sealed class SynchronousScheduleTests
     {
         var options = new PpoOptions
         {
-            NumEnvs = Envs,
-            NumSteps = Steps,
             NumMinibatches = 1,
             UpdateEpochs = 1,
-            TotalTimesteps = Iterations * Envs * Steps,
-            HiddenSizes = [8],
         };
-        var model = new CategoricalMlpActorCritic(observationSize, 2, options.HiddenSizes, new RandomSource(1));
-        var acting = new CategoricalMlpActorCritic(observationSize, 2, options.HiddenSizes, new RandomSource(2));
-        return (new PpoLearner<float, int>(model, options, new RandomSource(3)), acting);
+        var shape = new LearnerShape(Trajectories: Envs, Steps: Steps, TotalTimesteps: Iterations * Envs * Steps);
+        int[] hiddenSizes = [8];
+        var model = new CategoricalMlpActorCritic(observationSize, 2, hiddenSizes, new RandomSource(1));
+        var acting = new CategoricalMlpActorCritic(observationSize, 2, hiddenSizes, new RandomSource(2));
+        return (new PpoLearner<float, int>(model, options, shape, new RandomSource(3)), acting);
     }
 
     /// <summary>Two recording envs, a real PPO learner and acting policy (both recorded), one actor, and the schedule.</summary>

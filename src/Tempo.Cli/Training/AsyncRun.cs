@@ -75,7 +75,7 @@ internal static class AsyncRun
 
         var vectors = new List<SyncVectorEnv<TObservation, TAction>>();
         var actorEnvs = new List<IEnv<TObservation, TAction>[]>();
-        var liveEnvs = new List<ILiveEnv>();
+        var liveEnvs = new List<IEnv>();
         try
         {
             for (var k = 0; k < settings.NumActors; k++)
@@ -84,9 +84,9 @@ internal static class AsyncRun
                 for (var i = 0; i < envs.Length; i++)
                 {
                     envs[i] = recipe.MakeEnv();
-                    if (envs[i].TryFind<ILiveEnv>(out var live))
+                    if (envs[i].TryFind<ILiveEnv>(out _))
                     {
-                        liveEnvs.Add(live);
+                        liveEnvs.Add(envs[i]);
                     }
                 }
 
@@ -216,7 +216,7 @@ internal static class AsyncRun
 
     private static string ActorStreamName(int actor) => $"actor-{actor}";
 
-    private static TrainingReport AddRunCounters(TrainingReport report, AsynchronousScheduleStatistics statistics, IReadOnlyList<ILiveEnv> liveEnvs)
+    private static TrainingReport AddRunCounters(TrainingReport report, AsynchronousScheduleStatistics statistics, IReadOnlyList<IEnv> liveEnvs)
     {
         report = report with
         {

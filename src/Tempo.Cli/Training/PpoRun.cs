@@ -66,7 +66,7 @@ internal static class PpoRun
         }
 
         using var vector = new SyncVectorEnv<TObservation, TAction>(envs);
-        var liveEnvs = envs.Select(e => e.TryFind<ILiveEnv>(out var live) ? live : null).OfType<ILiveEnv>().ToArray();
+        var liveEnvs = envs.Where(e => e.TryFind<ILiveEnv>(out _)).ToArray();
         var policyRandom = new RandomSource(RandomSource.DeriveSeed(settings.Seed, 1));
         var learnerRandom = new RandomSource(RandomSource.DeriveSeed(settings.Seed, 2));
 

@@ -43,26 +43,54 @@ public abstract class Env<TObservation, TAction> : IEnv<TObservation, TAction>
     {
         ObjectDisposedException.ThrowIf(_phase == EpisodePhase.Disposed, this);
         ContractErrors.RequireObservationLength(observation.Length, ObservationSpace);
-        if (seed is { } s)
-        {
-            Random.Reseed(s);
-        }
-
-        ResetCore(observation);
+        ResetCore(observation, seed);
         _phase = EpisodePhase.Running;
     }
 
     /// <inheritdoc/>
     public StepResult Step(ReadOnlySpan<TAction> action, Span<TObservation> observation)
     {
+        RequireRunning();
+        ContractErrors.RequireObservationLength(observation.Length, ObservationSpace);
+        RequireValidAction(action);
+        return EndStep(StepCore(action, observation));
+    }
+
+    /// <summary>Starts an episode: draw the initial state from <see cref="Random"/> and write the observation.</summary>
+    protected abstract void ResetCore(Span<TObservation> observation);
+
+    /// <summary>Reseeds <see cref="Random"/> when a seed is given, then starts an episode; an env whose world has its own random source overrides this to hand the seed on.</summary>
+    /// <param name="observation">Receives the first observation.</param>
+    /// <param name="seed">The seed passed to <see cref="Reset"/>.</param>
+    protected virtual void ResetCore(Span<TObservation> observation, int? seed)
+    {
+        if (seed is { } s)
+        {
+            Random.Reseed(s);
+        }
+
+        ResetCore(observation);
+    }
+
+    /// <summary>Throws unless an episode is running (Reset was called and the episode has not ended); the first check of <see cref="Step"/>.</summary>
+    private protected void RequireRunning()
+    {
         if (_phase != EpisodePhase.Running)
         {
             ContractErrors.StepNotAllowed(_phase, _lastResult, this);
         }
+    }
 
-        ContractErrors.RequireObservationLength(observation.Length, ObservationSpace);
+    /// <summary>Throws <see cref="ObjectDisposedException"/> once the env was disposed; for members besides Reset and Step.</summary>
+    private protected void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_phase == EpisodePhase.Disposed, this);
+
+    /// <summary>Throws unless <paramref name="action"/> has the action space's length and lies in it (continuous actions: is not NaN).</summary>
+    private protected void RequireValidAction(ReadOnlySpan<TAction> action) =>
         ContractErrors.RequireValidAction(action, ActionSpace, _actionsAreClipped);
-        var result = StepCore(action, observation);
+
+    /// <summary>Records that a step finished with <paramref name="result"/> (an ended episode refuses further steps); the last half of <see cref="Step"/>.</summary>
+    private protected StepResult EndStep(StepResult result)
+    {
         if (result.IsDone)
         {
             _phase = EpisodePhase.Ended;
@@ -71,9 +99,6 @@ public abstract class Env<TObservation, TAction> : IEnv<TObservation, TAction>
 
         return result;
     }
-
-    /// <summary>Starts an episode: draw the initial state from <see cref="Random"/> and write the observation.</summary>
-    protected abstract void ResetCore(Span<TObservation> observation);
 
     /// <summary>Advances the dynamics by one validated action and writes the next observation.</summary>
     protected abstract StepResult StepCore(ReadOnlySpan<TAction> action, Span<TObservation> observation);

@@ -14,6 +14,7 @@ internal sealed class EnvBatch<TObservation, TAction> : IDisposable
     where TAction : unmanaged
 {
     private readonly IEnv<TObservation, TAction>[] _envs;
+    private readonly ISplitStepping<TObservation, TAction>[]? _splitSteppers;
     private readonly object _owner;
     private Phase _phase = Phase.NeverReset;
 
@@ -48,7 +49,11 @@ internal sealed class EnvBatch<TObservation, TAction> : IDisposable
         }
 
         ActionSize = ActionSpace.FlatSize;
+        _splitSteppers = SplitSteppers(_envs);
     }
+
+    /// <summary>Whether every env can split its step (<see cref="ISplitStepping{TObservation, TAction}"/>), so that a step can submit all actions before waiting for any.</summary>
+    public bool CanSplitStep => _splitSteppers is not null;
 
     /// <summary>Whether every env in the batch can pause.</summary>
     public bool CanPause
@@ -177,14 +182,45 @@ internal sealed class EnvBatch<TObservation, TAction> : IDisposable
                 var env = _envs[i];
                 var observation = buffers.ObservationSlot(i);
                 var result = env.Step(actions.Slice(i * ActionSize, ActionSize), observation);
-                buffers.Record(i, result);
-                if (result.IsDone)
-                {
-                    // Same-step autoreset (Gymnasium's AutoresetMode.SAME_STEP): keep the final observation for
-                    // bootstrapping truncated episodes, then start the next episode in the batch slot.
-                    observation.CopyTo(buffers.FinalObservationSlot(i));
-                    env.Reset(observation);
-                }
+                Record(i, result, observation, buffers);
+            }
+        }
+        catch (Exception e)
+        {
+            throw Failure(i, "Step", e);
+        }
+    }
+
+    /// <summary>Submits the actions of envs [<paramref name="from"/>, <paramref name="to"/>) without waiting; <see cref="WaitRange"/> completes the step.</summary>
+    public void SubmitRange(int from, int to, ReadOnlySpan<TAction> actions)
+    {
+        var steppers = _splitSteppers!;
+        var i = from;
+        try
+        {
+            for (; i < to; i++)
+            {
+                steppers[i].Submit(actions.Slice(i * ActionSize, ActionSize));
+            }
+        }
+        catch (Exception e)
+        {
+            throw Failure(i, "Submit", e);
+        }
+    }
+
+    /// <summary>Waits for the results of envs [<paramref name="from"/>, <paramref name="to"/>), autoresetting those that end, as <see cref="StepRange"/> does.</summary>
+    public void WaitRange(int from, int to, VectorStepBuffers<TObservation> buffers)
+    {
+        var steppers = _splitSteppers!;
+        var i = from;
+        try
+        {
+            for (; i < to; i++)
+            {
+                var observation = buffers.ObservationSlot(i);
+                var result = steppers[i].Wait(observation);
+                Record(i, result, observation, buffers);
             }
         }
         catch (Exception e)
@@ -218,6 +254,34 @@ internal sealed class EnvBatch<TObservation, TAction> : IDisposable
         if (failures is not null)
         {
             throw new AggregateException("Disposing the envs of a vector failed.", failures);
+        }
+    }
+
+    private static ISplitStepping<TObservation, TAction>[]? SplitSteppers(IEnv<TObservation, TAction>[] envs)
+    {
+        var steppers = new ISplitStepping<TObservation, TAction>[envs.Length];
+        for (var i = 0; i < envs.Length; i++)
+        {
+            if (envs[i] is not ISplitStepping<TObservation, TAction> { CanSplitStep: true } stepper)
+            {
+                return null;
+            }
+
+            steppers[i] = stepper;
+        }
+
+        return steppers;
+    }
+
+    private void Record(int i, StepResult result, Span<TObservation> observation, VectorStepBuffers<TObservation> buffers)
+    {
+        buffers.Record(i, result);
+        if (result.IsDone)
+        {
+            // Same-step autoreset (Gymnasium's AutoresetMode.SAME_STEP): keep the final observation for
+            // bootstrapping truncated episodes, then start the next episode in the batch slot.
+            observation.CopyTo(buffers.FinalObservationSlot(i));
+            _envs[i].Reset(observation);
         }
     }
 

@@ -4,7 +4,13 @@ using Tempo.Core.Spaces;
 namespace Tempo.Core.Vector;
 
 /// <summary>A vector env that steps its envs one after another on the calling thread.</summary>
-/// <remarks>The right choice for fast envs (classic control), where handing work to other threads costs more than the step.</remarks>
+/// <remarks>
+/// The right choice for fast envs (classic control), where handing work to other threads costs more than the step,
+/// and for live envs: when every env can split its step (<see cref="ISplitStepping{TObservation, TAction}"/>), Step
+/// submits every action first and then waits for every result (Gymnasium's <c>step_async</c>/<c>step_wait</c>), so
+/// each live world gets its action within one period whatever the count. Results and autoreset are the same as
+/// stepping the envs one after the other.
+/// </remarks>
 public sealed class SyncVectorEnv<TObservation, TAction> : IVectorEnv<TObservation, TAction>
     where TObservation : unmanaged
     where TAction : unmanaged
@@ -38,9 +44,21 @@ public sealed class SyncVectorEnv<TObservation, TAction> : IVectorEnv<TObservati
     public void Step(ReadOnlySpan<TAction> actions, VectorStepBuffers<TObservation> buffers)
     {
         _batch.BeginStep(actions.Length, buffers);
-        _batch.StepRange(0, _batch.Count, actions, buffers);
+        if (_batch.CanSplitStep)
+        {
+            _batch.SubmitRange(0, _batch.Count, actions);
+            _batch.WaitRange(0, _batch.Count, buffers);
+        }
+        else
+        {
+            _batch.StepRange(0, _batch.Count, actions, buffers);
+        }
+
         _batch.Complete();
     }
+
+    /// <summary>Whether Step submits every action before waiting for any result (every env can split its step).</summary>
+    public bool SplitsSteps => _batch.CanSplitStep;
 
     /// <inheritdoc/>
     public bool CanPause => _batch.CanPause;

@@ -29,11 +29,22 @@ public sealed class ClipAction<TObservation> : EnvWrapper<TObservation, float>
     public override Space<float> ActionSpace => _actionSpace;
 
     /// <inheritdoc/>
-    public override StepResult Step(ReadOnlySpan<float> action, Span<TObservation> observation)
+    public override StepResult Step(ReadOnlySpan<float> action, Span<TObservation> observation) => Inner.Step(Clipped(action), observation);
+
+    /// <inheritdoc/>
+    public override bool CanSplitStep => InnerCanSplitStep;
+
+    /// <inheritdoc/>
+    public override void Submit(ReadOnlySpan<float> action) => InnerSplitStepping.Submit(Clipped(action));
+
+    /// <inheritdoc/>
+    public override StepResult Wait(Span<TObservation> observation) => InnerSplitStepping.Wait(observation);
+
+    private float[] Clipped(ReadOnlySpan<float> action)
     {
         ContractErrors.RequireValidAction(action, _actionSpace, clippedByEnv: true);
         action.CopyTo(_clipped);
         _innerActionSpace.Clip(_clipped);
-        return Inner.Step(_clipped, observation);
+        return _clipped;
     }
 }

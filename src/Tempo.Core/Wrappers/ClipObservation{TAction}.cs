@@ -54,9 +54,19 @@ public sealed class ClipObservation<TAction> : EnvWrapper<float, TAction>
     }
 
     /// <inheritdoc/>
-    public override StepResult Step(ReadOnlySpan<TAction> action, Span<float> observation)
+    public override StepResult Step(ReadOnlySpan<TAction> action, Span<float> observation) => Clipped(Inner.Step(action, observation), observation);
+
+    /// <inheritdoc/>
+    public override bool CanSplitStep => InnerCanSplitStep;
+
+    /// <inheritdoc/>
+    public override void Submit(ReadOnlySpan<TAction> action) => InnerSplitStepping.Submit(action);
+
+    /// <inheritdoc/>
+    public override StepResult Wait(Span<float> observation) => Clipped(InnerSplitStepping.Wait(observation), observation);
+
+    private StepResult Clipped(StepResult result, Span<float> observation)
     {
-        var result = Inner.Step(action, observation);
         Clip(observation);
         return result;
     }

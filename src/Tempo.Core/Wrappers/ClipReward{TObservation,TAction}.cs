@@ -32,9 +32,16 @@ public sealed class ClipReward<TObservation, TAction> : EnvWrapper<TObservation,
     public float MaxReward { get; }
 
     /// <inheritdoc/>
-    public override StepResult Step(ReadOnlySpan<TAction> action, Span<TObservation> observation)
-    {
-        var result = Inner.Step(action, observation);
-        return result with { Reward = Math.Clamp(result.Reward, MinReward, MaxReward) };
-    }
+    public override StepResult Step(ReadOnlySpan<TAction> action, Span<TObservation> observation) => Clipped(Inner.Step(action, observation));
+
+    /// <inheritdoc/>
+    public override bool CanSplitStep => InnerCanSplitStep;
+
+    /// <inheritdoc/>
+    public override void Submit(ReadOnlySpan<TAction> action) => InnerSplitStepping.Submit(action);
+
+    /// <inheritdoc/>
+    public override StepResult Wait(Span<TObservation> observation) => Clipped(InnerSplitStepping.Wait(observation));
+
+    private StepResult Clipped(StepResult result) => result with { Reward = Math.Clamp(result.Reward, MinReward, MaxReward) };
 }

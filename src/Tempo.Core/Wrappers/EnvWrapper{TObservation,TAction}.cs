@@ -4,7 +4,12 @@ using Tempo.Core.Spaces;
 namespace Tempo.Core.Wrappers;
 
 /// <summary>Base for wrappers: forwards everything to the inner env; a wrapper overrides the one thing it changes.</summary>
-public abstract class EnvWrapper<TObservation, TAction> : IEnv<TObservation, TAction>, IEnvWrapper, IPausable<TObservation>
+/// <remarks>
+/// Split stepping (<see cref="ISplitStepping{TObservation, TAction}"/>) is off by default, because a wrapper that
+/// overrides Step would be bypassed by a forwarded Submit/Wait; a wrapper whose work is a pure transform before or
+/// after the step opts in by overriding <see cref="CanSplitStep"/>, <see cref="Submit"/> and <see cref="Wait"/>.
+/// </remarks>
+public abstract class EnvWrapper<TObservation, TAction> : IEnv<TObservation, TAction>, IEnvWrapper, IPausable<TObservation>, ISplitStepping<TObservation, TAction>
     where TObservation : unmanaged
     where TAction : unmanaged
 {
@@ -52,6 +57,26 @@ public abstract class EnvWrapper<TObservation, TAction> : IEnv<TObservation, TAc
             ? pausable
             : throw new NotSupportedException($"{Inner} cannot pause; check CanPause before calling Pause or Resume.");
 
+    /// <summary>False unless the wrapper opts in (and then: whether the inner env can split its step).</summary>
+    public virtual bool CanSplitStep => false;
+
+    /// <summary>Throws <see cref="NotSupportedException"/> unless the wrapper opts in to split stepping.</summary>
+    /// <inheritdoc/>
+    public virtual void Submit(ReadOnlySpan<TAction> action) => throw CannotSplitStep();
+
+    /// <summary>Throws <see cref="NotSupportedException"/> unless the wrapper opts in to split stepping.</summary>
+    /// <inheritdoc/>
+    public virtual StepResult Wait(Span<TObservation> observation) => throw CannotSplitStep();
+
+    /// <summary>Whether the inner env can split its step; what an opting-in wrapper's <see cref="CanSplitStep"/> returns.</summary>
+    protected bool InnerCanSplitStep => Inner is ISplitStepping<TObservation, TAction> { CanSplitStep: true };
+
+    /// <summary>The inner env as a split-stepping env; throws <see cref="NotSupportedException"/> naming the env when it cannot split its step.</summary>
+    protected ISplitStepping<TObservation, TAction> InnerSplitStepping =>
+        Inner is ISplitStepping<TObservation, TAction> { CanSplitStep: true } splitting
+            ? splitting
+            : throw new NotSupportedException($"{Inner} cannot split its step; check CanSplitStep before calling Submit or Wait.");
+
     /// <inheritdoc/>
     public override string ToString() => $"{GetType().Name.Split('`')[0]}<{Inner}>";
 
@@ -67,6 +92,8 @@ public abstract class EnvWrapper<TObservation, TAction> : IEnv<TObservation, TAc
         Dispose(disposing: true);
         GC.SuppressFinalize(this);
     }
+
+    private NotSupportedException CannotSplitStep() => new($"{this} cannot split its step; check CanSplitStep before calling Submit or Wait.");
 
     /// <summary>Disposes the inner env; a wrapper holding resources of its own overrides this and calls base.</summary>
     protected virtual void Dispose(bool disposing)

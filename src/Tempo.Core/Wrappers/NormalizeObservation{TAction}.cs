@@ -54,9 +54,19 @@ public sealed class NormalizeObservation<TAction> : EnvWrapper<float, TAction>
     }
 
     /// <inheritdoc/>
-    public override StepResult Step(ReadOnlySpan<TAction> action, Span<float> observation)
+    public override StepResult Step(ReadOnlySpan<TAction> action, Span<float> observation) => Normalized(Inner.Step(action, observation), observation);
+
+    /// <inheritdoc/>
+    public override bool CanSplitStep => InnerCanSplitStep;
+
+    /// <inheritdoc/>
+    public override void Submit(ReadOnlySpan<TAction> action) => InnerSplitStepping.Submit(action);
+
+    /// <inheritdoc/>
+    public override StepResult Wait(Span<float> observation) => Normalized(InnerSplitStepping.Wait(observation), observation);
+
+    private StepResult Normalized(StepResult result, Span<float> observation)
     {
-        var result = Inner.Step(action, observation);
         Normalize(observation, UpdateStatistics);
         return result;
     }

@@ -59,9 +59,19 @@ public sealed class NormalizeReward<TObservation, TAction> : EnvWrapper<TObserva
     public double DiscountedReturn => _discountedReturn;
 
     /// <inheritdoc/>
-    public override StepResult Step(ReadOnlySpan<TAction> action, Span<TObservation> observation)
+    public override StepResult Step(ReadOnlySpan<TAction> action, Span<TObservation> observation) => Scaled(Inner.Step(action, observation));
+
+    /// <inheritdoc/>
+    public override bool CanSplitStep => InnerCanSplitStep;
+
+    /// <inheritdoc/>
+    public override void Submit(ReadOnlySpan<TAction> action) => InnerSplitStepping.Submit(action);
+
+    /// <inheritdoc/>
+    public override StepResult Wait(Span<TObservation> observation) => Scaled(InnerSplitStepping.Wait(observation));
+
+    private StepResult Scaled(StepResult result)
     {
-        var result = Inner.Step(action, observation);
         _discountedReturn = (_discountedReturn * Gamma * (result.Terminated ? 0.0 : 1.0)) + result.Reward;
         if (UpdateStatistics)
         {

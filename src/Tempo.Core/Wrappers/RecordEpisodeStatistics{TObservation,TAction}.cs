@@ -61,9 +61,19 @@ public sealed class RecordEpisodeStatistics<TObservation, TAction> : EnvWrapper<
     }
 
     /// <inheritdoc/>
-    public override StepResult Step(ReadOnlySpan<TAction> action, Span<TObservation> observation)
+    public override StepResult Step(ReadOnlySpan<TAction> action, Span<TObservation> observation) => Record(Inner.Step(action, observation));
+
+    /// <inheritdoc/>
+    public override bool CanSplitStep => InnerCanSplitStep;
+
+    /// <inheritdoc/>
+    public override void Submit(ReadOnlySpan<TAction> action) => InnerSplitStepping.Submit(action);
+
+    /// <inheritdoc/>
+    public override StepResult Wait(Span<TObservation> observation) => Record(InnerSplitStepping.Wait(observation));
+
+    private StepResult Record(StepResult result)
     {
-        var result = Inner.Step(action, observation);
         _episodeReturn += result.Reward;
         _episodeLength++;
         if (!result.IsDone)

@@ -56,7 +56,18 @@ public sealed class RescaleAction<TObservation> : EnvWrapper<TObservation, float
     public override Space<float> ActionSpace => _actionSpace;
 
     /// <inheritdoc/>
-    public override StepResult Step(ReadOnlySpan<float> action, Span<TObservation> observation)
+    public override StepResult Step(ReadOnlySpan<float> action, Span<TObservation> observation) => Inner.Step(Rescaled(action), observation);
+
+    /// <inheritdoc/>
+    public override bool CanSplitStep => InnerCanSplitStep;
+
+    /// <inheritdoc/>
+    public override void Submit(ReadOnlySpan<float> action) => InnerSplitStepping.Submit(Rescaled(action));
+
+    /// <inheritdoc/>
+    public override StepResult Wait(Span<TObservation> observation) => InnerSplitStepping.Wait(observation);
+
+    private float[] Rescaled(ReadOnlySpan<float> action)
     {
         ContractErrors.RequireValidAction(action, _actionSpace, clippedByEnv: false);
         var min = _actionSpace.Low;
@@ -70,7 +81,7 @@ public sealed class RescaleAction<TObservation> : EnvWrapper<TObservation, float
             _rescaled[i] = Math.Clamp(scaled, low[i], high[i]);
         }
 
-        return Inner.Step(_rescaled, observation);
+        return _rescaled;
     }
 
     private static BoxSpace<float> RequireBox(IEnv<TObservation, float> inner) =>

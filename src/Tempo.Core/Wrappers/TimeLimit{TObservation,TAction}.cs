@@ -44,12 +44,33 @@ public sealed class TimeLimit<TObservation, TAction> : EnvWrapper<TObservation, 
     /// <inheritdoc/>
     public override StepResult Step(ReadOnlySpan<TAction> action, Span<TObservation> observation)
     {
+        RequireNotTruncated();
+        return Count(Inner.Step(action, observation));
+    }
+
+    /// <inheritdoc/>
+    public override bool CanSplitStep => InnerCanSplitStep;
+
+    /// <inheritdoc/>
+    public override void Submit(ReadOnlySpan<TAction> action)
+    {
+        RequireNotTruncated();
+        InnerSplitStepping.Submit(action);
+    }
+
+    /// <inheritdoc/>
+    public override StepResult Wait(Span<TObservation> observation) => Count(InnerSplitStepping.Wait(observation));
+
+    private void RequireNotTruncated()
+    {
         if (_elapsedSteps >= MaxEpisodeSteps)
         {
             ThrowTruncated();
         }
+    }
 
-        var result = Inner.Step(action, observation);
+    private StepResult Count(StepResult result)
+    {
         _elapsedSteps++;
         return _elapsedSteps >= MaxEpisodeSteps ? result with { Truncated = true } : result;
     }

@@ -86,7 +86,7 @@ internal abstract class RunComposition<TObservation, TAction>(RunContext context
     protected void PrepareFolder() => RunFolder.Prepare(Settings.RunDirectory, RunConfig.Serialize(Settings));
 
     /// <summary>The monitor: episode windows, reports to the sinks, and the stop once the target return is reached.</summary>
-    protected TrainingMonitor CreateMonitor(IMetricsSink sinks, CancellationTokenSource stop, IReadOnlyList<ILiveEnv> liveEnvs, Func<TrainingReport, TrainingReport>? enrich, TimeSpan reportInterval) =>
+    protected TrainingMonitor CreateMonitor(IMetricsSink sinks, CancellationTokenSource stop, IReadOnlyList<IEnv> liveEnvs, Func<TrainingReport, TrainingReport>? enrich, TimeSpan reportInterval) =>
         new(
             sinks,
             Context.Hooks.Time,
@@ -151,9 +151,9 @@ internal abstract class RunComposition<TObservation, TAction>(RunContext context
         monitor.SolvedAt,
         Cancelled: Context.CancellationToken.IsCancellationRequested && !monitor.IsSolved);
 
-    /// <summary>The live envs among <paramref name="envs"/>, whose action gaps the reports carry.</summary>
-    protected static ILiveEnv[] LiveEnvs(IEnumerable<IEnv<TObservation, TAction>> envs) =>
-        [.. envs.Select(e => e.TryFind<ILiveEnv>(out var live) ? live : null).OfType<ILiveEnv>()];
+    /// <summary>The envs among <paramref name="envs"/> that run on a clock or record action gaps, whose timing the reports carry.</summary>
+    protected static IEnv[] LiveEnvs(IEnumerable<IEnv<TObservation, TAction>> envs) =>
+        [.. envs.Where(e => e.TryFind<ILiveEnv>(out _) || e.TryFind<IActionGapSource>(out _))];
 
     /// <summary>A random stream derived from the run's seed and <paramref name="stream"/>, so every stream is reproducible and independent.</summary>
     protected RandomSource Stream(long stream) => new(RandomSource.DeriveSeed(Settings.Seed, stream));

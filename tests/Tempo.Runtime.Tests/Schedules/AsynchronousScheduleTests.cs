@@ -6,6 +6,7 @@ using Tempo.Core.Envs.Classic;
 using Tempo.Core.Envs.Live;
 using Tempo.Core.Seeding;
 using Tempo.Core.Vector;
+using Tempo.Core.Wrappers;
 using Tempo.Runtime.Actors;
 using Tempo.Runtime.Schedules;
 using Tempo.Runtime.Tests.Training;
@@ -43,7 +44,7 @@ public sealed class AsynchronousScheduleTests
 
         // Each Step waits for one world tick, so the actor cannot exceed the tick rate; it must not fall far below it.
         Assert.InRange(stepsWhileBlocked, expected / 2, expected * 1.1);
-        var gaps = rig.Live[0].ActionGaps.Run;
+        var gaps = rig.Gaps[0].ActionGaps.Run;
         Assert.True(gaps.Max < TimeSpan.FromMilliseconds(250), $"max action gap {gaps.Max} while the learner was blocked for {BlockedSeconds} s");
         Assert.True(MaxGap(rig.Envs[0].StepTimestamps) < TimeSpan.FromMilliseconds(250));
     }
@@ -390,7 +391,7 @@ public sealed class AsynchronousScheduleTests
         return Stopwatch.GetElapsedTime(0, max);
     }
 
-    /// <summary>Actors over one env each (plain CartPole, or LiveCartPole at <see cref="TickRateHertz"/>), each env behind a step recorder.</summary>
+    /// <summary>Actors over one env each (plain CartPole, or LiveCartPole at <see cref="TickRateHertz"/>), each env behind a step recorder (a live one behind its action-gap recorder first).</summary>
     private sealed class Rig : IDisposable
     {
         private readonly SyncVectorEnv<float, int>[] _vectors;
@@ -401,8 +402,9 @@ public sealed class AsynchronousScheduleTests
             Live = live
                 ? Enumerable.Range(0, actors).Select(_ => new LiveCartPole(new LiveCartPoleOptions { Ticks = new LiveTickOptions { TickRateHertz = TickRateHertz } })).ToArray()
                 : [];
+            Gaps = Live.Select(env => new RecordActionGaps<float, int>(env)).ToArray();
             Envs = Enumerable.Range(0, actors)
-                .Select(k => new StepTimesEnv(live ? Live[k] : (IEnv<float, int>)new CartPole(), failOnStep?[k]))
+                .Select(k => new StepTimesEnv(live ? Gaps[k] : (IEnv<float, int>)new CartPole(), failOnStep?[k]))
                 .ToArray();
             _vectors = Envs.Select(e => new SyncVectorEnv<float, int>([e])).ToArray();
             _actors = new Actor<float, int>[actors];
@@ -418,6 +420,9 @@ public sealed class AsynchronousScheduleTests
         public StepTimesEnv[] Envs { get; }
 
         public LiveCartPole[] Live { get; }
+
+        /// <summary>The action-gap recorders worn by the live envs, one per actor.</summary>
+        public RecordActionGaps<float, int>[] Gaps { get; }
 
         public EpisodeMailbox Episodes { get; } = new();
 

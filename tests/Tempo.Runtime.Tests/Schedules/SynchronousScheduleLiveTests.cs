@@ -25,7 +25,7 @@ public sealed class SynchronousScheduleLiveTests
 
         rig.Schedule(learner, iterations: 2, pause: false).Run();
 
-        var gaps = rig.LiveEnv.ActionGaps.Run;
+        var gaps = rig.Gaps.ActionGaps.Run;
         Assert.True(gaps.Max >= TimeSpan.FromSeconds(1.95), $"max action gap {gaps.Max}; expected the 2 s update");
     }
 
@@ -71,7 +71,7 @@ public sealed class SynchronousScheduleLiveTests
         Assert.All(advances, a => Assert.True(a >= 1, $"the world advanced {a} ticks in 200 ms"));
     }
 
-    /// <summary>One LiveCartPole at <see cref="TickRateHertz"/> behind RecordEpisodeStatistics, found again through the wrapper.</summary>
+    /// <summary>One LiveCartPole at <see cref="TickRateHertz"/> behind its action-gap recorder and RecordEpisodeStatistics, found again through the wrapper.</summary>
     private sealed class Rig : IDisposable
     {
         private readonly Actor<float, int> _actor;
@@ -79,7 +79,8 @@ public sealed class SynchronousScheduleLiveTests
         public Rig()
         {
             LiveEnv = new LiveCartPole(new LiveCartPoleOptions { Ticks = new LiveTickOptions { TickRateHertz = TickRateHertz } });
-            var wrapped = new RecordEpisodeStatistics<float, int>(LiveEnv);
+            Gaps = new RecordActionGaps<float, int>(LiveEnv);
+            var wrapped = new RecordEpisodeStatistics<float, int>(Gaps);
             Assert.True(((IEnv)wrapped).TryFind<ILiveEnv>(out var live));
             Live = live;
             Envs = new SyncVectorEnv<float, int>([wrapped]);
@@ -92,6 +93,8 @@ public sealed class SynchronousScheduleLiveTests
         public LiveCartPole LiveEnv { get; }
 
         public ILiveEnv Live { get; }
+
+        public RecordActionGaps<float, int> Gaps { get; }
 
         public SyncVectorEnv<float, int> Envs { get; }
 

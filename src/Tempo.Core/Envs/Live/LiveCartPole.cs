@@ -7,10 +7,10 @@ namespace Tempo.Core.Envs.Live;
 /// Observations, actions (0 pushes left, 1 pushes right), reset distribution, termination and reward (+1 per tick,
 /// the terminating tick included, summed per Step) are CartPole-v1's; the physics is <see cref="CartPole"/>'s own
 /// code. CartPole's actions are only pushes, so "no input" (no action within the hold time, or none since Reset) is
-/// a tick with zero force: the cart coasts and the pole falls on its own. See <see cref="LiveEnv{TAction}"/> for the
+/// a tick with zero force: the cart coasts and the pole falls on its own. See <see cref="LiveEnv{TObservation, TAction}"/> for the
 /// timing semantics.
 /// </remarks>
-public sealed class LiveCartPole : LiveEnv<int>, IRenderable
+public sealed class LiveCartPole : LiveEnv<float, int>, IRenderable
 {
     private readonly CartPole _world;
     private readonly double _forceMagnitude;

@@ -7,9 +7,9 @@ namespace Tempo.Core.Envs.Live;
 /// Observations (cos θ, sin θ, θ̇), the torque action in [−2, 2] (clipped), reset distribution and reward (−cost
 /// per tick, summed per Step) are Pendulum-v1's; the physics is <see cref="Pendulum"/>'s own code. "No input" (no
 /// action within the hold time, or none since Reset) is zero torque. The world never ends an episode; a time limit
-/// truncates it. See <see cref="LiveEnv{TAction}"/> for the timing semantics.
+/// truncates it. See <see cref="LiveEnv{TObservation, TAction}"/> for the timing semantics.
 /// </remarks>
-public sealed class LivePendulum : LiveEnv<float>, IRenderable
+public sealed class LivePendulum : LiveEnv<float, float>, IRenderable
 {
     private readonly Pendulum _world;
 

@@ -9,7 +9,7 @@ public sealed record LiveTickOptions
     /// <summary>How long the most recent action keeps being applied without a new one; then the world gets no input. Null (the default) means five tick periods.</summary>
     public TimeSpan? HoldTime { get; init; }
 
-    /// <summary>How many recent action gaps the windowed statistics cover.</summary>
+    /// <summary>How many recent action gaps the windowed statistics cover, for the <see cref="Wrappers.RecordActionGaps{TObservation, TAction}"/> the registry puts on the env.</summary>
     public int ActionGapWindow { get; init; } = 1024;
 
     /// <summary>The wall-clock time between two ticks, 1 / <see cref="TickRateHertz"/>.</summary>

@@ -1,9 +1,10 @@
 using Tempo.Core.Envs.Live;
 using Tempo.Core.Tests.Timing;
+using Tempo.Core.Wrappers;
 
 namespace Tempo.Core.Tests.Envs.Live;
 
-/// <summary>The timing semantics of <see cref="LiveEnv{TAction}"/>, on a world that logs every tick (5 ms ticks; assertions on counts and order).</summary>
+/// <summary>The timing semantics of <see cref="LiveEnv{TObservation, TAction}"/>, on a world that logs every tick (5 ms ticks; assertions on counts and order).</summary>
 [Collection(WallClockTests.Name)]
 public sealed class LiveEnvTests
 {
@@ -279,7 +280,7 @@ public sealed class LiveEnvTests
     [Fact]
     public void ActionGaps_CountEveryGapButNoneAcrossResetOrPause()
     {
-        using var env = Create();
+        using var env = new RecordActionGaps<float, int>(Create());
         env.Reset(_observation);
         for (var i = 0; i < 10; i++)
         {
@@ -319,7 +320,8 @@ public sealed class LiveEnvTests
     [Fact]
     public void ActionGaps_AgentSteppingFlatOut_AverageAboutOneTickPeriod()
     {
-        using var env = Create();
+        var live = Create();
+        using var env = new RecordActionGaps<float, int>(live);
         env.Reset(_observation);
         const int steps = 21;
         for (var i = 0; i < steps; i++)
@@ -332,7 +334,7 @@ public sealed class LiveEnvTests
 
         // Each Step waits for its own tick and ticks are paced by deadlines a period apart, so n steps span
         // at least n − 3 periods; the upper bound only guards against a stuck clock.
-        var period = env.TickPeriod;
+        var period = live.TickPeriod;
         Assert.True(run.Mean >= period * (steps - 3) / (steps - 1) * 0.99, $"mean gap {run.Mean}");
         Assert.True(run.Max < TimeSpan.FromSeconds(5), $"max gap {run.Max}");
         Assert.True(run.P50 <= run.P99 && run.P99 <= run.Max);
@@ -343,7 +345,8 @@ public sealed class LiveEnvTests
     {
         // The system clock plus jumps the test makes: each gap is the real gap (≥ 0) plus the jump before the action.
         var clock = new JumpingTimeProvider();
-        using var env = new RecordingLiveEnv(new LiveTickOptions { TickRateHertz = 200, HoldTime = LongHold }, timeProvider: clock);
+        using var env = new RecordActionGaps<float, int>(
+            new RecordingLiveEnv(new LiveTickOptions { TickRateHertz = 200, HoldTime = LongHold }, timeProvider: clock), timeProvider: clock);
         env.Reset(_observation);
         env.Step([0], _observation);
         foreach (var jump in new[] { 100, 100, 300, 200 })

@@ -23,17 +23,20 @@ public sealed class LiveRegistryTests
     }
 
     [Fact]
-    public void Make_LiveCartPole_IsATimeLimitOverALiveEnvThatCanPause()
+    public void Make_LiveCartPole_IsATimeLimitOverAnActionGapRecorderOverALiveEnvThatCanPause()
     {
         using var env = EnvRegistry.CreateDefault().Make<float, int>(
             "LiveCartPole-v1", new LiveCartPoleOptions { Ticks = new() { TickRateHertz = 200 } });
 
         var limit = Assert.IsType<TimeLimit<float, int>>(env);
         Assert.Equal(500, limit.MaxEpisodeSteps);
-        var live = Assert.IsType<LiveCartPole>(limit.Inner);
+        var gaps = Assert.IsType<RecordActionGaps<float, int>>(limit.Inner);
+        var live = Assert.IsType<LiveCartPole>(gaps.Inner);
         Assert.Equal(TimeSpan.FromMilliseconds(5), live.TickPeriod);
         Assert.True(env.TryFind<ILiveEnv>(out var found));
         Assert.Same(live, found);
+        Assert.True(env.TryFind<IActionGapSource>(out var gapSource));
+        Assert.Same(gaps, gapSource);
         Assert.True(env.TryFind<IPausable<float>>(out var pausable));
         Assert.True(pausable.CanPause);
     }

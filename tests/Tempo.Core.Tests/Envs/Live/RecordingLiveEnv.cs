@@ -12,7 +12,7 @@ internal readonly record struct TickRecord(int EpisodeTick, int Input, long Time
 /// reward 1 per tick, terminating after <c>endAfterTicks</c> ticks when given. Every tick is logged with its system timestamp.
 /// </summary>
 internal sealed class RecordingLiveEnv(LiveTickOptions ticks, int? endAfterTicks = null, TimeProvider? timeProvider = null)
-    : LiveEnv<int>(new BoxSpace<float>([0f, -1f], [1e9f, 2f]), new DiscreteSpace(3), ticks, timeProvider)
+    : LiveEnv<float, int>(new BoxSpace<float>([0f, -1f], [1e9f, 2f]), new DiscreteSpace(3), ticks, timeProvider)
 {
     private readonly List<TickRecord> _log = [];
     private int _episodeTicks;

@@ -50,7 +50,7 @@ internal sealed class ImagePartEncoder : DictPartEncoder
 
         for (var b = 0; b < batch; b++)
         {
-            Part.Bytes(observations.Slice(b * stride, stride)).CopyTo(_pixels.AsSpan(b * length, length));
+            Part.ReadBytes(observations.Slice(b * stride, stride)).CopyTo(_pixels.AsSpan(b * length, length));
         }
 
         return _cnn.Forward(_pixels.AsSpan(0, batch * length), batch);
@@ -76,7 +76,7 @@ internal sealed class VectorPartEncoder : DictPartEncoder
         var input = _input.Span;
         for (var b = 0; b < batch; b++)
         {
-            var bytes = Part.Bytes(observations.Slice(b * stride, stride));
+            var bytes = Part.ReadBytes(observations.Slice(b * stride, stride));
             var row = input.Slice(b * _size, _size);
             var type = Part.Space.ElementType;
             if (type == typeof(float))

@@ -49,7 +49,7 @@ public sealed class DictPart
     /// <summary>The part's elements inside a whole dict value, read-only.</summary>
     /// <typeparam name="T">The part's element type.</typeparam>
     /// <param name="value">One dict value (at least <see cref="ByteOffset"/> + <see cref="ByteLength"/> bytes).</param>
-    public ReadOnlySpan<T> Get<T>(ReadOnlySpan<byte> value)
+    public ReadOnlySpan<T> Read<T>(ReadOnlySpan<byte> value)
         where T : unmanaged
     {
         RequireElementType<T>();
@@ -60,7 +60,7 @@ public sealed class DictPart
     public Span<byte> Bytes(Span<byte> value) => value.Slice(ByteOffset, ByteLength);
 
     /// <summary>The part's bytes inside a whole dict value, read-only.</summary>
-    public ReadOnlySpan<byte> Bytes(ReadOnlySpan<byte> value) => value.Slice(ByteOffset, ByteLength);
+    public ReadOnlySpan<byte> ReadBytes(ReadOnlySpan<byte> value) => value.Slice(ByteOffset, ByteLength);
 
     /// <summary>Describes the part as Gymnasium prints a dict entry, e.g. <c>'features': Box(0, 1, (3,), float32)</c>.</summary>
     public override string ToString() => $"'{Name}': {Space}";

@@ -75,7 +75,7 @@ public sealed class DictSpace : Space<byte>
         var end = 0;
         foreach (var part in _parts)
         {
-            if (value[end..part.ByteOffset].ContainsAnyExcept((byte)0) || !part.Contains(part.Bytes(value)))
+            if (value[end..part.ByteOffset].ContainsAnyExcept((byte)0) || !part.Contains(part.ReadBytes(value)))
             {
                 return false;
             }

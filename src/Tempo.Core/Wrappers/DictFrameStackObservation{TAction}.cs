@@ -81,7 +81,7 @@ public sealed class DictFrameStackObservation<TAction> : EnvWrapper<byte, TActio
     {
         ContractErrors.RequireObservationLength(observation.Length, _observationSpace);
         Inner.Reset(_innerObservation, seed);
-        var first = _innerPart.Bytes(_innerObservation);
+        var first = _innerPart.ReadBytes(_innerObservation);
         for (var i = 0; i < StackSize; i++)
         {
             first.CopyTo(Frame(i));
@@ -130,7 +130,7 @@ public sealed class DictFrameStackObservation<TAction> : EnvWrapper<byte, TActio
     private void Push()
     {
         _newest = _newest + 1 == StackSize ? 0 : _newest + 1;
-        _innerPart.Bytes(_innerObservation).CopyTo(Frame(_newest));
+        _innerPart.ReadBytes(_innerObservation).CopyTo(Frame(_newest));
     }
 
     private Span<byte> Frame(int slot) => _frames.AsSpan(slot * _frameBytes, _frameBytes);
@@ -140,7 +140,7 @@ public sealed class DictFrameStackObservation<TAction> : EnvWrapper<byte, TActio
         _observationSpace.ClearPadding(observation);
         foreach (var (inner, outer) in _currentParts)
         {
-            inner.Bytes(_innerObservation).CopyTo(outer.Bytes(observation));
+            inner.ReadBytes(_innerObservation).CopyTo(outer.Bytes(observation));
         }
 
         // Oldest first: slots after the newest, then slots up to and including it.

@@ -19,11 +19,26 @@ namespace Tempo.Core.Envs.Pixel;
 /// and likewise for columns, so every cell gets at least one pixel. <see cref="Render"/> draws the same picture in
 /// RGB (white on black), so the grey level of the rendered frame equals the observation.
 /// </para>
+/// <para>
+/// With <see cref="CatchOptions.PositionFeatures"/> the observation is a <see cref="DictSpace"/>: <c>frames</c>, the frame
+/// above, and <c>features</c>, three floats in [0, 1]: the ball's column and row and the paddle's column, each divided by
+/// the largest value it can take (0 on a one-column board) — a pixel game that also exposes memory features, as a real
+/// game's process memory would.
+/// </para>
 /// </remarks>
 public sealed class Catch : Env<byte, int>, IRenderable
 {
     /// <summary>The grey level of the ball and the paddle.</summary>
     public const byte Lit = 255;
+
+    /// <summary>The name of the frame part of a dict observation.</summary>
+    public const string FramesPart = "frames";
+
+    /// <summary>The name of the position-features part of a dict observation.</summary>
+    public const string FeaturesPart = "features";
+
+    /// <summary>The number of position features: ball column, ball row, paddle column.</summary>
+    public const int FeatureCount = 3;
 
     private readonly int _rows;
     private readonly int _columns;
@@ -32,6 +47,8 @@ public sealed class Catch : Env<byte, int>, IRenderable
     private int _ballRow;
     private int _ballColumn;
     private int _paddleColumn;
+    private readonly DictPart? _frames;
+    private readonly DictPart? _features;
     private bool _hasState;
 
     /// <summary>Creates Catch with bsuite's 10×5 board on 84×84 frames.</summary>
@@ -49,6 +66,11 @@ public sealed class Catch : Env<byte, int>, IRenderable
         _columns = options.Columns;
         _height = options.FrameHeight;
         _width = options.FrameWidth;
+        if (ObservationSpace is DictSpace dict)
+        {
+            _frames = dict[FramesPart];
+            _features = dict[FeaturesPart];
+        }
     }
 
     /// <summary>The sizes this env was created with.</summary>
@@ -109,18 +131,40 @@ public sealed class Catch : Env<byte, int>, IRenderable
         return new StepResult(0f, Terminated: false, Truncated: false);
     }
 
-    private static BoxSpace<byte> CreateObservationSpace(CatchOptions options)
+    private static Space<byte> CreateObservationSpace(CatchOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        return new BoxSpace<byte>(0, 255, 1, options.FrameHeight, options.FrameWidth);
+        var frames = new BoxSpace<byte>(0, 255, 1, options.FrameHeight, options.FrameWidth);
+        return options.PositionFeatures
+            ? new DictSpace(new Dictionary<string, ISpace> { [FramesPart] = frames, [FeaturesPart] = new BoxSpace<float>(0f, 1f, FeatureCount) })
+            : frames;
     }
 
     private void WriteObservation(Span<byte> observation)
     {
-        observation.Clear();
-        FillCell(observation, _ballRow, _ballColumn, bytesPerPixel: 1);
-        FillCell(observation, _rows - 1, _paddleColumn, bytesPerPixel: 1);
+        if (_frames is null || _features is null)
+        {
+            DrawFrame(observation);
+            return;
+        }
+
+        // Padding first (the caller's buffer may hold anything), then each part.
+        ((DictSpace)ObservationSpace).ClearPadding(observation);
+        DrawFrame(_frames.Bytes(observation));
+        var features = _features.Get<float>(observation);
+        features[0] = Scale(_ballColumn, _columns - 1);
+        features[1] = Scale(_ballRow, _rows - 1);
+        features[2] = Scale(_paddleColumn, _columns - 1);
+    }
+
+    private static float Scale(int cell, int largest) => largest == 0 ? 0f : (float)cell / largest;
+
+    private void DrawFrame(Span<byte> frame)
+    {
+        frame.Clear();
+        FillCell(frame, _ballRow, _ballColumn, bytesPerPixel: 1);
+        FillCell(frame, _rows - 1, _paddleColumn, bytesPerPixel: 1);
     }
 
     /// <summary>Lights the pixels of one board cell in a row-major frame of <paramref name="bytesPerPixel"/> bytes per pixel.</summary>

@@ -18,6 +18,12 @@ public sealed record CatchOptions
     /// <summary>Width of the observed (and rendered) frame in pixels.</summary>
     public int FrameWidth { get; init; } = 84;
 
+    /// <summary>
+    /// Observe a dict instead of the bare frame: <c>frames</c> (the <c>[1, height, width]</c> byte frame) and
+    /// <c>features</c> (ball column, ball row, paddle column as floats scaled to [0, 1]); <c>CatchFeatures-v0</c> sets it.
+    /// </summary>
+    public bool PositionFeatures { get; init; }
+
     /// <summary>Throws naming the first size that is out of range and its value.</summary>
     public void Validate()
     {

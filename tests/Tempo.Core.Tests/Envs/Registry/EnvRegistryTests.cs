@@ -12,7 +12,7 @@ public sealed class EnvRegistryTests
     {
         var registry = EnvRegistry.CreateDefault();
 
-        Assert.Equal(["Acrobot-v1", "CartPole-v1", "Catch-v0", "LiveCartPole-v1", "LivePendulum-v1", "MountainCar-v0", "MountainCarContinuous-v0", "Pendulum-v1"], registry.Ids);
+        Assert.Equal(["Acrobot-v1", "CartPole-v1", "Catch-v0", "CatchFeatures-v0", "LiveCartPole-v1", "LivePendulum-v1", "MountainCar-v0", "MountainCarContinuous-v0", "Pendulum-v1"], registry.Ids);
         Assert.Equal(500, registry.GetSpec("CartPole-v1").MaxEpisodeSteps);
         Assert.Equal(500, registry.GetSpec("Acrobot-v1").MaxEpisodeSteps);
         Assert.Equal(200, registry.GetSpec("MountainCar-v0").MaxEpisodeSteps);
@@ -88,7 +88,7 @@ public sealed class EnvRegistryTests
         Assert.Equal("id", error.ParamName);
         Assert.Contains($"'{id}'", error.Message);
         Assert.Contains($"Did you mean '{suggestion}'?", error.Message);
-        Assert.Contains("Acrobot-v1, CartPole-v1, Catch-v0, LiveCartPole-v1, LivePendulum-v1, MountainCar-v0, MountainCarContinuous-v0, Pendulum-v1", error.Message);
+        Assert.Contains("Acrobot-v1, CartPole-v1, Catch-v0, CatchFeatures-v0, LiveCartPole-v1, LivePendulum-v1, MountainCar-v0, MountainCarContinuous-v0, Pendulum-v1", error.Message);
     }
 
     [Fact]

@@ -1,0 +1,291 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using Tempo.Algorithms.Policies;
+using Tempo.Core.Spaces;
+using Tempo.Nn.Distributions;
+using Tempo.Nn.Initialization;
+using Tempo.Nn.Kernels;
+using Tempo.Nn.Modules;
+using Tempo.Nn.Tensors;
+
+namespace Tempo.Algorithms.Models;
+
+/// <summary>An actor-critic over dict observations (SB3's <c>MultiInputPolicy</c> with its <c>CombinedExtractor</c>): each part encoded on its own, the features concatenated, read by a linear policy head and a linear value head.</summary>
+/// <remarks>
+/// <para>
+/// Observations are <see cref="DictSpace"/> values (the parts' bytes end to end). A byte part shaped as an image —
+/// <c>[channels, height, width]</c>, <c>[height, width]</c> or <c>[height, width, 1]</c> — is divided by 255 and
+/// encoded by a Nature CNN with its ReLU fully connected layer of <see cref="HiddenSize"/> features, as
+/// <see cref="CategoricalCnnActorCritic"/>'s torso. Every other part (floats, ints, byte vectors) is flattened, taken
+/// as it is (no scaling, as SB3 does for non-image boxes), and encoded by CleanRL's MLP torso: two tanh layers of
+/// <see cref="VectorHiddenSize"/>. That small MLP is there so the heads see a non-linear function of the features, as
+/// they do of the pixels; without it the policy would be linear in raw memory values, whose scales differ wildly.
+/// </para>
+/// <para>
+/// The encoders' outputs are concatenated in part (name) order and shared by both heads, as in CleanRL's
+/// <c>ppo_atari.py</c>. Initialization follows CleanRL's <c>layer_init</c>: orthogonal with gain √2 in the encoders,
+/// 0.01 for the policy head and 1 for the value head, zero biases. Parameters are named as SB3's extractor names them:
+/// <c>extractors.{part}.0.weight</c> … (the CNN's <c>0, 2, 4, 7</c>; the MLP's <c>0, 2</c>), then <c>actor.*</c> and
+/// <c>critic.*</c>.
+/// </para>
+/// <para>
+/// As the CNN model: layer buffers are shared by acting and training and sized by the largest batch seen, so acting
+/// allocates nothing; an <see cref="Act"/> or <see cref="EstimateValues"/> between <see cref="Evaluate"/> and
+/// <see cref="Backward"/> makes <see cref="Backward"/> refuse to run; with a <see cref="KernelParallelism"/> the
+/// layers split large calls across its threads; one caller at a time.
+/// </para>
+/// </remarks>
+public sealed class MultiInputActorCritic : IActorCritic<byte, int>
+{
+    /// <summary>Width of each image part's fully connected layer (512 in the Nature CNN and CleanRL).</summary>
+    public const int DefaultHiddenSize = 512;
+
+    /// <summary>Width of the two tanh layers of each vector part's MLP (CleanRL's MLP agent).</summary>
+    public const int VectorHiddenSize = 64;
+
+    private readonly DictPartEncoder[] _encoders;
+    private readonly Linear _actor;
+    private readonly Linear _critic;
+    private readonly ParameterSet _parameters;
+    private readonly Random _random;
+    private readonly Tensor _features;
+    private readonly Tensor[] _encoderGradients;
+    private readonly Tensor _logitsGradient;
+    private readonly Tensor _valueGradient = new(1, 1);
+    private readonly Tensor _featureGradient;
+    private int[] _actions = [];
+    private Tensor? _logits;
+    private int _evaluatedBatch;
+    private bool _evaluated;
+
+    private MultiInputActorCritic(DictSpace space, int actionCount, Random random, int hiddenSize, KernelParallelism? parallelism)
+    {
+        ObservationSpace = space;
+        ActionCount = actionCount;
+        HiddenSize = hiddenSize;
+        _random = random;
+        _encoders = [.. space.Parts.Select(part => CreateEncoder(part, hiddenSize, random))];
+        FeatureSize = _encoders.Sum(e => e.OutputSize);
+        _actor = LayerInit.Orthogonal(new Linear(FeatureSize, actionCount, random), LayerInit.PolicyHeadGain, random);
+        _critic = LayerInit.Orthogonal(new Linear(FeatureSize, 1, random), LayerInit.ValueHeadGain, random);
+        foreach (var encoder in _encoders)
+        {
+            encoder.Network.Parallelism = parallelism;
+        }
+
+        _actor.Parallelism = parallelism;
+        _critic.Parallelism = parallelism;
+        _parameters = new ParameterSet(
+            [.. _encoders.SelectMany(e => e.Network.NamedParameters($"extractors.{e.Part.Name}")), .. _actor.NamedParameters("actor"), .. _critic.NamedParameters("critic")]);
+        _features = new Tensor(0, FeatureSize);
+        _encoderGradients = [.. _encoders.Select(e => new Tensor(0, e.OutputSize))];
+        _logitsGradient = new Tensor(1, actionCount);
+        _featureGradient = new Tensor(1, FeatureSize);
+    }
+
+    /// <summary>The dict of parts this model observes.</summary>
+    public DictSpace ObservationSpace { get; }
+
+    /// <summary>Number of discrete actions.</summary>
+    public int ActionCount { get; }
+
+    /// <summary>Width of each image part's fully connected layer.</summary>
+    public int HiddenSize { get; }
+
+    /// <summary>Width of the concatenated features both heads read.</summary>
+    public int FeatureSize { get; }
+
+    /// <inheritdoc/>
+    public int ObservationSize => ObservationSpace.FlatSize;
+
+    /// <inheritdoc/>
+    public int ActionSize => 1;
+
+    /// <inheritdoc/>
+    public PolicyVersion Version { get; private set; }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<NamedParameter> NamedParameters => _parameters.Named;
+
+    /// <inheritdoc/>
+    public int WeightCount => _parameters.WeightCount;
+
+    /// <summary>Builds the network for a dict observation space and <paramref name="actionCount"/> discrete actions.</summary>
+    /// <param name="observationSpace">The env's observation space; must be a <see cref="DictSpace"/>.</param>
+    /// <param name="actionCount">Number of discrete actions.</param>
+    /// <param name="random">Source of the initial weights and, afterwards, of sampled actions.</param>
+    /// <param name="hiddenSize">Width of each image part's fully connected layer (512 in CleanRL).</param>
+    /// <param name="parallelism">Threads the layers' kernels may use, or null for the calling thread only.</param>
+    /// <exception cref="ArgumentException">The space is not a dict, or an image part is too small or channels-last.</exception>
+    public static MultiInputActorCritic ForSpace(
+        ISpace observationSpace, int actionCount, Random random, int hiddenSize = DefaultHiddenSize, KernelParallelism? parallelism = null)
+    {
+        ArgumentNullException.ThrowIfNull(observationSpace);
+        ArgumentOutOfRangeException.ThrowIfLessThan(actionCount, 2);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(hiddenSize);
+        ArgumentNullException.ThrowIfNull(random);
+        if (observationSpace is not DictSpace space)
+        {
+            throw new ArgumentException(
+                $"A multi-input policy observes a dict of named parts; got {observationSpace}. Use the MLP or CNN policy for a single box.", nameof(observationSpace));
+        }
+
+        return new MultiInputActorCritic(space, actionCount, random, hiddenSize, parallelism);
+    }
+
+    /// <inheritdoc/>
+    public void Act(ReadOnlySpan<byte> observations, int batch, ActionSelection selection, Span<int> actions, Span<float> logProbs, Span<float> values)
+    {
+        var features = Encode(observations, batch);
+        var logits = _actor.Forward(features).Span;
+        CategoricalSelection.Select(logits, ActionCount, selection, _random, actions[..batch]);
+        Categorical.LogProb(logits, ActionCount, actions[..batch], logProbs[..batch]);
+        _critic.Forward(features).Span.CopyTo(values[..batch]);
+    }
+
+    /// <inheritdoc/>
+    public void EstimateValues(ReadOnlySpan<byte> observations, int batch, Span<float> values) =>
+        _critic.Forward(Encode(observations, batch)).Span.CopyTo(values[..batch]);
+
+    /// <inheritdoc/>
+    public void Evaluate(ReadOnlySpan<byte> observations, ReadOnlySpan<int> actions, int batch, Span<float> logProbs, Span<float> entropy, Span<float> values)
+    {
+        var features = Encode(observations, batch);
+        _logits = _actor.Forward(features);
+        Categorical.LogProbAndEntropy(_logits.Span, ActionCount, actions[..batch], logProbs[..batch], entropy[..batch]);
+        _critic.Forward(features).Span.CopyTo(values[..batch]);
+        if (_actions.Length < batch)
+        {
+            _actions = new int[batch];
+        }
+
+        actions[..batch].CopyTo(_actions);
+        _evaluatedBatch = batch;
+        _evaluated = true;
+    }
+
+    /// <inheritdoc/>
+    public void Backward(ReadOnlySpan<float> logProbGradients, ReadOnlySpan<float> entropyGradients, ReadOnlySpan<float> valueGradients)
+    {
+        if (!_evaluated)
+        {
+            ThrowNotEvaluated();
+        }
+
+        // Nothing has run the layers since Evaluate, so the actor's output buffer still holds its logits.
+        var batch = _evaluatedBatch;
+        _logitsGradient.Reshape(batch, ActionCount);
+        Categorical.Backward(_logits!.Span, ActionCount, _actions.AsSpan(0, batch), logProbGradients[..batch], entropyGradients[..batch], _logitsGradient.Span);
+        var fromActor = _actor.Backward(_logitsGradient).Span;
+
+        _valueGradient.Reshape(batch, 1);
+        valueGradients[..batch].CopyTo(_valueGradient.Span);
+        var fromCritic = _critic.Backward(_valueGradient).Span;
+
+        // Both heads read the same features: their gradients add up, then each encoder takes its columns.
+        _featureGradient.Reshape(batch, FeatureSize);
+        var sum = _featureGradient.Span;
+        for (var i = 0; i < sum.Length; i++)
+        {
+            sum[i] = fromActor[i] + fromCritic[i];
+        }
+
+        var column = 0;
+        for (var e = 0; e < _encoders.Length; e++)
+        {
+            var width = _encoders[e].OutputSize;
+            var gradient = _encoderGradients[e];
+            gradient.Reshape(batch, width);
+            var span = gradient.Span;
+            for (var b = 0; b < batch; b++)
+            {
+                sum.Slice((b * FeatureSize) + column, width).CopyTo(span.Slice(b * width, width));
+            }
+
+            _encoders[e].AccumulateParameterGradients(gradient);
+            column += width;
+        }
+    }
+
+    /// <inheritdoc/>
+    public void CopyWeightsTo(Span<float> destination) => _parameters.CopyTo(destination);
+
+    /// <inheritdoc/>
+    public void Load(PolicySnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        _parameters.LoadFrom(snapshot.Weights);
+        Version = snapshot.Version;
+    }
+
+    /// <inheritdoc/>
+    public void SetVersion(PolicyVersion version) => Version = version;
+
+    private static DictPartEncoder CreateEncoder(DictPart part, int hiddenSize, Random random)
+    {
+        if (part.Space is not BoxSpace<byte> { Shape.Count: 2 or 3 } image)
+        {
+            return VectorPartEncoder.Create(part, VectorHiddenSize, random);
+        }
+
+        (int channels, int height, int width) = image.Shape switch
+        {
+            // [H, W, 1] (GrayscaleObservation with keepDimension) holds the same bytes as [1, H, W].
+            [var h, var w, 1] => (1, h, w),
+            [_, _, 3 or 4] => throw new ArgumentException(
+                $"Part '{part.Name}' has frames of shape ({string.Join(", ", image.Shape)}), which look channels-last (Gymnasium's RGB layout); "
+                + "the CNN takes [channels, height, width]. Turn them grey first (GrayscaleObservation).",
+                nameof(part)),
+            [var c, var h, var w] => (c, h, w),
+            [var h, var w] => (1, h, w),
+            _ => throw new System.Diagnostics.UnreachableException(),
+        };
+        if (height < NatureCnn.MinimumFrameSize || width < NatureCnn.MinimumFrameSize)
+        {
+            throw new ArgumentException(
+                $"Part '{part.Name}' has {height}×{width} frames (height × width); the Nature CNN's three convolutions need at least "
+                + $"{NatureCnn.MinimumFrameSize}×{NatureCnn.MinimumFrameSize}. Render larger frames or resize them (ResizeObservation).",
+                nameof(part));
+        }
+
+        return new ImagePartEncoder(part, NatureCnn.CreateOrthogonal(channels, height, width, LayerInit.HiddenGain, random, hiddenSize));
+    }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowNotEvaluated() =>
+        throw new InvalidOperationException("Backward needs the Evaluate call just before it (an Act or EstimateValues in between reuses the network's buffers).");
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowTooFewObservations(int batch, int length, string paramName) =>
+        throw new ArgumentException($"{batch} observations of {ObservationSize} bytes ({ObservationSpace}) need {(long)batch * ObservationSize}; got {length}.", paramName);
+
+    private Tensor Encode(ReadOnlySpan<byte> observations, int batch)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
+        var stride = ObservationSize;
+        if (observations.Length < (long)batch * stride)
+        {
+            ThrowTooFewObservations(batch, observations.Length, nameof(observations));
+        }
+
+        _evaluated = false;
+        _features.Reshape(batch, FeatureSize);
+        var features = _features.Span;
+        var column = 0;
+        foreach (var encoder in _encoders)
+        {
+            var encoded = encoder.Forward(observations, batch, stride).Span;
+            var width = encoder.OutputSize;
+            for (var b = 0; b < batch; b++)
+            {
+                encoded.Slice(b * width, width).CopyTo(features.Slice((b * FeatureSize) + column, width));
+            }
+
+            column += width;
+        }
+
+        return _features;
+    }
+}

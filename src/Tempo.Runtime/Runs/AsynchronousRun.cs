@@ -47,7 +47,7 @@ internal sealed class AsynchronousRun<TObservation, TAction>(RunContext context,
             var liveEnvs = LiveEnvs(actorEnvs.SelectMany(e => e));
             var model = ModelSpecFor(actorEnvs[0][0]);
             var learnerRandom = Stream(2);
-            var learner = Settings.Algorithm.CreateLearner(model.Create<TObservation, TAction>(new RandomSource(Settings.Seed), parallelism: null), Settings.LearnerShape, learnerRandom);
+            var learner = Settings.Algorithm.CreateLearner(model.Create<TObservation, TAction>(actorEnvs[0][0].ObservationSpace, new RandomSource(Settings.Seed), parallelism: null), Settings.LearnerShape, learnerRandom);
 
             // Each actor has its own policy copy (snapshots are loaded into it) and its own sampling stream.
             var actors = new Actor<TObservation, TAction>[actorCount];
@@ -57,7 +57,7 @@ internal sealed class AsynchronousRun<TObservation, TAction>(RunContext context,
             for (var k = 0; k < actorCount; k++)
             {
                 actorRandoms[k] = Stream(10 + k);
-                policies[k] = model.Create<TObservation, TAction>(actorRandoms[k], parallelism: null);
+                policies[k] = model.Create<TObservation, TAction>(actorEnvs[k][0].ObservationSpace, actorRandoms[k], parallelism: null);
             }
 
             var episodes = new EpisodeMailbox();

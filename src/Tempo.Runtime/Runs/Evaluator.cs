@@ -56,7 +56,7 @@ public static class Evaluator
                 throw new ArgumentException($"Checkpoint {path} holds a {saved}, but {checkpoint.Env} now needs a {spec} (checkpoint vs now: {string.Join("; ", differences)}).");
             }
 
-            var model = spec.Create<TObservation, TAction>(new RandomSource(settings.Seed), parallelism: null);
+            var model = spec.Create<TObservation, TAction>(env.ObservationSpace, new RandomSource(settings.Seed), parallelism: null);
             CheckpointFile.Load(path, model.NamedParameters, optimizerState: null);
             if (env.TryFind<NormalizeObservation<TAction>>(out var normalizer))
             {

@@ -38,8 +38,8 @@ internal sealed class SynchronousRun<TObservation, TAction>(RunContext context, 
         }
 
         using var parallelism = kernelThreads > 1 ? new KernelParallelism(kernelThreads) : null;
-        var learner = Settings.Algorithm.CreateLearner(model.Create<TObservation, TAction>(new RandomSource(Settings.Seed), parallelism), Settings.LearnerShape, learnerRandom);
-        var actingModel = model.Create<TObservation, TAction>(policyRandom, parallelism);
+        var learner = Settings.Algorithm.CreateLearner(model.Create<TObservation, TAction>(envs[0].ObservationSpace, new RandomSource(Settings.Seed), parallelism), Settings.LearnerShape, learnerRandom);
+        var actingModel = model.Create<TObservation, TAction>(envs[0].ObservationSpace, policyRandom, parallelism);
         ICheckpointPart[] parts =
         [
             new LearnerCheckpointPart<TObservation, TAction>(learner, learnerRandom),

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Tempo.Algorithms.Experience;
+using Tempo.Algorithms.Learners;
 using Tempo.Algorithms.Models;
 using Tempo.Algorithms.Ppo;
 using Tempo.Core.Envs;
@@ -34,18 +35,12 @@ public sealed class PpoDictCatchTests
         }
 
         using var vector = new SyncVectorEnv<byte, int>(envs);
-        var options = new PpoOptions
-        {
-            NumEnvs = NumEnvs,
-            NumSteps = NumSteps,
-            TotalTimesteps = Budget,
-            LearningRate = 1e-3,
-            HiddenSizes = [64],
-        };
+        var options = new PpoOptions { LearningRate = 1e-3 };
+        var shape = new LearnerShape(NumEnvs, NumSteps, Budget);
         var space = vector.SingleObservationSpace;
         var model = MultiInputActorCritic.ForSpace(space, 3, new RandomSource(1), hiddenSize: 64);
         var acting = MultiInputActorCritic.ForSpace(space, 3, new RandomSource(2), hiddenSize: 64);
-        var learner = new PpoLearner<byte, int>(model, options, new RandomSource(3));
+        var learner = new PpoLearner<byte, int>(model, options, shape, new RandomSource(3));
         using var returns = new Returns(Target);
         var actor = new Actor<byte, int>(new ActorId(0), vector, acting, returns);
         actor.Start(seed: 4);

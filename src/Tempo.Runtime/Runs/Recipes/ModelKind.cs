@@ -16,4 +16,8 @@ public enum ModelKind
     /// <summary>CleanRL's <c>ppo_atari.py</c> agent: a Nature-CNN torso over byte frames shared by both heads, categorical policy.</summary>
     [JsonStringEnumMemberName("categorical-cnn")]
     CategoricalCnn,
+
+    /// <summary>SB3's <c>MultiInputPolicy</c> shape over a dict observation: a Nature CNN per byte image part, a tanh MLP per vector part, concatenated and shared by both heads, categorical policy.</summary>
+    [JsonStringEnumMemberName("categorical-multi-input")]
+    CategoricalMultiInput,
 }

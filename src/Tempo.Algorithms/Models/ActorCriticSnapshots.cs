@@ -1,3 +1,4 @@
+using System.Buffers;
 using Tempo.Algorithms.Policies;
 
 namespace Tempo.Algorithms.Models;
@@ -6,13 +7,23 @@ namespace Tempo.Algorithms.Models;
 public static class ActorCriticSnapshots
 {
     /// <summary>Copies <paramref name="model"/>'s weights, tagged with its version.</summary>
+    /// <remarks>The snapshot makes its own copy, so the weights pass through pooled scratch rather than a second new array (a CNN's is megabytes, on the large-object heap).</remarks>
     public static PolicySnapshot TakeSnapshot<TObservation, TAction>(this IActorCritic<TObservation, TAction> model)
         where TObservation : unmanaged
         where TAction : unmanaged
     {
         ArgumentNullException.ThrowIfNull(model);
-        var weights = new float[model.WeightCount];
-        model.CopyWeightsTo(weights);
-        return new PolicySnapshot(model.Version, weights);
+        var count = model.WeightCount;
+        var scratch = ArrayPool<float>.Shared.Rent(count);
+        try
+        {
+            var weights = scratch.AsSpan(0, count);
+            model.CopyWeightsTo(weights);
+            return new PolicySnapshot(model.Version, weights);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(scratch);
+        }
     }
 }

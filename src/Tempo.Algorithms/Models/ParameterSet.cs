@@ -5,16 +5,17 @@ namespace Tempo.Algorithms.Models;
 /// <summary>The named parameters of a model viewed as one flat vector: what snapshots copy and load.</summary>
 internal sealed class ParameterSet
 {
+    // An array, looped over by index: snapshot loads run on actors, and an interface foreach allocates an enumerator.
+    private readonly Parameter[] _parameters;
+
     public ParameterSet(IReadOnlyList<NamedParameter> parameters)
     {
         Named = parameters;
-        Parameters = parameters.Select(p => p.Parameter).ToArray();
-        WeightCount = Parameters.Sum(p => p.Value.Length);
+        _parameters = [.. parameters.Select(p => p.Parameter)];
+        WeightCount = _parameters.Sum(p => p.Value.Length);
     }
 
     public IReadOnlyList<NamedParameter> Named { get; }
-
-    public IReadOnlyList<Parameter> Parameters { get; }
 
     public int WeightCount { get; }
 
@@ -22,7 +23,7 @@ internal sealed class ParameterSet
     {
         RequireLength(destination.Length, nameof(destination));
         var offset = 0;
-        foreach (var parameter in Parameters)
+        foreach (var parameter in _parameters)
         {
             parameter.Value.Span.CopyTo(destination[offset..]);
             offset += parameter.Value.Length;
@@ -33,18 +34,10 @@ internal sealed class ParameterSet
     {
         RequireLength(weights.Length, nameof(weights));
         var offset = 0;
-        foreach (var parameter in Parameters)
+        foreach (var parameter in _parameters)
         {
             weights.Slice(offset, parameter.Value.Length).CopyTo(parameter.Value.Span);
             offset += parameter.Value.Length;
-        }
-    }
-
-    public void ZeroGradients()
-    {
-        foreach (var parameter in Parameters)
-        {
-            parameter.Gradient.Clear();
         }
     }
 

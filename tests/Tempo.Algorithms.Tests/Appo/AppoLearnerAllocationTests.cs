@@ -1,4 +1,5 @@
 using Tempo.Algorithms.Appo;
+using Tempo.Algorithms.Learners;
 using Tempo.Algorithms.Tests.TestDoubles;
 using Tempo.Core.Seeding;
 using Tempo.Nn.Kernels;
@@ -10,6 +11,8 @@ public sealed class AppoLearnerAllocationTests
 {
     private const int Steps = 32;
 
+    private static readonly LearnerShape Shape = new(SteadyStateRollouts.Envs, Steps, TotalTimesteps: 1_000_000);
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
@@ -17,7 +20,7 @@ public sealed class AppoLearnerAllocationTests
     {
         var segment = SteadyStateRollouts.CartPole(Steps);
         using var parallelism = new KernelParallelism(kernelThreads);
-        var learner = new AppoLearner<float, int>(SteadyStateRollouts.Mlp(2, parallelism), Options(), new RandomSource(3));
+        var learner = new AppoLearner<float, int>(SteadyStateRollouts.Mlp(2, parallelism), Options(), Shape, new RandomSource(3));
 
         Assert.InRange(SteadyStateRollouts.BytesPerUpdate(learner, segment), 0, SteadyStateRollouts.StatisticsObjectBytes);
     }
@@ -29,10 +32,10 @@ public sealed class AppoLearnerAllocationTests
     {
         var segment = SteadyStateRollouts.Catch(Steps);
         using var parallelism = new KernelParallelism(kernelThreads);
-        var learner = new AppoLearner<byte, int>(SteadyStateRollouts.Cnn(2, parallelism), Options(), new RandomSource(3));
+        var learner = new AppoLearner<byte, int>(SteadyStateRollouts.Cnn(2, parallelism), Options(), Shape, new RandomSource(3));
 
         Assert.InRange(SteadyStateRollouts.BytesPerUpdate(learner, segment), 0, SteadyStateRollouts.StatisticsObjectBytes);
     }
 
-    private static AppoOptions Options() => new() { NumEnvs = SteadyStateRollouts.Envs, NumSteps = Steps, NumMinibatches = 2 };
+    private static AppoOptions Options() => new() { NumMinibatches = 2 };
 }

@@ -1,4 +1,5 @@
 using Tempo.Algorithms.Impala;
+using Tempo.Algorithms.Learners;
 using Tempo.Algorithms.Tests.TestDoubles;
 using Tempo.Nn.Kernels;
 
@@ -9,6 +10,8 @@ public sealed class ImpalaLearnerAllocationTests
 {
     private const int Steps = 32;
 
+    private static readonly LearnerShape Shape = new(SteadyStateRollouts.Envs, Steps, TotalTimesteps: 1_000_000);
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
@@ -16,7 +19,7 @@ public sealed class ImpalaLearnerAllocationTests
     {
         var segment = SteadyStateRollouts.CartPole(Steps);
         using var parallelism = new KernelParallelism(kernelThreads);
-        var learner = new ImpalaLearner<float, int>(SteadyStateRollouts.Mlp(2, parallelism), Options());
+        var learner = new ImpalaLearner<float, int>(SteadyStateRollouts.Mlp(2, parallelism), Options(), Shape);
 
         Assert.InRange(SteadyStateRollouts.BytesPerUpdate(learner, segment), 0, SteadyStateRollouts.StatisticsObjectBytes);
     }
@@ -28,10 +31,10 @@ public sealed class ImpalaLearnerAllocationTests
     {
         var segment = SteadyStateRollouts.Catch(Steps);
         using var parallelism = new KernelParallelism(kernelThreads);
-        var learner = new ImpalaLearner<byte, int>(SteadyStateRollouts.Cnn(2, parallelism), Options());
+        var learner = new ImpalaLearner<byte, int>(SteadyStateRollouts.Cnn(2, parallelism), Options(), Shape);
 
         Assert.InRange(SteadyStateRollouts.BytesPerUpdate(learner, segment), 0, SteadyStateRollouts.StatisticsObjectBytes);
     }
 
-    private static ImpalaOptions Options() => new() { NumEnvs = SteadyStateRollouts.Envs, NumSteps = Steps };
+    private static ImpalaOptions Options() => new();
 }

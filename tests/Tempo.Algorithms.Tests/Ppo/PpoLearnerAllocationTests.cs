@@ -1,3 +1,4 @@
+using Tempo.Algorithms.Learners;
 using Tempo.Algorithms.Ppo;
 using Tempo.Algorithms.Tests.TestDoubles;
 using Tempo.Core.Seeding;
@@ -10,6 +11,8 @@ public sealed class PpoLearnerAllocationTests
 {
     private const int Steps = 32;
 
+    private static readonly LearnerShape Shape = new(SteadyStateRollouts.Envs, Steps, TotalTimesteps: 1_000_000);
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
@@ -17,7 +20,7 @@ public sealed class PpoLearnerAllocationTests
     {
         var segment = SteadyStateRollouts.CartPole(Steps);
         using var parallelism = new KernelParallelism(kernelThreads);
-        var learner = new PpoLearner<float, int>(SteadyStateRollouts.Mlp(2, parallelism), Options(), new RandomSource(3));
+        var learner = new PpoLearner<float, int>(SteadyStateRollouts.Mlp(2, parallelism), Options(), Shape, new RandomSource(3));
 
         Assert.InRange(SteadyStateRollouts.BytesPerUpdate(learner, segment), 0, SteadyStateRollouts.StatisticsObjectBytes);
     }
@@ -29,11 +32,11 @@ public sealed class PpoLearnerAllocationTests
     {
         var segment = SteadyStateRollouts.Catch(Steps);
         using var parallelism = new KernelParallelism(kernelThreads);
-        var learner = new PpoLearner<byte, int>(SteadyStateRollouts.Cnn(2, parallelism), Options(), new RandomSource(3));
+        var learner = new PpoLearner<byte, int>(SteadyStateRollouts.Cnn(2, parallelism), Options(), Shape, new RandomSource(3));
 
         Assert.InRange(SteadyStateRollouts.BytesPerUpdate(learner, segment), 0, SteadyStateRollouts.StatisticsObjectBytes);
     }
 
     // A stretch of target-kl keeps the early-stop branch in the measured code.
-    private static PpoOptions Options() => new() { NumEnvs = SteadyStateRollouts.Envs, NumSteps = Steps, TargetKl = 0.5 };
+    private static PpoOptions Options() => new() { TargetKl = 0.5 };
 }

@@ -11,7 +11,7 @@ public sealed class AppoLearnerAllocationTests
 {
     private const int Steps = 32;
 
-    private static readonly LearnerShape Shape = new(SteadyStateRollouts.Envs, Steps, TotalTimesteps: 1_000_000);
+    private static readonly LearnerShape _shape = new(SteadyStateRollouts.Envs, Steps, TotalTimesteps: 1_000_000);
 
     [Theory]
     [InlineData(1)]
@@ -20,7 +20,7 @@ public sealed class AppoLearnerAllocationTests
     {
         var segment = SteadyStateRollouts.CartPole(Steps);
         using var parallelism = new KernelParallelism(kernelThreads);
-        var learner = new AppoLearner<float, int>(SteadyStateRollouts.Mlp(2, parallelism), Options(), Shape, new RandomSource(3));
+        var learner = new AppoLearner<float, int>(SteadyStateRollouts.Mlp(2, parallelism), Options(), _shape, new RandomSource(3));
 
         Assert.InRange(SteadyStateRollouts.BytesPerUpdate(learner, segment), 0, SteadyStateRollouts.StatisticsObjectBytes);
     }
@@ -32,7 +32,7 @@ public sealed class AppoLearnerAllocationTests
     {
         var segment = SteadyStateRollouts.Catch(Steps);
         using var parallelism = new KernelParallelism(kernelThreads);
-        var learner = new AppoLearner<byte, int>(SteadyStateRollouts.Cnn(2, parallelism), Options(), Shape, new RandomSource(3));
+        var learner = new AppoLearner<byte, int>(SteadyStateRollouts.Cnn(2, parallelism), Options(), _shape, new RandomSource(3));
 
         Assert.InRange(SteadyStateRollouts.BytesPerUpdate(learner, segment), 0, SteadyStateRollouts.StatisticsObjectBytes);
     }

@@ -10,7 +10,7 @@ public sealed class ImpalaLearnerAllocationTests
 {
     private const int Steps = 32;
 
-    private static readonly LearnerShape Shape = new(SteadyStateRollouts.Envs, Steps, TotalTimesteps: 1_000_000);
+    private static readonly LearnerShape _shape = new(SteadyStateRollouts.Envs, Steps, TotalTimesteps: 1_000_000);
 
     [Theory]
     [InlineData(1)]
@@ -19,7 +19,7 @@ public sealed class ImpalaLearnerAllocationTests
     {
         var segment = SteadyStateRollouts.CartPole(Steps);
         using var parallelism = new KernelParallelism(kernelThreads);
-        var learner = new ImpalaLearner<float, int>(SteadyStateRollouts.Mlp(2, parallelism), Options(), Shape);
+        var learner = new ImpalaLearner<float, int>(SteadyStateRollouts.Mlp(2, parallelism), Options(), _shape);
 
         Assert.InRange(SteadyStateRollouts.BytesPerUpdate(learner, segment), 0, SteadyStateRollouts.StatisticsObjectBytes);
     }
@@ -31,7 +31,7 @@ public sealed class ImpalaLearnerAllocationTests
     {
         var segment = SteadyStateRollouts.Catch(Steps);
         using var parallelism = new KernelParallelism(kernelThreads);
-        var learner = new ImpalaLearner<byte, int>(SteadyStateRollouts.Cnn(2, parallelism), Options(), Shape);
+        var learner = new ImpalaLearner<byte, int>(SteadyStateRollouts.Cnn(2, parallelism), Options(), _shape);
 
         Assert.InRange(SteadyStateRollouts.BytesPerUpdate(learner, segment), 0, SteadyStateRollouts.StatisticsObjectBytes);
     }

@@ -42,10 +42,10 @@ public sealed class AppoLearner<TObservation, TAction> : ActorCriticLearner<TObs
     /// <param name="options">APPO settings; validated here.</param>
     /// <param name="random">Source of the trajectory shuffles.</param>
     public AppoLearner(IActorCritic<TObservation, TAction> model, AppoOptions options, RandomSource random)
-        : base(model, Validated(options).LearningRate, options.AdamEps)
+        : base(model, Validated(options).LearningRate, options.AdamEps, random ?? throw new ArgumentNullException(nameof(random)))
     {
         _options = options;
-        _random = random ?? throw new ArgumentNullException(nameof(random));
+        _random = random;
         _rollout = new RolloutBatch<TObservation, TAction>(model.ObservationSize, model.ActionSize);
         _minibatch = new TrajectoryMinibatch<TObservation, TAction>(model.ObservationSize, model.ActionSize);
     }
@@ -112,21 +112,16 @@ public sealed class AppoLearner<TObservation, TAction> : ActorCriticLearner<TObs
         }
 
         var transitions = _rollout.Transitions;
-        FinishUpdate(transitions);
-        return new LearnerStatistics
-        {
-            LearningRate = learningRate,
-            PolicyLoss = statistics.PolicyLoss,
-            ValueLoss = statistics.ValueLoss,
-            Entropy = statistics.Entropy,
-            ApproxKl = statistics.ApproxKl,
-            ClipFraction = statistics.ClipFraction,
-            ExplainedVariance = ExplainedVariance.Compute(_predictedValues.AsSpan(0, transitions), _valueTargets.AsSpan(0, transitions)),
-            GradientNorm = statistics.GradientNorm,
-            PolicyLagMean = lag.Mean,
-            PolicyLagMax = lag.Max,
-            PolicyVersion = model.Version.Value,
-        };
+        var measured = new ActorCriticMeasurements(
+            learningRate,
+            statistics.PolicyLoss,
+            statistics.ValueLoss,
+            statistics.Entropy,
+            statistics.ApproxKl,
+            statistics.ClipFraction,
+            ExplainedVariance.Compute(_predictedValues.AsSpan(0, transitions), _valueTargets.AsSpan(0, transitions)),
+            statistics.GradientNorm);
+        return FinishUpdate(transitions, measured, lag);
     }
 
     private void PrepareBuffers(int trajectories, int transitions)

@@ -32,7 +32,7 @@ public sealed class ImpalaLearner<TObservation, TAction> : ActorCriticLearner<TO
     /// <param name="model">The model to train; its version becomes the learner's.</param>
     /// <param name="options">IMPALA settings; validated here.</param>
     public ImpalaLearner(IActorCritic<TObservation, TAction> model, ImpalaOptions options)
-        : base(model, Validated(options).LearningRate, options.AdamEps)
+        : base(model, Validated(options).LearningRate, options.AdamEps, random: null)
     {
         _options = options;
         _rollout = new RolloutBatch<TObservation, TAction>(model.ObservationSize, model.ActionSize);
@@ -67,21 +67,16 @@ public sealed class ImpalaLearner<TObservation, TAction> : ActorCriticLearner<TO
         var norm = Step(batch.LogProbGradients, batch.EntropyGradients, batch.ValueGradients, _options.MaxGradNorm);
         var (approxKl, clipFraction) = ImportanceWeights(batch.BehaviourLogProbs, batch.TargetLogProbs, (float)_options.RhoBar);
 
-        FinishUpdate(_rollout.Transitions);
-        return new LearnerStatistics
-        {
-            LearningRate = learningRate,
-            PolicyLoss = terms.PolicyLoss,
-            ValueLoss = terms.BaselineLoss,
-            Entropy = terms.Entropy,
-            ApproxKl = approxKl,
-            ClipFraction = clipFraction,
-            ExplainedVariance = ExplainedVariance.Compute(batch.Values, batch.Vs),
-            GradientNorm = norm,
-            PolicyLagMean = lag.Mean,
-            PolicyLagMax = lag.Max,
-            PolicyVersion = model.Version.Value,
-        };
+        var measured = new ActorCriticMeasurements(
+            learningRate,
+            terms.PolicyLoss,
+            terms.BaselineLoss,
+            terms.Entropy,
+            approxKl,
+            clipFraction,
+            ExplainedVariance.Compute(batch.Values, batch.Vs),
+            norm);
+        return FinishUpdate(_rollout.Transitions, measured, lag);
     }
 
     /// <summary>KL(μ ‖ π) by the k3 estimator and the fraction of importance weights π/μ that V-trace clipped at ρ̄.</summary>

@@ -109,8 +109,7 @@ internal static class AsyncRun
             TrainingCheckpoint? resumed = null;
             if (resumeFrom is not null)
             {
-                resumed = CheckpointFile.Load(resumeFrom, learner.Learner.Model.NamedParameters, learner.Learner.Optimizer.State);
-                learner.Restore(resumed);
+                resumed = LearnerCheckpoint.Load(resumeFrom, learner);
                 for (var k = 0; k < settings.NumActors; k++)
                 {
                     // A run resumed with more actors than it saved gives the new ones fresh streams.
@@ -169,12 +168,7 @@ internal static class AsyncRun
 
                 var globalStep = stepOffset + (schedule?.GlobalStep ?? 0);
                 var finishedEpisodes = (resumed?.Episodes ?? 0) + monitor.Episodes;
-                checkpointWriter.Write(
-                    checkpointPath,
-                    CheckpointImage.Capture(
-                        learner.Checkpoint(config, globalStep, finishedEpisodes, resumes, actorStates),
-                        learner.Learner.Model.NamedParameters,
-                        learner.Learner.Optimizer.State));
+                checkpointWriter.Write(checkpointPath, LearnerCheckpoint.Capture(learner, RunPart(learner, config, globalStep, finishedEpisodes, resumes, actorStates)));
             });
 
             var remaining = ppo.TotalTimesteps - stepOffset;
@@ -182,7 +176,7 @@ internal static class AsyncRun
             {
                 schedule = new AsynchronousSchedule<TObservation, TAction>(
                     actors,
-                    learner.Learner,
+                    learner,
                     new AsynchronousScheduleOptions
                     {
                         TotalSteps = remaining,
@@ -226,7 +220,7 @@ internal static class AsyncRun
         return ActionGapReport.With(report, liveEnvs);
     }
 
-    private static AsyncLearner<TObservation, TAction> CreateLearner<TObservation, TAction>(TrainSettings settings, IActorCritic<TObservation, TAction> model)
+    private static ICheckpointableLearner<TObservation, TAction> CreateLearner<TObservation, TAction>(TrainSettings settings, IActorCritic<TObservation, TAction> model)
         where TObservation : unmanaged
         where TAction : unmanaged
     {
@@ -258,7 +252,7 @@ internal static class AsyncRun
                         HiddenSizes = ppo.HiddenSizes,
                     },
                     random);
-                return new AsyncLearner<TObservation, TAction>(appo, random);
+                return appo;
             case TrainAlgorithm.Impala:
                 var impala = new ImpalaLearner<TObservation, TAction>(
                     model,
@@ -278,7 +272,7 @@ internal static class AsyncRun
                         AdamEps = ppo.AdamEps,
                         HiddenSizes = ppo.HiddenSizes,
                     });
-                return new AsyncLearner<TObservation, TAction>(impala, Random: null);
+                return impala;
             default:
                 throw new ArgumentException($"The async schedule trains APPO or IMPALA; got {settings.Algo}.");
         }
@@ -287,52 +281,31 @@ internal static class AsyncRun
     /// <summary>What a checkpoint takes from one actor: its sampling stream and its envs' normalizers, read together at a step boundary.</summary>
     private sealed record ActorState(RandomSourceState Random, NormalizerSnapshot[] ObservationNormalizers, RewardNormalizerSnapshot[] RewardNormalizers);
 
-    /// <summary>An APPO or IMPALA learner and the random stream a checkpoint saves with it.</summary>
-    /// <param name="Learner">The learner the schedule drives.</param>
-    /// <param name="Random">Its random stream (APPO's trajectory shuffles); null when it has none (IMPALA).</param>
-    private sealed record AsyncLearner<TObservation, TAction>(ICheckpointableLearner<TObservation, TAction> Learner, RandomSource? Random)
+    /// <summary>The run's part of a checkpoint: its counters and the actors' states (the learner adds its own).</summary>
+    private static TrainingCheckpoint RunPart<TObservation, TAction>(
+        ICheckpointableLearner<TObservation, TAction> learner, string config, long globalStep, long episodes, int resumes, IReadOnlyList<ActorState> actors)
         where TObservation : unmanaged
         where TAction : unmanaged
     {
-        private const string LearnerStream = "learner";
-
-        /// <summary>Restores counters, policy version and random stream from <paramref name="checkpoint"/> (weights and optimizer state are loaded separately).</summary>
-        public void Restore(TrainingCheckpoint checkpoint)
+        var randomStates = new Dictionary<string, RandomSourceState>();
+        for (var k = 0; k < actors.Count; k++)
         {
-            Learner.RestoreProgress(new LearnerProgress(checkpoint.Updates, checkpoint.TrainedSteps));
-            Learner.Model.SetVersion(new PolicyVersion(checkpoint.PolicyVersion));
-            Random?.SetState(RunCheckpoint.RequireRandomState(checkpoint, LearnerStream));
+            randomStates[ActorStreamName(k)] = actors[k].Random;
         }
 
-        /// <summary>The checkpoint metadata of the learner now, with the run's counters and the actors' states.</summary>
-        public TrainingCheckpoint Checkpoint(string config, long globalStep, long episodes, int resumes, IReadOnlyList<ActorState> actors)
+        return new TrainingCheckpoint
         {
-            var (updates, trainedSteps) = Learner.Progress;
-            var randomStates = new Dictionary<string, RandomSourceState>();
-            if (Random is not null)
-            {
-                randomStates[LearnerStream] = Random.GetState();
-            }
-
-            for (var k = 0; k < actors.Count; k++)
-            {
-                randomStates[ActorStreamName(k)] = actors[k].Random;
-            }
-
-            return new TrainingCheckpoint
-            {
-                Config = config,
-                GlobalStep = globalStep,
-                Updates = updates,
-                TrainedSteps = trainedSteps,
-                PolicyVersion = Learner.Version.Value,
-                Episodes = episodes,
-                Resumes = resumes,
-                RandomStates = randomStates,
-                ObservationNormalizers = [.. actors.SelectMany(a => a.ObservationNormalizers)],
-                RewardNormalizers = [.. actors.SelectMany(a => a.RewardNormalizers)],
-            };
-        }
+            Config = config,
+            GlobalStep = globalStep,
+            Updates = learner.Progress.Updates,
+            TrainedSteps = learner.Progress.TrainedSteps,
+            PolicyVersion = learner.Version.Value,
+            Episodes = episodes,
+            Resumes = resumes,
+            RandomStates = randomStates,
+            ObservationNormalizers = [.. actors.SelectMany(a => a.ObservationNormalizers)],
+            RewardNormalizers = [.. actors.SelectMany(a => a.RewardNormalizers)],
+        };
     }
 
     private sealed class Training(

@@ -32,7 +32,7 @@ internal static class EvalRun
         {
             using var env = recipe.MakeEnv();
             var model = recipe.MakeModel(env, new RandomSource(seed));
-            CheckpointFile.Load(checkpointPath, model.NamedParameters, optimizerState: null);
+            CheckpointFile.Load(checkpointPath, model.NamedParameters);
             if (env.TryFind<NormalizeObservation<TAction>>(out var normalizer))
             {
                 // Evaluate with the statistics training ended with (env 0's), frozen.

@@ -1,6 +1,4 @@
 using Tempo.Algorithms.Experience;
-using Tempo.Algorithms.Learners;
-using Tempo.Algorithms.Policies;
 using Tempo.Algorithms.Ppo;
 using Tempo.Core.Envs;
 using Tempo.Core.Envs.Live;
@@ -87,10 +85,7 @@ internal static class PpoRun
         TrainingCheckpoint? resumed = null;
         if (resumeFrom is not null)
         {
-            resumed = CheckpointFile.Load(resumeFrom, model.NamedParameters, learner.Optimizer.State);
-            learner.RestoreProgress(new LearnerProgress(resumed.Updates, resumed.TrainedSteps));
-            model.SetVersion(new PolicyVersion(resumed.PolicyVersion));
-            learnerRandom.SetState(RunCheckpoint.RequireRandomState(resumed, "learner"));
+            resumed = LearnerCheckpoint.Load(resumeFrom, learner);
             policyRandom.SetState(RunCheckpoint.RequireRandomState(resumed, "policy"));
             RunCheckpoint.RestoreNormalizers(envs, resumed);
         }
@@ -115,7 +110,8 @@ internal static class PpoRun
 
         var actor = new Actor<TObservation, TAction>(new ActorId(0), vector, actingModel, monitor);
         using var checkpointWriter = new BackgroundCheckpointWriter();
-        var checkpointer = new PeriodicCheckpointer(settings.CheckpointEvery, () => checkpointWriter.Write(checkpointPath, CheckpointImage.Capture(
+        var checkpointer = new PeriodicCheckpointer(settings.CheckpointEvery, () => checkpointWriter.Write(checkpointPath, LearnerCheckpoint.Capture(
+            learner,
             new TrainingCheckpoint
             {
                 Config = config,
@@ -125,12 +121,10 @@ internal static class PpoRun
                 PolicyVersion = learner.Version.Value,
                 Episodes = (resumed?.Episodes ?? 0) + monitor.Episodes,
                 Resumes = resumes,
-                RandomStates = new Dictionary<string, RandomSourceState> { ["learner"] = learnerRandom.GetState(), ["policy"] = policyRandom.GetState() },
+                RandomStates = new Dictionary<string, RandomSourceState> { ["policy"] = policyRandom.GetState() },
                 ObservationNormalizers = RunCheckpoint.ObservationNormalizers(envs),
                 RewardNormalizers = RunCheckpoint.RewardNormalizers(envs),
-            },
-            model.NamedParameters,
-            learner.Optimizer.State)));
+            })));
 
         actor.Start(resumes == 0 ? settings.Seed : (int)RandomSource.DeriveSeed(settings.Seed, 100 + resumes));
         var schedule = new SynchronousSchedule<TObservation, TAction>(

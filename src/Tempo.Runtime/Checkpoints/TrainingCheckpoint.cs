@@ -2,7 +2,7 @@ using Tempo.Core.Seeding;
 
 namespace Tempo.Runtime.Checkpoints;
 
-/// <summary>Everything but the weights that a training run needs to continue where it stopped.</summary>
+/// <summary>Everything but the weights and optimizer states that a training run needs to continue where it stopped.</summary>
 /// <remarks>
 /// <para>Envs are not part of it: a live game cannot be rewound, so a resumed run starts fresh episodes (with a seed
 /// derived from the run's seed and the resume count) and keeps everything learned: weights, optimizer moments,
@@ -40,6 +40,9 @@ public sealed record TrainingCheckpoint
 
     /// <summary>Observation normalizer statistics, one per env, in env order (actor by actor in an asynchronous run); empty when none is used.</summary>
     public IReadOnlyList<NormalizerSnapshot> ObservationNormalizers { get; init; } = [];
+
+    /// <summary>The names of the optimizer states the file holds after its parameters, in file order; written by <see cref="CheckpointFile.Save"/> from the optimizers it saves (a value set here is replaced). Empty in a format-version-1 file, whose one optimizer state shares the parameters' blob.</summary>
+    public IReadOnlyList<string> Optimizers { get; init; } = [];
 
     /// <summary>Reward normalizer statistics, one per env, in env order (actor by actor in an asynchronous run); empty when none is used.</summary>
     public IReadOnlyList<RewardNormalizerSnapshot> RewardNormalizers { get; init; } = [];

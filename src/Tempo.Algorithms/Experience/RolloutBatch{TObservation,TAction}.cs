@@ -85,8 +85,11 @@ internal sealed class RolloutBatch<TObservation, TAction>
 
         var steps = segments[0].Layout.Steps;
         var envs = 0;
-        foreach (var segment in segments)
+
+        // Indexed loops: a foreach over the interface would allocate an enumerator on every update.
+        for (var k = 0; k < segments.Count; k++)
         {
+            var segment = segments[k];
             var layout = segment.Layout;
             if (layout.Steps != steps || layout.ObservationSize != _observationSize || layout.ActionSize != _actionSize)
             {
@@ -100,8 +103,9 @@ internal sealed class RolloutBatch<TObservation, TAction>
 
         Resize(steps, envs);
         var offset = 0;
-        foreach (var segment in segments)
+        for (var k = 0; k < segments.Count; k++)
         {
+            var segment = segments[k];
             var n = segment.Layout.Envs;
             for (var t = 0; t < steps; t++)
             {

@@ -10,7 +10,8 @@ namespace Tempo.Runtime.Checkpoints;
 /// <para>Nor is experience: in an asynchronous run, segments that actors were filling, that waited in the channel or
 /// that the learner had not trained on yet when the checkpoint was written are not saved; a resumed run collects anew.</para>
 /// <para>Members added after the first release are optional and take their default when an older file lacks them
-/// (see docs/formats/checkpoint.md).</para>
+/// (see docs/formats/checkpoint.md); the list members coalesce null to empty because the generated JSON reader sets
+/// every init-only member, passing null for a missing one.</para>
 /// </remarks>
 public sealed record TrainingCheckpoint
 {
@@ -39,11 +40,11 @@ public sealed record TrainingCheckpoint
     public required IReadOnlyDictionary<string, RandomSourceState> RandomStates { get; init; }
 
     /// <summary>Observation normalizer statistics, one per env, in env order (actor by actor in an asynchronous run); empty when none is used.</summary>
-    public IReadOnlyList<NormalizerSnapshot> ObservationNormalizers { get; init; } = [];
+    public IReadOnlyList<NormalizerSnapshot> ObservationNormalizers { get; init => field = value ?? []; } = [];
 
     /// <summary>The names of the optimizer states the file holds after its parameters, in file order; written by <see cref="CheckpointFile.Save"/> from the optimizers it saves (a value set here is replaced). Empty in a format-version-1 file, whose one optimizer state shares the parameters' blob.</summary>
-    public IReadOnlyList<string> Optimizers { get; init; } = [];
+    public IReadOnlyList<string> Optimizers { get; init => field = value ?? []; } = [];
 
     /// <summary>Reward normalizer statistics, one per env, in env order (actor by actor in an asynchronous run); empty when none is used.</summary>
-    public IReadOnlyList<RewardNormalizerSnapshot> RewardNormalizers { get; init; } = [];
+    public IReadOnlyList<RewardNormalizerSnapshot> RewardNormalizers { get; init => field = value ?? []; } = [];
 }

@@ -1,6 +1,6 @@
-using Tempo.Algorithms.Learners;
 using Tempo.Algorithms.Appo;
 using Tempo.Algorithms.Experience;
+using Tempo.Algorithms.Learners;
 using Tempo.Algorithms.Policies;
 using Tempo.Algorithms.Tests.TestDoubles;
 using Tempo.Core.Seeding;

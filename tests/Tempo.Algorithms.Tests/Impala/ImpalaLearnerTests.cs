@@ -1,5 +1,5 @@
-using Tempo.Algorithms.Learners;
 using Tempo.Algorithms.Impala;
+using Tempo.Algorithms.Learners;
 using Tempo.Algorithms.Policies;
 using Tempo.Algorithms.Tests.TestDoubles;
 

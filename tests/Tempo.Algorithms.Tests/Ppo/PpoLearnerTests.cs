@@ -1,5 +1,5 @@
-using Tempo.Algorithms.Learners;
 using Tempo.Algorithms.Experience;
+using Tempo.Algorithms.Learners;
 using Tempo.Algorithms.Models;
 using Tempo.Algorithms.Policies;
 using Tempo.Algorithms.Ppo;

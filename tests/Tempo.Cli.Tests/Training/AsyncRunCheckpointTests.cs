@@ -224,7 +224,7 @@ public sealed class AsyncRunCheckpointTests : IDisposable
     {
         var model = new CategoricalMlpActorCritic(4, 2, [64, 64], new RandomSource(0));
         var adam = new Adam(model.NamedParameters, new AdamOptions());
-        CheckpointFile.Load(Checkpoint(runDir), model.NamedParameters, adam.State);
+        CheckpointFile.Load(Checkpoint(runDir), model.NamedParameters, [new NamedOptimizerState("actor_critic", adam.State, model.NamedParameters)]);
         return adam.State.StepCount;
     }
 

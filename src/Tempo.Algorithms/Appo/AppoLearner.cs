@@ -44,11 +44,11 @@ public sealed class AppoLearner<TObservation, TAction> : ActorCriticLearner<TObs
     /// <param name="shape">The batches the run will feed it and its step budget, over which the learning rate anneals.</param>
     /// <param name="random">Source of the trajectory shuffles.</param>
     public AppoLearner(IActorCritic<TObservation, TAction> model, AppoOptions options, LearnerShape shape, RandomSource random)
-        : base(model, Validated(options, shape).LearningRate, options.AdamEps)
+        : base(model, Validated(options, shape).LearningRate, options.AdamEps, random ?? throw new ArgumentNullException(nameof(random)))
     {
         _options = options;
         _shape = shape;
-        _random = random ?? throw new ArgumentNullException(nameof(random));
+        _random = random;
         _rollout = new RolloutBatch<TObservation, TAction>(model.ObservationSize, model.ActionSize);
         _minibatch = new TrajectoryMinibatch<TObservation, TAction>(model.ObservationSize, model.ActionSize);
     }
@@ -110,21 +110,16 @@ public sealed class AppoLearner<TObservation, TAction> : ActorCriticLearner<TObs
         }
 
         var transitions = _rollout.Transitions;
-        FinishUpdate(transitions);
-        return new LearnerStatistics
-        {
-            LearningRate = learningRate,
-            PolicyLoss = statistics.PolicyLoss,
-            ValueLoss = statistics.ValueLoss,
-            Entropy = statistics.Entropy,
-            ApproxKl = statistics.ApproxKl,
-            ClipFraction = statistics.ClipFraction,
-            ExplainedVariance = ExplainedVariance.Compute(_predictedValues.AsSpan(0, transitions), _valueTargets.AsSpan(0, transitions)),
-            GradientNorm = statistics.GradientNorm,
-            PolicyLagMean = lag.Mean,
-            PolicyLagMax = lag.Max,
-            PolicyVersion = model.Version.Value,
-        };
+        var measured = new ActorCriticMeasurements(
+            learningRate,
+            statistics.PolicyLoss,
+            statistics.ValueLoss,
+            statistics.Entropy,
+            statistics.ApproxKl,
+            statistics.ClipFraction,
+            ExplainedVariance.Compute(_predictedValues.AsSpan(0, transitions), _valueTargets.AsSpan(0, transitions)),
+            statistics.GradientNorm);
+        return FinishUpdate(transitions, measured, lag);
     }
 
     private void PrepareBuffers(int trajectories, int transitions)

@@ -34,7 +34,7 @@ public sealed class ImpalaLearner<TObservation, TAction> : ActorCriticLearner<TO
     /// <param name="options">IMPALA settings; validated here against <paramref name="shape"/>.</param>
     /// <param name="shape">The batches the run will feed it and its step budget, over which the learning rate anneals.</param>
     public ImpalaLearner(IActorCritic<TObservation, TAction> model, ImpalaOptions options, LearnerShape shape)
-        : base(model, Validated(options, shape).LearningRate, options.AdamEps)
+        : base(model, Validated(options, shape).LearningRate, options.AdamEps, random: null)
     {
         _options = options;
         _shape = shape;
@@ -71,21 +71,16 @@ public sealed class ImpalaLearner<TObservation, TAction> : ActorCriticLearner<TO
         var norm = Step(batch.LogProbGradients, batch.EntropyGradients, batch.ValueGradients, _options.MaxGradNorm);
         var (approxKl, clipFraction) = ImportanceWeights(batch.BehaviourLogProbs, batch.TargetLogProbs, (float)_options.RhoBar);
 
-        FinishUpdate(_rollout.Transitions);
-        return new LearnerStatistics
-        {
-            LearningRate = learningRate,
-            PolicyLoss = terms.PolicyLoss,
-            ValueLoss = terms.BaselineLoss,
-            Entropy = terms.Entropy,
-            ApproxKl = approxKl,
-            ClipFraction = clipFraction,
-            ExplainedVariance = ExplainedVariance.Compute(batch.Values, batch.Vs),
-            GradientNorm = norm,
-            PolicyLagMean = lag.Mean,
-            PolicyLagMax = lag.Max,
-            PolicyVersion = model.Version.Value,
-        };
+        var measured = new ActorCriticMeasurements(
+            learningRate,
+            terms.PolicyLoss,
+            terms.BaselineLoss,
+            terms.Entropy,
+            approxKl,
+            clipFraction,
+            ExplainedVariance.Compute(batch.Values, batch.Vs),
+            norm);
+        return FinishUpdate(_rollout.Transitions, measured, lag);
     }
 
     /// <summary>KL(μ ‖ π) by the k3 estimator and the fraction of importance weights π/μ that V-trace clipped at ρ̄.</summary>

@@ -9,7 +9,7 @@ namespace Tempo.Algorithms.Learners;
 
 /// <summary>
 /// What every actor-critic learner shares: Adam over the model's parameters, the progress counters, one clipped
-/// gradient step, and what a checkpoint saves. A subclass is its loss and its update schedule.
+/// gradient step, its statistics, and what a checkpoint saves. A subclass is its loss and its update schedule.
 /// </summary>
 /// <typeparam name="TObservation">Observation element type.</typeparam>
 /// <typeparam name="TAction">Action element type.</typeparam>
@@ -17,31 +17,50 @@ public abstract class ActorCriticLearner<TObservation, TAction> : ICheckpointabl
     where TObservation : unmanaged
     where TAction : unmanaged
 {
+    /// <summary>The checkpoint name of the one optimizer (Adam over the whole actor-critic).</summary>
+    public const string OptimizerName = "actor_critic";
+
+    /// <summary>The checkpoint name of the learner's random stream ("learner", as run checkpoints named it before learners named their own).</summary>
+    public const string RandomStreamName = "learner";
+
     private readonly Parameter[] _parameters;
     private readonly Adam _optimizer;
+    private readonly LearnerStatistics _statistics = new(ActorCriticStatistics.Names);
+    private int _gradientSteps;
 
     /// <summary>Creates Adam (with <paramref name="adamEpsilon"/>) over <paramref name="model"/>'s parameters.</summary>
     /// <param name="model">The model to train; its version becomes the learner's.</param>
     /// <param name="learningRate">Adam's starting learning rate.</param>
     /// <param name="adamEpsilon">Adam's ε.</param>
-    protected ActorCriticLearner(IActorCritic<TObservation, TAction> model, double learningRate, double adamEpsilon)
+    /// <param name="random">The learner's random stream (shuffles), saved by checkpoints; null when it has none.</param>
+    protected ActorCriticLearner(IActorCritic<TObservation, TAction> model, double learningRate, double adamEpsilon, RandomSource? random)
     {
         Model = model ?? throw new ArgumentNullException(nameof(model));
         _parameters = [.. model.NamedParameters.Select(p => p.Parameter)];
         _optimizer = new Adam(model.NamedParameters, new AdamOptions { LearningRate = learningRate, Epsilon = adamEpsilon });
+        Optimizers = [new NamedOptimizer(OptimizerName, _optimizer, model.NamedParameters)];
+        RandomStreams = random is null
+            ? new Dictionary<string, RandomSource>()
+            : new Dictionary<string, RandomSource> { [RandomStreamName] = random };
     }
 
     /// <inheritdoc/>
     public PolicyVersion Version => Model.Version;
 
+    /// <summary>The model it trains.</summary>
+    protected IActorCritic<TObservation, TAction> Model { get; }
+
     /// <inheritdoc/>
-    public IActorCritic<TObservation, TAction> Model { get; }
+    public IReadOnlyList<NamedParameter> Parameters => Model.NamedParameters;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<NamedOptimizer> Optimizers { get; }
+
+    /// <inheritdoc/>
+    public IReadOnlyDictionary<string, RandomSource> RandomStreams { get; }
 
     /// <inheritdoc/>
     public LearnerProgress Progress { get; private set; }
-
-    /// <inheritdoc/>
-    public IOptimizer Optimizer => _optimizer;
 
     /// <summary>The learning rate of the coming steps.</summary>
     protected double LearningRate
@@ -51,11 +70,12 @@ public abstract class ActorCriticLearner<TObservation, TAction> : ICheckpointabl
     }
 
     /// <inheritdoc/>
-    public void RestoreProgress(LearnerProgress progress)
+    public void Restore(LearnerProgress progress, PolicyVersion version)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(progress.Updates, nameof(progress));
         ArgumentOutOfRangeException.ThrowIfNegative(progress.TrainedSteps, nameof(progress));
         Progress = progress;
+        Model.SetVersion(version);
     }
 
     /// <inheritdoc/>
@@ -85,13 +105,27 @@ public abstract class ActorCriticLearner<TObservation, TAction> : ICheckpointabl
         Model.Backward(logProbGradients, entropyGradients, valueGradients);
         var norm = Gradients.ClipGradNorm(_parameters, (float)maxGradNorm);
         _optimizer.Step();
+        _gradientSteps++;
         return norm;
     }
 
-    /// <summary>Ends an update over <paramref name="transitions"/> transitions: counts it and moves the model to the next version.</summary>
-    protected void FinishUpdate(int transitions)
+    /// <summary>
+    /// Ends an update over <paramref name="transitions"/> transitions: counts it, moves the model to the next version,
+    /// and writes what it measured into the learner's statistics, which it returns.
+    /// </summary>
+    /// <param name="transitions">Transitions trained on.</param>
+    /// <param name="measured">The update's losses and diagnostics.</param>
+    /// <param name="lag">The policy lag of the segments, when the learner measures it.</param>
+    protected LearnerStatistics FinishUpdate(int transitions, in ActorCriticMeasurements measured, PolicyLag? lag)
     {
         Progress = new LearnerProgress(Progress.Updates + 1, Progress.TrainedSteps + transitions);
         Model.SetVersion(Model.Version.Next());
+        var statistics = _statistics;
+        ActorCriticStatistics.Write(statistics, measured);
+        statistics.PolicyVersion = Model.Version.Value;
+        statistics.GradientSteps = _gradientSteps;
+        statistics.PolicyLag = lag;
+        _gradientSteps = 0;
+        return statistics;
     }
 }

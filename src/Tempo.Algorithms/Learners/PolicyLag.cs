@@ -6,9 +6,10 @@ namespace Tempo.Algorithms.Learners;
 /// <summary>How stale a batch of segments is: learner version minus behaviour version, per transition.</summary>
 /// <param name="Mean">Mean lag over the batch's transitions.</param>
 /// <param name="Max">Largest lag among its segments.</param>
-internal readonly record struct PolicyLag(double Mean, long Max)
+public readonly record struct PolicyLag(double Mean, long Max)
 {
     /// <summary>Measures the lag of <paramref name="segments"/> behind <paramref name="learnerVersion"/>; throws if any segment claims a newer policy.</summary>
+    /// <exception cref="ArgumentException">A segment is null or was acted by a policy newer than the learner's.</exception>
     public static PolicyLag Measure<TObservation, TAction>(IReadOnlyList<Segment<TObservation, TAction>> segments, PolicyVersion learnerVersion)
         where TObservation : unmanaged
         where TAction : unmanaged

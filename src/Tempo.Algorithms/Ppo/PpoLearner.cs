@@ -29,11 +29,11 @@ public sealed class PpoLearner<TObservation, TAction> : ActorCriticLearner<TObse
     /// <param name="shape">The rollouts the run will feed it (envs × steps) and its step budget, over which the schedules anneal.</param>
     /// <param name="random">Source of the minibatch shuffles.</param>
     public PpoLearner(IActorCritic<TObservation, TAction> model, PpoOptions options, LearnerShape shape, RandomSource random)
-        : base(model, Validated(options, shape).LearningRate, options.AdamEps)
+        : base(model, Validated(options, shape).LearningRate, options.AdamEps, random ?? throw new ArgumentNullException(nameof(random)))
     {
         _options = options;
         _shape = shape;
-        _random = random ?? throw new ArgumentNullException(nameof(random));
+        _random = random;
         _rollout = new RolloutBatch<TObservation, TAction>(model.ObservationSize, model.ActionSize);
         _minibatch = new MinibatchBuffers<TObservation, TAction>(model.ObservationSize, model.ActionSize);
     }
@@ -87,19 +87,16 @@ public sealed class PpoLearner<TObservation, TAction> : ActorCriticLearner<TObse
             }
         }
 
-        FinishUpdate(batchSize);
-        return new LearnerStatistics
-        {
-            LearningRate = learningRate,
-            PolicyLoss = accumulator.Last.PolicyLoss,
-            ValueLoss = accumulator.Last.ValueLoss,
-            Entropy = accumulator.Last.Entropy,
-            ApproxKl = accumulator.Last.ApproxKl,
-            ClipFraction = accumulator.MeanClipFraction,
-            ExplainedVariance = Learners.ExplainedVariance.Compute(_rollout.Values, _rollout.Returns),
-            GradientNorm = accumulator.MeanGradientNorm,
-            PolicyVersion = model.Version.Value,
-        };
+        var measured = new ActorCriticMeasurements(
+            learningRate,
+            accumulator.Last.PolicyLoss,
+            accumulator.Last.ValueLoss,
+            accumulator.Last.Entropy,
+            accumulator.Last.ApproxKl,
+            accumulator.MeanClipFraction,
+            Learners.ExplainedVariance.Compute(_rollout.Values, _rollout.Returns),
+            accumulator.MeanGradientNorm);
+        return FinishUpdate(batchSize, measured, lag: null);
     }
 
     /// <summary>Averages what CleanRL logs: the last minibatch's losses, the mean clip fraction and gradient norm.</summary>

@@ -31,7 +31,7 @@ public sealed class BackgroundCheckpointWriter : IDisposable
                 // write, so its lowered nice value needs no restoring.
                 Thread.CurrentThread.Priority = ThreadPriority.Lowest;
                 _ = ThreadNiceness.Lower(ThreadNiceness.Background);
-                CheckpointFile.Save(path, image.Checkpoint, image.Parameters, image.OptimizerState);
+                CheckpointFile.Save(path, image.Checkpoint, image.Parameters, image.Optimizers);
             },
             CancellationToken.None,
             TaskCreationOptions.LongRunning,

@@ -3,7 +3,7 @@ using Tempo.Runtime.Runs.Recipes;
 
 namespace Tempo.Runtime.Checkpoints;
 
-/// <summary>Everything but the weights that a training run needs to continue where it stopped.</summary>
+/// <summary>Everything but the weights and optimizer states that a training run needs to continue where it stopped.</summary>
 /// <remarks>
 /// <para>Envs are not part of it: a live game cannot be rewound, so a resumed run starts fresh episodes (with a seed
 /// derived from the run's seed and the resume count) and keeps everything learned: weights, optimizer moments,
@@ -11,7 +11,8 @@ namespace Tempo.Runtime.Checkpoints;
 /// <para>Nor is experience: in an asynchronous run, segments that actors were filling, that waited in the channel or
 /// that the learner had not trained on yet when the checkpoint was written are not saved; a resumed run collects anew.</para>
 /// <para>Members added after the first release are optional and take their default when an older file lacks them
-/// (see docs/formats/checkpoint.md).</para>
+/// (see docs/formats/checkpoint.md); the list members coalesce null to empty because the generated JSON reader sets
+/// every init-only member, passing null for a missing one.</para>
 /// </remarks>
 public sealed record TrainingCheckpoint
 {
@@ -56,8 +57,11 @@ public sealed record TrainingCheckpoint
             : throw new InvalidDataException($"The checkpoint has no '{key}' random state (it holds {string.Join(", ", RandomStates.Keys.Select(k => $"'{k}'"))}); it was written by another kind of run.");
 
     /// <summary>Observation normalizer statistics, one per env, in env order (actor by actor in an asynchronous run); empty when none is used.</summary>
-    public IReadOnlyList<NormalizerSnapshot> ObservationNormalizers { get; init; } = [];
+    public IReadOnlyList<NormalizerSnapshot> ObservationNormalizers { get; init => field = value ?? []; } = [];
+
+    /// <summary>The names of the optimizer states the file holds after its parameters, in file order; written by <see cref="CheckpointFile.Save"/> from the optimizers it saves (a value set here is replaced). Empty in a format-version-1 file, whose one optimizer state shares the parameters' blob.</summary>
+    public IReadOnlyList<string> Optimizers { get; init => field = value ?? []; } = [];
 
     /// <summary>Reward normalizer statistics, one per env, in env order (actor by actor in an asynchronous run); empty when none is used.</summary>
-    public IReadOnlyList<RewardNormalizerSnapshot> RewardNormalizers { get; init; } = [];
+    public IReadOnlyList<RewardNormalizerSnapshot> RewardNormalizers { get; init => field = value ?? []; } = [];
 }

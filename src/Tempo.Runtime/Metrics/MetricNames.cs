@@ -1,9 +1,10 @@
 namespace Tempo.Runtime.Metrics;
 
-/// <summary>The scalar tags of the TensorBoard event files, named as CleanRL names them where CleanRL has the metric.</summary>
+/// <summary>The scalar tags the runtime itself writes to TensorBoard event files, named as CleanRL names them where CleanRL has the metric.</summary>
 /// <remarks>
-/// <c>charts/</c> and <c>losses/</c> follow CleanRL's ppo.py so curves can be overlaid with CleanRL runs;
-/// <c>live/</c> holds the timing of live envs and <c>async/</c> the bookkeeping of the actor-learner channels.
+/// <c>charts/</c> follows CleanRL's ppo.py so curves can be overlaid with CleanRL runs; <c>live/</c> holds the timing
+/// of live envs and <c>async/</c> the bookkeeping of the actor-learner channels. A learner's own statistics (losses,
+/// learning rate, …) are tagged with the names the learner gives them (<see cref="Algorithms.Learners.LearnerStatistics"/>).
 /// </remarks>
 public static class MetricNames
 {
@@ -25,35 +26,14 @@ public static class MetricNames
     /// <summary>Environment steps per second (CleanRL).</summary>
     public const string StepsPerSecond = "charts/SPS";
 
-    /// <summary>Learning rate of the last update (CleanRL).</summary>
-    public const string LearningRate = "charts/learning_rate";
-
     /// <summary>Learner updates (gradient steps) per second.</summary>
     public const string LearnerUpdatesPerSecond = "charts/learner_updates_per_s";
 
     /// <summary>Policy version after the last update.</summary>
     public const string PolicyVersion = "charts/policy_version";
 
-    /// <summary>Value loss (CleanRL).</summary>
-    public const string ValueLoss = "losses/value_loss";
-
-    /// <summary>Policy (surrogate) loss (CleanRL).</summary>
-    public const string PolicyLoss = "losses/policy_loss";
-
-    /// <summary>Mean policy entropy (CleanRL).</summary>
-    public const string Entropy = "losses/entropy";
-
-    /// <summary>Approximate KL divergence, k3 estimator (CleanRL).</summary>
-    public const string ApproxKl = "losses/approx_kl";
-
-    /// <summary>Fraction of clipped ratios (CleanRL).</summary>
-    public const string ClipFraction = "losses/clipfrac";
-
-    /// <summary>Explained variance of the value targets (CleanRL).</summary>
-    public const string ExplainedVariance = "losses/explained_variance";
-
-    /// <summary>Global gradient norm before clipping.</summary>
-    public const string GradientNorm = "losses/grad_norm";
+    /// <summary>Gradient steps the last update took.</summary>
+    public const string GradientSteps = "charts/gradient_steps";
 
     /// <summary>Median action gap of a live env, in milliseconds.</summary>
     public const string ActionGapP50Milliseconds = "live/action_gap_p50_ms";

@@ -1,4 +1,5 @@
 using Tempo.Algorithms.Learners;
+
 namespace Tempo.Runtime.Metrics;
 
 /// <summary>One periodic report of a training run: the row of metrics.csv and the scalars of TensorBoard.</summary>
@@ -50,6 +51,6 @@ public sealed record TrainingReport
     /// <summary>Learner updates (gradient steps) per second since the previous report.</summary>
     public double? LearnerUpdatesPerSecond { get; init; }
 
-    /// <summary>Statistics of the most recent learner update, when one happened.</summary>
+    /// <summary>Statistics of the most recent learner update, when one happened: a copy the report owns, which later updates do not change.</summary>
     public LearnerStatistics? Learner { get; init; }
 }

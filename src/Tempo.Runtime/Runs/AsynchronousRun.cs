@@ -51,7 +51,7 @@ internal sealed class AsynchronousRun<TObservation, TAction>(RunContext context,
 
             // Each actor has its own policy copy (snapshots are loaded into it) and its own sampling stream.
             var actors = new Actor<TObservation, TAction>[actorCount];
-            var parts = new List<ICheckpointPart> { new LearnerCheckpointPart<TObservation, TAction>(learner, learnerRandom) };
+            var parts = new List<ICheckpointPart>();
             var actorRandoms = new RandomSource[actorCount];
             var policies = new IPolicy<TObservation, TAction>[actorCount];
             for (var k = 0; k < actorCount; k++)

@@ -57,7 +57,7 @@ public static class Evaluator
             }
 
             var model = spec.Create<TObservation, TAction>(env.ObservationSpace, new RandomSource(settings.Seed), parallelism: null);
-            CheckpointFile.Load(path, model.NamedParameters, optimizerState: null);
+            CheckpointFile.Load(path, model.NamedParameters);
             if (env.TryFind<NormalizeObservation<TAction>>(out var normalizer))
             {
                 // Evaluate with the statistics training ended with (env 0's), frozen.

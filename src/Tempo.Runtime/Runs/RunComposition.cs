@@ -67,7 +67,7 @@ internal abstract class RunComposition<TObservation, TAction>(RunContext context
         return spec;
     }
 
-    /// <summary>Loads the resumed checkpoint's weights and optimizer state into <paramref name="learner"/> and lets every part restore its own state.</summary>
+    /// <summary>Loads the resumed checkpoint into <paramref name="learner"/> (everything it learned, its optimizers, counters and streams) and lets every part of the run restore its own state.</summary>
     protected void Restore(ICheckpointableLearner<TObservation, TAction> learner, IEnumerable<ICheckpointPart> parts)
     {
         if (Context.Resumed is null)
@@ -75,10 +75,10 @@ internal abstract class RunComposition<TObservation, TAction>(RunContext context
             return;
         }
 
-        CheckpointFile.Load(Settings.ResumeFrom!, learner.Model.NamedParameters, learner.Optimizer.State);
+        var checkpoint = LearnerCheckpoint.Load(Settings.ResumeFrom!, learner);
         foreach (var part in parts)
         {
-            part.Restore(Context.Resumed);
+            part.Restore(checkpoint);
         }
     }
 
@@ -102,7 +102,7 @@ internal abstract class RunComposition<TObservation, TAction>(RunContext context
             ReportInterval = reportInterval,
         };
 
-    /// <summary>A checkpointer that captures the learner's weights and optimizer state and every part's state on the learner's thread, and writes them in the background.</summary>
+    /// <summary>A checkpointer that captures the learner's state and every part's on the learner's thread, and writes them in the background.</summary>
     protected PeriodicCheckpointer CreateCheckpointer(
         BackgroundCheckpointWriter writer, ICheckpointableLearner<TObservation, TAction> learner, ModelSpec model, IReadOnlyList<ICheckpointPart> parts, TrainingMonitor monitor, Func<long> globalStep)
     {
@@ -117,6 +117,7 @@ internal abstract class RunComposition<TObservation, TAction>(RunContext context
                 part.Capture(draft);
             }
 
+            var progress = learner.Progress;
             var checkpoint = new TrainingCheckpoint
             {
                 Config = config,
@@ -124,16 +125,16 @@ internal abstract class RunComposition<TObservation, TAction>(RunContext context
                 Model = model,
                 WallTimeSeconds = (resumed?.WallTimeSeconds ?? 0) + monitor.WallTimeSeconds,
                 GlobalStep = StepOffset + globalStep(),
-                Updates = draft.Updates,
-                TrainedSteps = draft.TrainedSteps,
-                PolicyVersion = draft.PolicyVersion,
+                Updates = progress.Updates,
+                TrainedSteps = progress.TrainedSteps,
+                PolicyVersion = learner.Version.Value,
                 Episodes = (resumed?.Episodes ?? 0) + monitor.Episodes,
                 Resumes = Context.Resumes,
                 RandomStates = draft.RandomStates,
                 ObservationNormalizers = draft.ObservationNormalizers,
                 RewardNormalizers = draft.RewardNormalizers,
             };
-            writer.Write(path, CheckpointImage.Capture(checkpoint, learner.Model.NamedParameters, learner.Optimizer.State));
+            writer.Write(path, LearnerCheckpoint.Capture(learner, checkpoint));
         });
     }
 

@@ -42,7 +42,6 @@ internal sealed class SynchronousRun<TObservation, TAction>(RunContext context, 
         var actingModel = model.Create<TObservation, TAction>(envs[0].ObservationSpace, policyRandom, parallelism);
         ICheckpointPart[] parts =
         [
-            new LearnerCheckpointPart<TObservation, TAction>(learner, learnerRandom),
             new ActorCheckpointPart<TObservation, TAction>(RandomStreamKey.Policy, policyRandom, envs, firstEnv: 0, read => read(), streamRequired: true),
         ];
 

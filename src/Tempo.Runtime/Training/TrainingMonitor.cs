@@ -15,6 +15,9 @@ namespace Tempo.Runtime.Training;
 /// drains queued segments several updates see the same step, and a report per update would repeat it with SPS 0
 /// (then overstate the next). There, set <see cref="ReportInterval"/>: a report is written only once that much wall
 /// time has passed and the step has moved, and <see cref="Flush"/> writes the last one at the end of the run.</para>
+/// <para>Between an update and its report the monitor holds the learner's own statistics instance, which only the
+/// learner's next update overwrites (and that update's callback replaces it first); each report gets a copy, so a
+/// sink may keep reports.</para>
 /// </remarks>
 public sealed class TrainingMonitor : ITrainingCallbacks
 {
@@ -129,9 +132,9 @@ public sealed class TrainingMonitor : ITrainingCallbacks
             EpisodicLengthMean = _window.LengthMean,
             StepsPerSecond = (_globalStep - _lastReportStep) / seconds,
             LearnerUpdatesPerSecond = _updatesSinceReport / seconds,
-            Learner = statistics,
-            PolicyLagMean = statistics.PolicyLagMean,
-            PolicyLagMax = statistics.PolicyLagMax,
+            Learner = statistics.Copy(),
+            PolicyLagMean = statistics.PolicyLag?.Mean,
+            PolicyLagMax = statistics.PolicyLag?.Max,
         };
         _sinks.Write(Enrich is null ? report : Enrich(report));
         _lastReportStep = _globalStep;

@@ -70,7 +70,7 @@ public sealed class AppoCartPoleTests(ITestOutputHelper output)
             }
 
             var statistics = learner.Update(segments);
-            lags.Add(statistics.PolicyLagMean!.Value);
+            lags.Add(statistics.PolicyLag!.Value.Mean);
             snapshots.Add(learner.Snapshot());
         }
 

@@ -81,7 +81,7 @@ public sealed class AppoLearnerTests
         Assert.Equal(expectedLogProbGradient, model.LastLogProbGradients[0], 4);
         Assert.Equal((float)options.VfCoef * (1f - vs), model.LastValueGradients[0], 4);
         Assert.Equal(-(float)options.EntCoef, model.LastEntropyGradients[0], 6);
-        Assert.Equal(MathF.Abs(ratio - 1) > clipCoef ? 1.0 : 0.0, statistics.ClipFraction);
+        Assert.Equal(MathF.Abs(ratio - 1) > clipCoef ? 1.0 : 0.0, statistics[ActorCriticStatistics.ClipFraction]);
 
         // Gradient descent moves V(0) up towards v_s and, unless clipped, makes the rewarded action likelier.
         Assert.True(model.Value(0) > 1f);
@@ -205,14 +205,14 @@ public sealed class AppoLearnerTests
 
         var statistics = learner.Update([fresh, stale]);
 
-        Assert.Equal(1.0, statistics.PolicyLagMean); // (4 transitions × 0 + 2 × 3) / 6.
-        Assert.Equal(3L, statistics.PolicyLagMax);
+        Assert.Equal(1.0, statistics.PolicyLag?.Mean); // (4 transitions × 0 + 2 × 3) / 6.
+        Assert.Equal(3L, statistics.PolicyLag?.Max);
         Assert.Equal(6, statistics.PolicyVersion);
-        Assert.True(double.IsFinite(statistics.PolicyLoss));
-        Assert.True(double.IsFinite(statistics.ValueLoss));
-        Assert.True(statistics.Entropy > 0);
-        Assert.True(statistics.GradientNorm > 0);
-        Assert.Equal(0.0, statistics.ApproxKl!.Value, 6); // on-policy data: μ = π before the step.
+        Assert.True(double.IsFinite(statistics[ActorCriticStatistics.PolicyLoss]));
+        Assert.True(double.IsFinite(statistics[ActorCriticStatistics.ValueLoss]));
+        Assert.True(statistics[ActorCriticStatistics.Entropy] > 0);
+        Assert.True(statistics[ActorCriticStatistics.GradientNorm] > 0);
+        Assert.Equal(0.0, statistics[ActorCriticStatistics.ApproxKl], 6); // on-policy data: μ = π before the step.
     }
 
     [Fact]

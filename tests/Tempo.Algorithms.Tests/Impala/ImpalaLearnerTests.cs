@@ -48,8 +48,8 @@ public sealed class ImpalaLearnerTests
         Assert.Equal(0.5f * (1f - 3.4975f) / 2, model.LastValueGradients[0], 4);
         Assert.Equal(0.5f * (2f - 3.7f) / 2, model.LastValueGradients[1], 4);
         Assert.Equal(-0.01f / 2, model.LastEntropyGradients[0], 6);
-        Assert.Equal(0.5, statistics.ClipFraction); // one of two importance weights exceeded ρ̄.
-        Assert.True(statistics.ApproxKl > 0);
+        Assert.Equal(0.5, statistics[ActorCriticStatistics.ClipFraction]); // one of two importance weights exceeded ρ̄.
+        Assert.True(statistics[ActorCriticStatistics.ApproxKl] > 0);
 
         // One step raises both values towards their targets and the likelihood of the (advantageous) action.
         Assert.True(model.Value(0) > 1f && model.Value(1) > 2f);
@@ -132,8 +132,8 @@ public sealed class ImpalaLearnerTests
 
         var statistics = learner.Update([stale, staler]);
 
-        Assert.Equal(3.0, statistics.PolicyLagMean);
-        Assert.Equal(4L, statistics.PolicyLagMax);
+        Assert.Equal(3.0, statistics.PolicyLag?.Mean);
+        Assert.Equal(4L, statistics.PolicyLag?.Max);
     }
 
     [Fact]

@@ -222,11 +222,11 @@ public sealed class CategoricalCnnActorCriticTests
                 Episodes = 0,
                 RandomStates = new Dictionary<string, RandomSourceState>(),
             };
-            CheckpointFile.Save(path, checkpoint, source.NamedParameters, optimizer.State);
+            CheckpointFile.Save(path, checkpoint, source.NamedParameters, [new NamedOptimizerState("actor_critic", optimizer.State, source.NamedParameters)]);
             var target = new CategoricalCnnActorCritic(Channels, Size, Size, Actions, new RandomSource(14), Hidden);
             var targetOptimizer = new Adam(target.NamedParameters, new AdamOptions { LearningRate = 1e-3 });
 
-            CheckpointFile.Load(path, target.NamedParameters, targetOptimizer.State);
+            CheckpointFile.Load(path, target.NamedParameters, [new NamedOptimizerState("actor_critic", targetOptimizer.State, target.NamedParameters)]);
 
             AssertSameBehaviour(source, target, frames);
             Assert.Equal(1, targetOptimizer.State.StepCount);

@@ -30,6 +30,49 @@ public sealed class PpoLearnerTests
     }
 
     [Fact]
+    public void Update_AfterWarmUp_AllocatesNothingAndOverwritesItsOwnStatistics()
+    {
+        // The learner owns one statistics instance and overwrites it: a steady-state update allocates nothing.
+        var (learner, model, random) = RealLearner();
+        Segment<float, int>[] segments = [ActedSegment(model, random)];
+        var first = learner.Update(segments);
+        var policyLoss = first[ActorCriticStatistics.PolicyLoss];
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var statistics = first;
+        for (var i = 0; i < 3; i++)
+        {
+            statistics = learner.Update(segments);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Same(first, statistics);
+        Assert.Equal(ActorCriticStatistics.Names, statistics.Names);
+        Assert.NotEqual(policyLoss, statistics[ActorCriticStatistics.PolicyLoss]);
+        Assert.Equal(4, statistics.PolicyVersion);
+        Assert.Equal(4, statistics.GradientSteps); // 2 epochs × 2 minibatches.
+        Assert.Null(statistics.PolicyLag); // PPO trains on fresh segments and does not measure lag.
+    }
+
+    [Fact]
+    public void CheckpointContract_ExposesTheModelAdamAndTheShuffleStream()
+    {
+        var (learner, model, _) = RealLearner();
+
+        Assert.Equal(model.NamedParameters, learner.Parameters);
+        var optimizer = Assert.Single(learner.Optimizers);
+        Assert.Equal("actor_critic", optimizer.Name);
+        Assert.Equal(model.NamedParameters.Select(p => p.Parameter), optimizer.Optimizer.Parameters);
+        Assert.Equal(["learner"], learner.RandomStreams.Keys);
+
+        learner.Restore(new LearnerProgress(7, 112), new PolicyVersion(9));
+
+        Assert.Equal(new LearnerProgress(7, 112), learner.Progress);
+        Assert.Equal(new PolicyVersion(9), learner.Version);
+        Assert.Throws<ArgumentOutOfRangeException>(() => learner.Restore(new LearnerProgress(-1, 0), new PolicyVersion(0)));
+    }
+
+    [Fact]
     public void Snapshot_LoadedIntoASecondModel_GivesTheSameOutputs()
     {
         var (learner, model, random) = RealLearner();
@@ -69,8 +112,8 @@ public sealed class PpoLearnerTests
             var statistics = learner.Update([FakeSegment()]);
 
             var expected = (1.0 - ((iteration - 1.0) / shape.Updates)) * 0.01;
-            Assert.Equal(expected, statistics.LearningRate, 15);
-            Assert.Equal(expected, learner.Optimizer.LearningRate, 15);
+            Assert.Equal(expected, statistics[ActorCriticStatistics.LearningRate], 15);
+            Assert.Equal(expected, learner.Optimizers[0].Optimizer.LearningRate, 15);
         }
 
         Assert.Equal(4, shape.Updates);
@@ -82,7 +125,7 @@ public sealed class PpoLearnerTests
         var options = FakeOptions() with { LearningRate = 0.01, AnnealLr = false };
         var learner = new PpoLearner<float, int>(new FakeActorCritic(), options, FakeShape with { TotalTimesteps = 40 }, new RandomSource(1));
 
-        var rates = Enumerable.Range(0, 4).Select(_ => learner.Update([FakeSegment()]).LearningRate);
+        var rates = Enumerable.Range(0, 4).Select(_ => learner.Update([FakeSegment()])[ActorCriticStatistics.LearningRate]);
 
         Assert.All(rates, rate => Assert.Equal(0.01, rate));
     }
@@ -97,7 +140,7 @@ public sealed class PpoLearnerTests
         var options = FakeOptions() with { AnnealClipCoef = anneal, ClipCoef = 0.2 };
         var learner = new PpoLearner<float, int>(new FakeActorCritic(), options, FakeShape with { TotalTimesteps = 40 }, new RandomSource(1));
 
-        var clipFractions = Enumerable.Range(0, 4).Select(_ => learner.Update([FakeSegment()]).ClipFraction!.Value).ToArray();
+        var clipFractions = Enumerable.Range(0, 4).Select(_ => learner.Update([FakeSegment()])[ActorCriticStatistics.ClipFraction]).ToArray();
 
         Assert.Equal(expectedClipFractions, clipFractions);
     }
@@ -116,7 +159,8 @@ public sealed class PpoLearnerTests
         var statistics = learner.Update([FakeSegment()]);
 
         Assert.Equal(expectedEvaluations, model.EvaluateCalls);
-        Assert.InRange(statistics.ApproxKl!.Value, 1e-4, 1e-2);
+        Assert.Equal(expectedEvaluations, statistics.GradientSteps);
+        Assert.InRange(statistics[ActorCriticStatistics.ApproxKl], 1e-4, 1e-2);
     }
 
     [Fact]

@@ -18,13 +18,13 @@ public sealed class BackgroundCheckpointWriterTests : IDisposable
         adam.State.StepCount = 7;
         using var writer = new BackgroundCheckpointWriter();
 
-        writer.Write(path, CheckpointImage.Capture(CheckpointFileTests.Checkpoint(), parameters, adam.State));
+        writer.Write(path, CheckpointImage.Capture(CheckpointFileTests.Checkpoint(), parameters, CheckpointFileTests.Named(parameters, adam)));
         Fill(parameters, 9f);
         adam.State.StepCount = 8;
         writer.Flush();
 
         var (loaded, loadedAdam) = CheckpointFileTests.Model(fill: 0);
-        CheckpointFile.Load(path, loaded, loadedAdam.State);
+        CheckpointFile.Load(path, loaded, CheckpointFileTests.Named(loaded, loadedAdam));
         Assert.All(loaded, p => Assert.All(p.Parameter.Value.Span.ToArray(), v => Assert.Equal(0.5f, v)));
         Assert.Equal(7, loadedAdam.State.StepCount);
         Assert.Equal(1, writer.Written);
@@ -37,13 +37,13 @@ public sealed class BackgroundCheckpointWriterTests : IDisposable
         var (parameters, adam) = CheckpointFileTests.Model(fill: 1f);
         using var writer = new BackgroundCheckpointWriter();
 
-        writer.Write(path, CheckpointImage.Capture(CheckpointFileTests.Checkpoint(), parameters, adam.State));
+        writer.Write(path, CheckpointImage.Capture(CheckpointFileTests.Checkpoint(), parameters, CheckpointFileTests.Named(parameters, adam)));
         Fill(parameters, 2f);
-        writer.Write(path, CheckpointImage.Capture(CheckpointFileTests.Checkpoint() with { GlobalStep = 999 }, parameters, adam.State));
+        writer.Write(path, CheckpointImage.Capture(CheckpointFileTests.Checkpoint() with { GlobalStep = 999 }, parameters, CheckpointFileTests.Named(parameters, adam)));
         writer.Flush();
 
         var (loaded, loadedAdam) = CheckpointFileTests.Model(fill: 0);
-        var metadata = CheckpointFile.Load(path, loaded, loadedAdam.State);
+        var metadata = CheckpointFile.Load(path, loaded, CheckpointFileTests.Named(loaded, loadedAdam));
         Assert.Equal(999, metadata.GlobalStep);
         Assert.All(loaded, p => Assert.All(p.Parameter.Value.Span.ToArray(), v => Assert.Equal(2f, v)));
         Assert.Equal(2, writer.Written);
@@ -59,7 +59,7 @@ public sealed class BackgroundCheckpointWriterTests : IDisposable
         var (parameters, adam) = CheckpointFileTests.Model(fill: 1f);
         using var writer = new BackgroundCheckpointWriter();
 
-        writer.Write(Path.Combine(blocker, CheckpointFile.FileName), CheckpointImage.Capture(CheckpointFileTests.Checkpoint(), parameters, adam.State));
+        writer.Write(Path.Combine(blocker, CheckpointFile.FileName), CheckpointImage.Capture(CheckpointFileTests.Checkpoint(), parameters, CheckpointFileTests.Named(parameters, adam)));
 
         Assert.ThrowsAny<IOException>(writer.Flush);
         Assert.Equal(0, writer.Written);

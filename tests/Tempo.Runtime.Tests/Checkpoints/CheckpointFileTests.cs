@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Tempo.Core.Seeding;
 using Tempo.Nn.Modules;
 using Tempo.Nn.Optimizers;
+using Tempo.Nn.Serialization;
 using Tempo.Runtime.Checkpoints;
 using Tempo.Runtime.Tests.Checksums;
 using Tempo.Runtime.Tests.Metrics;
@@ -25,9 +26,9 @@ public sealed class CheckpointFileTests : IDisposable
         adam.State.StepCount = 42;
         var saved = Checkpoint() with { TrainedSteps = 12_345 };
 
-        CheckpointFile.Save(path, saved, parameters, adam.State);
+        CheckpointFile.Save(path, saved, parameters, Named(parameters, adam));
         var (loadedParameters, loadedAdam) = Model(fill: 0);
-        var loaded = CheckpointFile.Load(path, loadedParameters, loadedAdam.State);
+        var loaded = CheckpointFile.Load(path, loadedParameters, Named(loadedParameters, loadedAdam));
 
         Assert.Equal(saved.Config, loaded.Config);
         Assert.Equal((saved.GlobalStep, saved.Updates, saved.TrainedSteps, saved.PolicyVersion, saved.Episodes, saved.Resumes), (loaded.GlobalStep, loaded.Updates, loaded.TrainedSteps, loaded.PolicyVersion, loaded.Episodes, loaded.Resumes));
@@ -64,16 +65,89 @@ public sealed class CheckpointFileTests : IDisposable
     {
         var path = _directory.File(CheckpointFile.FileName);
         var (parameters, adam) = Model(fill: 1);
-        CheckpointFile.Save(path, Checkpoint(), parameters, adam.State);
+        CheckpointFile.Save(path, Checkpoint(), parameters, Named(parameters, adam));
         var bytes = File.ReadAllBytes(path);
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(8), 2);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(8), 3);
         File.WriteAllBytes(path, bytes);
 
         var error = Assert.Throws<InvalidDataException>(() => CheckpointFile.ReadMetadata(path));
 
-        Assert.Contains("format version 2", error.Message);
-        Assert.Contains("reads version 1", error.Message);
+        Assert.Contains("format version 3", error.Message);
+        Assert.Contains("reads versions 1 and 2", error.Message);
     }
+
+    [Fact]
+    public void Load_FormatVersion1File_LoadsItsOneOptimizerStateIntoTheOneOptimizer()
+    {
+        // Version 1, built here from its documented layout: header, metadata, its CRC, then one parameter blob holding
+        // the weights and the single (unnamed) optimizer state.
+        var path = _directory.File(CheckpointFile.FileName);
+        var (parameters, adam) = Model(fill: 0.75f);
+        adam.State.StepCount = 5;
+        adam.State.Buffer(0, 0).Span.Fill(0.125f);
+        var metadata = Encoding.UTF8.GetBytes("""{"Config":"{}","GlobalStep":64,"Updates":4,"PolicyVersion":4,"Episodes":2,"RandomStates":{}}""");
+        using (var file = File.Create(path))
+        {
+            Span<byte> word = stackalloc byte[4];
+            file.Write("TEMPOCKP"u8);
+            BinaryPrimitives.WriteUInt32LittleEndian(word, 1);
+            file.Write(word);
+            BinaryPrimitives.WriteUInt32LittleEndian(word, (uint)metadata.Length);
+            file.Write(word);
+            file.Write(metadata);
+            BinaryPrimitives.WriteUInt32LittleEndian(word, ReferenceCrc32C.Compute(metadata));
+            file.Write(word);
+            ParameterSerializer.Write(file, parameters, adam.State);
+        }
+
+        var (loadedParameters, loadedAdam) = Model(fill: 0);
+        var loaded = CheckpointFile.Load(path, loadedParameters, [new NamedOptimizerState("actor_critic", loadedAdam.State, loadedParameters)]);
+
+        Assert.Equal((64L, 4L, 4L), (loaded.GlobalStep, loaded.Updates, loaded.PolicyVersion));
+        Assert.Empty(loaded.Optimizers);
+        Assert.All(loadedParameters, p => Assert.All(p.Parameter.Value.Span.ToArray(), v => Assert.Equal(0.75f, v)));
+        Assert.Equal(5, loadedAdam.State.StepCount);
+        Assert.All(loadedAdam.State.Buffer(0, 0).Span.ToArray(), v => Assert.Equal(0.125f, v));
+
+        // The same file, read for its weights only (eval), and refused for a learner with two optimizers.
+        var (weightsOnly, _) = Model(fill: 0);
+        CheckpointFile.Load(path, weightsOnly);
+        Assert.All(weightsOnly, p => Assert.All(p.Parameter.Value.Span.ToArray(), v => Assert.Equal(0.75f, v)));
+        var (two, twoAdam) = Model(fill: 0);
+        var secondAdam = new Adam(two, new AdamOptions());
+        var error = Assert.Throws<InvalidDataException>(() => CheckpointFile.Load(path, two, [Named(two, twoAdam)[0], new NamedOptimizerState("second", secondAdam.State, two)]));
+        Assert.Contains("format-version-1", error.Message);
+        Assert.All(two, p => Assert.All(p.Parameter.Value.Span.ToArray(), v => Assert.Equal(0f, v)));
+    }
+
+    [Fact]
+    public void Save_RecordsTheOptimizerNamesInFileOrder()
+    {
+        var path = _directory.File(CheckpointFile.FileName);
+        var (parameters, adam) = Model(fill: 1);
+
+        CheckpointFile.Save(path, Checkpoint() with { Optimizers = ["ignored"] }, parameters, Named(parameters, adam));
+
+        Assert.Equal(["adam"], CheckpointFile.ReadMetadata(path).Optimizers);
+    }
+
+    [Fact]
+    public void Load_OptimizerNamedDifferently_FailsNamingBothAndLoadsNothing()
+    {
+        var path = _directory.File(CheckpointFile.FileName);
+        var (parameters, adam) = Model(fill: 1);
+        CheckpointFile.Save(path, Checkpoint(), parameters, Named(parameters, adam));
+        var (loadedParameters, loadedAdam) = Model(fill: 0);
+
+        var error = Assert.Throws<InvalidDataException>(
+            () => CheckpointFile.Load(path, loadedParameters, [new NamedOptimizerState("critic", loadedAdam.State, loadedParameters)]));
+
+        Assert.Contains("critic", error.Message);
+        Assert.Contains("adam", error.Message);
+        Assert.All(loadedParameters, p => Assert.All(p.Parameter.Value.Span.ToArray(), v => Assert.Equal(0f, v)));
+    }
+
+    internal static NamedOptimizerState[] Named(NamedParameter[] parameters, Adam adam) => [new("adam", adam.State, parameters)];
 
     internal static TrainingCheckpoint Checkpoint() => new()
     {
@@ -106,7 +180,7 @@ public sealed class CheckpointFileTests : IDisposable
     {
         var path = _directory.File(CheckpointFile.FileName);
         var (parameters, adam) = Model(fill: 1);
-        CheckpointFile.Save(path, Checkpoint(), parameters, adam.State);
+        CheckpointFile.Save(path, Checkpoint(), parameters, Named(parameters, adam));
         var bytes = File.ReadAllBytes(path);
         var length = (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(12));
         var metadata = JsonNode.Parse(bytes.AsSpan(16, length))!.AsObject();

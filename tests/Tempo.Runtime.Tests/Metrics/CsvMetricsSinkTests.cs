@@ -7,12 +7,15 @@ namespace Tempo.Runtime.Tests.Metrics;
 public sealed class CsvMetricsSinkTests : IDisposable
 {
     // Spelled out rather than taken from the sink, so a reordered or renamed column fails here.
-    private const string ExpectedHeader =
+    private const string FixedHeader =
         "global_step,wall_time_s,episodes,episodic_return_mean,sps," +
         "action_gap_p50_ms,action_gap_p99_ms,action_gap_max_ms,policy_lag_mean," +
         "policy_lag_max,deadline_overruns,segments_dropped_stale,segments_dropped_queue_full,learner_updates_per_s," +
-        "learning_rate,policy_loss,value_loss,entropy,approx_kl,clipfrac,explained_variance,grad_norm,policy_version," +
-        "episodic_length_mean";
+        "policy_version,gradient_steps,episodic_length_mean";
+
+    // The header of a run whose reports carry an actor-critic learner's statistics (SampleReports.Full).
+    private const string ExpectedHeader =
+        FixedHeader + ",learning_rate,policy_loss,value_loss,entropy,approx_kl,clipfrac,explained_variance,grad_norm";
 
     private readonly TemporaryDirectory _directory = new();
 
@@ -40,15 +43,84 @@ public sealed class CsvMetricsSinkTests : IDisposable
     }
 
     [Fact]
-    public void Open_CreateNew_WritesTheDocumentedHeader()
+    public void Write_FirstReport_WritesTheDocumentedHeader()
     {
+        using (var sink = CsvMetricsSink.Open(MetricsPath, FileMode.CreateNew))
+        {
+            sink.Write(SampleReports.Full());
+        }
+
+        Assert.Equal(ExpectedHeader, ReadLines()[0]);
+        Assert.Equal(ExpectedHeader, CsvMetricsSink.HeaderFor(ActorCriticStatistics.Names));
+        Assert.Equal(FixedHeader, CsvMetricsSink.FixedHeader);
+        Assert.Equal(FixedHeader.Split(','), CsvMetricsSink.FixedColumnNames);
+    }
+
+    [Fact]
+    public void Open_CreateNew_LeavesTheHeaderToTheFirstReport()
+    {
+        // The learner's statistics decide the last columns, so nothing is written before the first report.
         using (CsvMetricsSink.Open(MetricsPath, FileMode.CreateNew))
         {
         }
 
-        Assert.Equal([ExpectedHeader], ReadLines());
-        Assert.Equal(ExpectedHeader, CsvMetricsSink.Header);
-        Assert.Equal(ExpectedHeader.Split(','), CsvMetricsSink.ColumnNames);
+        Assert.Equal(0, new FileInfo(MetricsPath).Length);
+    }
+
+    [Fact]
+    public void Write_StatisticsOfAnotherLearner_AddAColumnPerName()
+    {
+        // A replay learner (DQN-like) brings its own statistics; the sink needs no change to show them.
+        var dqn = SampleReports.Statistics(12, 0, ("losses/td_loss", 0.5), ("losses/q_values", 21.25), ("charts/epsilon", 0.05));
+        using (var sink = CsvMetricsSink.Open(MetricsPath, FileMode.CreateNew))
+        {
+            sink.Write(SampleReports.Simulator() with { Learner = dqn });
+        }
+
+        var lines = ReadLines();
+        Assert.Equal(FixedHeader + ",td_loss,q_values,epsilon", lines[0]);
+        var cells = Cells(lines[0], lines[1]);
+        Assert.Equal("0.5", cells["td_loss"]);
+        Assert.Equal("21.25", cells["q_values"]);
+        Assert.Equal("0.05", cells["epsilon"]);
+        Assert.Equal("12", cells["policy_version"]);
+        Assert.Equal("0", cells["gradient_steps"]);
+    }
+
+    [Fact]
+    public void Write_TwoStatisticsWithTheSameColumnName_ThrowsNamingThem()
+    {
+        var clash = SampleReports.Statistics(1, 1, ("losses/alpha", 0.1), ("charts/alpha", 0.2));
+        using var sink = CsvMetricsSink.Open(MetricsPath, FileMode.CreateNew);
+
+        var error = Assert.Throws<ArgumentException>(() => sink.Write(SampleReports.Simulator() with { Learner = clash }));
+
+        Assert.Contains("'charts/alpha'", error.Message);
+        Assert.Contains("'alpha'", error.Message);
+    }
+
+    [Fact]
+    public void Write_StatisticNamedAsAFixedColumn_Throws()
+    {
+        var clash = SampleReports.Statistics(1, 1, ("learner/policy_version", 3));
+        using var sink = CsvMetricsSink.Open(MetricsPath, FileMode.CreateNew);
+
+        var error = Assert.Throws<ArgumentException>(() => sink.Write(SampleReports.Simulator() with { Learner = clash }));
+
+        Assert.Contains("'policy_version'", error.Message);
+    }
+
+    [Fact]
+    public void Write_LaterReportWithOtherStatistics_ThrowsNamingBoth()
+    {
+        using var sink = CsvMetricsSink.Open(MetricsPath, FileMode.CreateNew);
+        sink.Write(SampleReports.Full());
+
+        var error = Assert.Throws<ArgumentException>(() => sink.Write(SampleReports.Simulator() with { Learner = SampleReports.Statistics(1, 1, ("losses/td_loss", 1)) }));
+
+        Assert.Contains("losses/td_loss", error.Message);
+        Assert.Contains("grad_norm", error.Message);
+        Assert.Equal(2, ReadLines().Length);
     }
 
     [Fact]
@@ -59,7 +131,7 @@ public sealed class CsvMetricsSinkTests : IDisposable
             "global_step", "wall_time_s", "episodes", "episodic_return_mean", "sps",
             "action_gap_p50_ms", "action_gap_p99_ms", "action_gap_max_ms", "policy_lag_mean",
         ];
-        Assert.Equal(contract, CsvMetricsSink.ColumnNames.Take(contract.Length));
+        Assert.Equal(contract, CsvMetricsSink.FixedColumnNames.Take(contract.Length));
     }
 
     [Fact]
@@ -94,6 +166,7 @@ public sealed class CsvMetricsSinkTests : IDisposable
         Assert.Equal("0.875", cells["explained_variance"]);
         Assert.Equal("0.3125", cells["grad_norm"]);
         Assert.Equal("91", cells["policy_version"]);
+        Assert.Equal("8", cells["gradient_steps"]);
         Assert.Equal("475.25", cells["episodic_length_mean"]);
     }
 
@@ -104,24 +177,43 @@ public sealed class CsvMetricsSinkTests : IDisposable
         sink.Write(SampleReports.Simulator());
 
         var lines = ReadLines();
-        Assert.Equal("2048,0.5,0,,4096" + new string(',', CsvMetricsSink.ColumnNames.Count - 5), lines[1]);
+        Assert.Equal(FixedHeader, lines[0]);
+        Assert.Equal("2048,0.5,0,,4096" + new string(',', CsvMetricsSink.FixedColumnNames.Count - 5), lines[1]);
     }
 
     [Fact]
-    public void Write_LearnerWithoutOptionalStatistics_LeavesOnlyThoseEmpty()
+    public void Write_StatisticsTheUpdateDidNotMeasure_AreNaN()
     {
-        using var sink = CsvMetricsSink.Open(MetricsPath, FileMode.CreateNew);
-        sink.Write(SampleReports.Simulator() with
+        // A statistic the update did not measure is NaN (learners start every value at NaN).
+        var statistics = new LearnerStatistics(ActorCriticStatistics.Names) { PolicyVersion = 7 };
+        statistics[0] = 0.001;
+        using (var sink = CsvMetricsSink.Open(MetricsPath, FileMode.CreateNew))
         {
-            Learner = new LearnerStatistics { LearningRate = 0.001, PolicyLoss = 1, ValueLoss = 2, Entropy = 3, PolicyVersion = 7 },
-        });
+            sink.Write(SampleReports.Simulator() with { Learner = statistics });
+        }
 
         var cells = Cells(ReadLines()[0], ReadLines()[1]);
         Assert.Equal("0.001", cells["learning_rate"]);
         Assert.Equal("7", cells["policy_version"]);
-        Assert.Equal("", cells["approx_kl"]);
-        Assert.Equal("", cells["clipfrac"]);
-        Assert.Equal("", cells["explained_variance"]);
+        Assert.Equal("NaN", cells["approx_kl"]);
+        Assert.Equal("NaN", cells["clipfrac"]);
+        Assert.Equal("NaN", cells["explained_variance"]);
+        Assert.Equal("NaN", cells["grad_norm"]);
+    }
+
+    [Fact]
+    public void Write_ReportWithoutStatisticsAfterOneWith_LeavesTheLearnerCellsEmpty()
+    {
+        using (var sink = CsvMetricsSink.Open(MetricsPath, FileMode.CreateNew))
+        {
+            sink.Write(SampleReports.Full());
+            sink.Write(SampleReports.Simulator());
+        }
+
+        var cells = Cells(ReadLines()[0], ReadLines()[2]);
+        Assert.Equal("2048", cells["global_step"]);
+        Assert.Equal("", cells["policy_version"]);
+        Assert.Equal("", cells["learning_rate"]);
         Assert.Equal("", cells["grad_norm"]);
     }
 
@@ -187,9 +279,9 @@ public sealed class CsvMetricsSinkTests : IDisposable
     public void Write_EachRow_IsOnDiskBeforeDispose()
     {
         using var sink = CsvMetricsSink.Open(MetricsPath, FileMode.CreateNew);
-        sink.Write(SampleReports.Simulator());
-        Assert.Equal(2, ReadLines().Length);
         sink.Write(SampleReports.Full());
+        Assert.Equal(2, ReadLines().Length);
+        sink.Write(SampleReports.Simulator());
         Assert.Equal(3, ReadLines().Length);
     }
 
@@ -198,7 +290,7 @@ public sealed class CsvMetricsSinkTests : IDisposable
     {
         using (var first = CsvMetricsSink.Open(MetricsPath, FileMode.CreateNew))
         {
-            first.Write(SampleReports.Simulator());
+            first.Write(SampleReports.Full() with { GlobalStep = 2048 });
         }
 
         using (var resumed = CsvMetricsSink.Open(MetricsPath, FileMode.Append))
@@ -214,11 +306,32 @@ public sealed class CsvMetricsSinkTests : IDisposable
     }
 
     [Fact]
+    public void Write_AppendingWithOtherLearnerStatistics_ThrowsNamingBothHeadersAndKeepsTheFile()
+    {
+        using (var first = CsvMetricsSink.Open(MetricsPath, FileMode.CreateNew))
+        {
+            first.Write(SampleReports.Full());
+        }
+
+        var before = File.ReadAllText(MetricsPath);
+        using var resumed = CsvMetricsSink.Open(MetricsPath, FileMode.Append);
+        var other = SampleReports.Simulator() with { Learner = SampleReports.Statistics(1, 1, ("losses/td_loss", 1)) };
+
+        var error = Assert.Throws<InvalidDataException>(() => resumed.Write(other));
+
+        Assert.Contains(MetricsPath, error.Message);
+        Assert.Contains("header", error.Message);
+        Assert.Contains(ExpectedHeader, error.Message);
+        Assert.Contains(FixedHeader + ",td_loss", error.Message);
+        Assert.Equal(before, File.ReadAllText(MetricsPath));
+    }
+
+    [Fact]
     public void Open_AppendToMissingFile_WritesTheHeader()
     {
         using (var sink = CsvMetricsSink.Open(MetricsPath, FileMode.Append))
         {
-            sink.Write(SampleReports.Simulator());
+            sink.Write(SampleReports.Full());
         }
 
         var lines = ReadLines();
@@ -230,11 +343,13 @@ public sealed class CsvMetricsSinkTests : IDisposable
     public void Open_AppendToEmptyFile_WritesTheHeader()
     {
         File.WriteAllBytes(MetricsPath, []);
-        using (CsvMetricsSink.Open(MetricsPath, FileMode.Append))
+        using (var sink = CsvMetricsSink.Open(MetricsPath, FileMode.Append))
         {
+            sink.Write(SampleReports.Full());
         }
 
-        Assert.Equal([ExpectedHeader], ReadLines());
+        Assert.Equal(ExpectedHeader, ReadLines()[0]);
+        Assert.Equal(2, ReadLines().Length);
     }
 
     [Fact]
@@ -246,7 +361,7 @@ public sealed class CsvMetricsSinkTests : IDisposable
 
         Assert.Contains(MetricsPath, error.Message);
         Assert.Contains("header", error.Message);
-        Assert.Contains(ExpectedHeader, error.Message);
+        Assert.Contains(FixedHeader, error.Message);
         Assert.Contains("global_step,wall_time_s,episodes", error.Message);
         Assert.Equal("global_step,wall_time_s,episodes\n1,2,3\n", File.ReadAllText(MetricsPath));
     }
@@ -295,11 +410,13 @@ public sealed class CsvMetricsSinkTests : IDisposable
     public void Open_Create_ReplacesExistingFile()
     {
         File.WriteAllText(MetricsPath, "old,content\n1,2\n3,4\n");
-        using (CsvMetricsSink.Open(MetricsPath, FileMode.Create))
+        using (var sink = CsvMetricsSink.Open(MetricsPath, FileMode.Create))
         {
+            sink.Write(SampleReports.Full());
         }
 
-        Assert.Equal([ExpectedHeader], ReadLines());
+        Assert.Equal(ExpectedHeader, ReadLines()[0]);
+        Assert.Equal(2, ReadLines().Length);
     }
 
     [Theory]
@@ -315,9 +432,10 @@ public sealed class CsvMetricsSinkTests : IDisposable
     public void WriteEpisode_WritesNoRow()
     {
         using var sink = CsvMetricsSink.Open(MetricsPath, FileMode.CreateNew);
+        sink.Write(SampleReports.Full());
         sink.WriteEpisode(new EpisodeReport(10, 1.0, new(1.0, 10, 0.1)));
 
-        Assert.Single(ReadLines());
+        Assert.Equal(2, ReadLines().Length);
     }
 
     [Fact]

@@ -23,19 +23,30 @@ internal static class SampleReports
         SegmentsDroppedStale = 5,
         SegmentsDroppedQueueFull = 6,
         LearnerUpdatesPerSecond = 12.5,
-        Learner = new LearnerStatistics
-        {
-            LearningRate = 2.5e-4,
-            PolicyLoss = -0.0123,
-            ValueLoss = 17.75,
-            Entropy = 0.5625,
-            ApproxKl = 0.0071,
-            ClipFraction = 0.09375,
-            ExplainedVariance = 0.875,
-            GradientNorm = 0.3125,
-            PolicyVersion = 91,
-        },
+        Learner = Statistics(
+            91,
+            8,
+            (ActorCriticStatistics.LearningRate, 2.5e-4),
+            (ActorCriticStatistics.PolicyLoss, -0.0123),
+            (ActorCriticStatistics.ValueLoss, 17.75),
+            (ActorCriticStatistics.Entropy, 0.5625),
+            (ActorCriticStatistics.ApproxKl, 0.0071),
+            (ActorCriticStatistics.ClipFraction, 0.09375),
+            (ActorCriticStatistics.ExplainedVariance, 0.875),
+            (ActorCriticStatistics.GradientNorm, 0.3125)),
     };
+
+    /// <summary>Statistics with the given names and values, in order.</summary>
+    public static LearnerStatistics Statistics(long policyVersion, int gradientSteps, params (string Name, double Value)[] values)
+    {
+        var statistics = new LearnerStatistics(values.Select(v => v.Name)) { PolicyVersion = policyVersion, GradientSteps = gradientSteps };
+        for (var i = 0; i < values.Length; i++)
+        {
+            statistics[i] = values[i].Value;
+        }
+
+        return statistics;
+    }
 
     public static TrainingReport Simulator() => new()
     {

@@ -12,6 +12,9 @@ internal sealed class ScriptedLearner(int weightCount) : ILearner<float, int>
 {
     private readonly float[] _weights = new float[weightCount];
 
+    // It measures nothing, so its statistics have no names: only the version and the (zero) gradient steps.
+    private readonly LearnerStatistics _statistics = new();
+
     /// <summary>How long the first update blocks.</summary>
     public TimeSpan FirstUpdateDelay { get; init; }
 
@@ -60,7 +63,8 @@ internal sealed class ScriptedLearner(int weightCount) : ILearner<float, int>
         }
 
         Version = Version.Next();
-        return new LearnerStatistics { LearningRate = 0, PolicyLoss = 0, ValueLoss = 0, Entropy = 0, PolicyVersion = Version.Value };
+        _statistics.PolicyVersion = Version.Value;
+        return _statistics;
     }
 
     public PolicySnapshot Snapshot() => new(Version, _weights);

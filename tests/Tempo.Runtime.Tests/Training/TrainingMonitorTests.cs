@@ -56,7 +56,11 @@ public sealed class TrainingMonitorTests : IDisposable
         Assert.Equal(256, report.StepsPerSecond, 9);
         Assert.Equal(0.5, report.LearnerUpdatesPerSecond!.Value, 9);
         Assert.Equal(2, report.WallTimeSeconds, 9);
-        Assert.Same(statistics, report.Learner);
+        // The report owns a copy: the learner overwrites its own instance on the next update.
+        Assert.NotSame(statistics, report.Learner);
+        Assert.Equal(statistics.Names, report.Learner!.Names);
+        Assert.Equal(statistics.Values.ToArray(), report.Learner.Values.ToArray());
+        Assert.Equal(statistics.PolicyVersion, report.Learner.PolicyVersion);
 
         // The next report's rate counts only the steps since this one.
         _time.Advance(TimeSpan.FromSeconds(4));
@@ -156,6 +160,28 @@ public sealed class TrainingMonitorTests : IDisposable
     }
 
     [Fact]
+    public void OnUpdateFinished_LearnerOverwritingOneInstance_EachReportKeepsItsOwnCopy()
+    {
+        // Learners own one statistics instance and overwrite it; reports must not change when the learner moves on.
+        var monitor = new TrainingMonitor(_sink, _time, targetReturn: null, _announced.Add);
+        var owned = new LearnerStatistics("losses/td_loss");
+        for (var update = 1; update <= 3; update++)
+        {
+            owned[0] = update / 10.0;
+            owned.PolicyVersion = update;
+            owned.PolicyLag = new PolicyLag(update * 0.5, update);
+            _time.Advance(TimeSpan.FromSeconds(1));
+            monitor.OnUpdateFinished(new UpdateFinished(update, update * 100, owned));
+        }
+
+        Assert.Equal([0.1, 0.2, 0.3], _sink.Reports.Select(r => r.Learner!["losses/td_loss"]));
+        Assert.Equal([1L, 2L, 3L], _sink.Reports.Select(r => r.Learner!.PolicyVersion));
+        Assert.Equal([0.5, 1.0, 1.5], _sink.Reports.Select(r => r.PolicyLagMean!.Value));
+        Assert.Equal([1L, 2L, 3L], _sink.Reports.Select(r => r.PolicyLagMax!.Value));
+        Assert.All(_sink.Reports, r => Assert.NotSame(owned, r.Learner));
+    }
+
+    [Fact]
     public void Flush_UpdateHeldBackByTheInterval_WritesItOnce()
     {
         var monitor = new TrainingMonitor(_sink, _time, targetReturn: null, _announced.Add) { ReportInterval = TimeSpan.FromSeconds(1) };
@@ -196,12 +222,16 @@ public sealed class TrainingMonitorTests : IDisposable
     private static EpisodeEnded Episode(long actorSteps, double episodeReturn, int length = 10) =>
         new(new ActorId(0), 0, actorSteps, new EpisodeStatistics(episodeReturn, length, 0.1));
 
-    private static LearnerStatistics Statistics(long version) => new()
+    private static LearnerStatistics Statistics(long version)
     {
-        LearningRate = 2.5e-4,
-        PolicyLoss = -0.1,
-        ValueLoss = 3,
-        Entropy = 0.69,
-        PolicyVersion = version,
-    };
+        var statistics = new LearnerStatistics(ActorCriticStatistics.LearningRate, ActorCriticStatistics.PolicyLoss, ActorCriticStatistics.ValueLoss, ActorCriticStatistics.Entropy)
+        {
+            PolicyVersion = version,
+        };
+        statistics[0] = 2.5e-4;
+        statistics[1] = -0.1;
+        statistics[2] = 3;
+        statistics[3] = 0.69;
+        return statistics;
+    }
 }

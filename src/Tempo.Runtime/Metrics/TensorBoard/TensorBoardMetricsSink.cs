@@ -4,12 +4,13 @@ using System.Runtime.InteropServices;
 
 namespace Tempo.Runtime.Metrics.TensorBoard;
 
-/// <summary>Writes a TensorBoard event file of scalar summaries, tagged as in <see cref="MetricNames"/>.</summary>
+/// <summary>Writes a TensorBoard event file of scalar summaries, tagged as in <see cref="MetricNames"/> and with the learner's statistic names.</summary>
 /// <remarks>
 /// <para>The file is <c>events.out.tfevents.&lt;unix seconds&gt;.&lt;host name&gt;</c> in the given folder: TFRecord-framed
 /// <c>Event</c> protocol buffers, the first carrying <c>file_version = "brain.Event:2"</c>. A resumed run starts a new
 /// file in the same folder; TensorBoard reads them all.</para>
-/// <para>Each report is one event at <see cref="TrainingReport.GlobalStep"/> holding every non-null field; each episode is
+/// <para>Each report is one event at <see cref="TrainingReport.GlobalStep"/> holding every non-null field and every learner
+/// statistic under the learner's name for it (NaN included, which TensorBoard shows as a gap); each episode is
 /// one event with <see cref="MetricNames.EpisodicReturn"/> and <see cref="MetricNames.EpisodicLength"/>, as CleanRL logs them.
 /// Event wall times are Unix seconds from the <see cref="TimeProvider"/>. Reports are flushed to the operating system
 /// before <see cref="Write"/> returns; episodes are flushed with the next report.</para>
@@ -113,15 +114,13 @@ public sealed class TensorBoardMetricsSink : IMetricsSink
         Add(MetricNames.LearnerUpdatesPerSecond, report.LearnerUpdatesPerSecond);
         if (report.Learner is { } learner)
         {
-            Add(MetricNames.LearningRate, learner.LearningRate);
-            Add(MetricNames.PolicyLoss, learner.PolicyLoss);
-            Add(MetricNames.ValueLoss, learner.ValueLoss);
-            Add(MetricNames.Entropy, learner.Entropy);
-            Add(MetricNames.ApproxKl, learner.ApproxKl);
-            Add(MetricNames.ClipFraction, learner.ClipFraction);
-            Add(MetricNames.ExplainedVariance, learner.ExplainedVariance);
-            Add(MetricNames.GradientNorm, learner.GradientNorm);
             Add(MetricNames.PolicyVersion, learner.PolicyVersion);
+            Add(MetricNames.GradientSteps, learner.GradientSteps);
+            var values = learner.Values;
+            for (var i = 0; i < values.Length; i++)
+            {
+                Add(learner.Names[i], values[i]);
+            }
         }
 
         EventEncoder.WriteScalarsEvent(_buffer, CurrentUnixSeconds(), report.GlobalStep, CollectionsMarshal.AsSpan(_scalars));

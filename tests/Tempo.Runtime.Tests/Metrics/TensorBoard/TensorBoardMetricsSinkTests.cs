@@ -58,6 +58,7 @@ public sealed class TensorBoardMetricsSinkTests : IDisposable
         Assert.Equal(12.5f, report.Value("charts/learner_updates_per_s"));
         Assert.Equal(2.5e-4f, report.Value("charts/learning_rate"));
         Assert.Equal(91f, report.Value("charts/policy_version"));
+        Assert.Equal(8f, report.Value("charts/gradient_steps"));
         Assert.Equal(-0.0123f, report.Value("losses/policy_loss"));
         Assert.Equal(17.75f, report.Value("losses/value_loss"));
         Assert.Equal(0.5625f, report.Value("losses/entropy"));
@@ -73,7 +74,30 @@ public sealed class TensorBoardMetricsSinkTests : IDisposable
         Assert.Equal(4f, report.Value("async/policy_lag_max"));
         Assert.Equal(5f, report.Value("async/segments_dropped_stale"));
         Assert.Equal(6f, report.Value("async/segments_dropped_queue_full"));
-        Assert.Equal(22, report.Values!.Count);
+        Assert.Equal(23, report.Values!.Count);
+    }
+
+    [Fact]
+    public void Write_StatisticsOfAnotherLearner_TagsEachUnderItsName()
+    {
+        // A learner's own statistics (a SAC-like learner here) become scalars without changes to the sink.
+        var sac = SampleReports.Statistics(
+            40, 2, ("losses/qf1_loss", 1.5), ("losses/qf2_loss", 1.25), ("losses/actor_loss", -3.5), ("losses/alpha", 0.2), ("losses/alpha_loss", double.NaN));
+        using (var sink = CreateSink())
+        {
+            sink.Write(SampleReports.Simulator() with { Learner = sac });
+        }
+
+        var report = EventFileReader.Read(_directory.File("events.out.tfevents.1700000000.testhost"))[1];
+        Assert.Equal(
+            ["charts/episodes", "charts/SPS", "charts/policy_version", "charts/gradient_steps", "losses/qf1_loss", "losses/qf2_loss", "losses/actor_loss", "losses/alpha", "losses/alpha_loss"],
+            report.Values!.Select(value => value.Tag));
+        Assert.Equal(40f, report.Value("charts/policy_version"));
+        Assert.Equal(2f, report.Value("charts/gradient_steps"));
+        Assert.Equal(1.25f, report.Value("losses/qf2_loss"));
+        Assert.Equal(-3.5f, report.Value("losses/actor_loss"));
+        Assert.Equal(0.2f, report.Value("losses/alpha"));
+        Assert.True(float.IsNaN(report.Value("losses/alpha_loss")));
     }
 
     [Fact]

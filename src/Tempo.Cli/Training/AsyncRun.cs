@@ -128,12 +128,11 @@ internal static class AsyncRun
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             using var sinks = RunFolder.OpenMetrics(settings.RunDir, resumed is not null, time, progress);
 
-            var episodes = new EpisodeMailbox();
             var actors = new Actor<TObservation, TAction>[settings.NumActors];
             var firstSeed = resumes == 0 ? settings.Seed : (int)RandomSource.DeriveSeed(settings.Seed, 100 + resumes);
             for (var k = 0; k < settings.NumActors; k++)
             {
-                actors[k] = new Actor<TObservation, TAction>(new ActorId(k), vectors[k], policies[k], episodes);
+                actors[k] = new Actor<TObservation, TAction>(new ActorId(k), vectors[k], policies[k]);
                 actors[k].Start(unchecked(firstSeed + (k * ppo.NumEnvs)));
             }
 
@@ -195,8 +194,7 @@ internal static class AsyncRun
                         WhenFull = liveEnvs.Count > 0 ? QueueFullMode.DropOldest : QueueFullMode.Wait,
                         PrioritizeActors = liveEnvs.Count > 0,
                     },
-                    new CompositeTrainingCallbacks(monitor, checkpointer),
-                    episodes);
+                    new CompositeTrainingCallbacks(monitor, checkpointer));
                 schedule.Run(stop.Token);
                 monitor.Flush();
             }

@@ -353,6 +353,81 @@ public sealed class AsynchronousScheduleTests
         Assert.True(reports[^1].StepsPerSecond > 0);
     }
 
+    [Fact]
+    public void Run_ActorThrowsMidRun_IsCountedAndRestartedWhileLearningContinues()
+    {
+        using var rig = new Rig(actors: 2, live: false, failOnStep: [null, 300]);
+        var learner = new ScriptedLearner(rig.WeightCount);
+        // A waiting channel loses nothing, so the learner trains on every segment and its update count shows it kept going.
+        var options = new AsynchronousScheduleOptions { TotalSteps = 20_000, StepsPerSegment = 8, MaxRestartsPerActor = 1, MaxPolicyLag = 1_000, WhenFull = QueueFullMode.Wait };
+        var schedule = rig.Schedule(learner, options);
+
+        schedule.Run();
+
+        var statistics = schedule.Statistics;
+        Assert.Equal(1, statistics.Actors.Failures);
+        Assert.Equal(1, statistics.Actors.Restarts);
+        var rebuilt = Assert.Single(rig.RebuiltEnvs);
+        Assert.True(rebuilt.Steps > 0, "the rebuilt actor never stepped");
+
+        // The failed actor's 299 completed steps count, and the budget holds across the restart.
+        var stepped = rig.Envs.Sum(e => e.Steps) - 1 + rebuilt.Steps;
+        Assert.InRange(schedule.GlobalStep, options.TotalSteps, options.TotalSteps + (2 * options.StepsPerSegment));
+        Assert.Equal(stepped, schedule.GlobalStep);
+        Assert.True(statistics.Updates > 300 / options.StepsPerSegment, $"learning stopped with the failure: {statistics}");
+        AssertNothingLeaked(statistics);
+    }
+
+    [Fact]
+    public void Run_RestartLimitReached_ActorStaysDownAndTheOthersFinishTheRun()
+    {
+        using var rig = new Rig(actors: 2, live: false, failOnStep: [null, 100]);
+        var learner = new ScriptedLearner(rig.WeightCount);
+        using var cancellation = new CancellationTokenSource();
+        var options = new AsynchronousScheduleOptions { TotalSteps = long.MaxValue, StepsPerSegment = 8, MaxRestartsPerActor = 2, MaxPolicyLag = 1_000 };
+        AsynchronousSchedule<float, int>? schedule = null;
+        long? lastFailureAt = null;
+        schedule = rig.Schedule(
+            learner,
+            options,
+            new DelegateCallbacks(finished: u =>
+            {
+                // Once the third failure left actor 1 down for good, the run must keep learning from actor 0.
+                if (schedule!.Statistics.Actors.Failures == 3)
+                {
+                    lastFailureAt ??= u.Iteration;
+                    CancelAfter(u.Iteration, (int)lastFailureAt.Value + 20, cancellation);
+                }
+            }),
+            rebuiltFailOnStep: 50);
+
+        schedule.Run(cancellation.Token);
+
+        var statistics = schedule.Statistics;
+        Assert.NotNull(lastFailureAt);
+        Assert.Equal(3, statistics.Actors.Failures);
+        Assert.Equal(2, statistics.Actors.Restarts);
+        Assert.Equal(2, rig.RebuiltEnvs.Count);
+        Assert.True(statistics.Updates >= lastFailureAt + 20, $"learning stopped: {statistics}");
+        AssertNothingLeaked(statistics);
+    }
+
+    [Fact]
+    public void Run_EveryActorPastItsRestartLimit_FailsTheRunWithTheirLastErrors()
+    {
+        using var rig = new Rig(actors: 2, live: false, failOnStep: [20, 30]);
+        var learner = new ScriptedLearner(rig.WeightCount);
+        var options = new AsynchronousScheduleOptions { TotalSteps = long.MaxValue, StepsPerSegment = 8, MaxRestartsPerActor = 1 };
+        var schedule = rig.Schedule(learner, options, rebuiltFailOnStep: 10);
+
+        var error = Assert.Throws<AggregateException>(() => schedule.Run());
+
+        Assert.Equal(2, error.InnerExceptions.Count);
+        Assert.All(error.InnerExceptions, e => Assert.Contains("Scripted env failure on step 10", e.ToString(), StringComparison.Ordinal));
+        Assert.Equal(4, schedule.Statistics.Actors.Failures);
+        AssertNothingLeaked(schedule.Statistics);
+    }
+
     private static void AssertNothingLeaked(AsynchronousScheduleStatistics statistics)
     {
         Assert.Equal(0, statistics.Pool.Outstanding);
@@ -423,15 +498,35 @@ public sealed class AsynchronousScheduleTests
 
         public int WeightCount { get; }
 
-        public AsynchronousSchedule<float, int> Schedule(ScriptedLearner learner, AsynchronousScheduleOptions options, ITrainingCallbacks? callbacks = null) =>
-            new(_actors, learner, options, callbacks ?? new DelegateCallbacks());
+        /// <summary>Step counts of the envs of rebuilt actors.</summary>
+        public List<StepTimesEnv> RebuiltEnvs { get; } = [];
+
+        public AsynchronousSchedule<float, int> Schedule(ScriptedLearner learner, AsynchronousScheduleOptions options, ITrainingCallbacks? callbacks = null, long? rebuiltFailOnStep = null) =>
+            new(_actors, learner, options, callbacks ?? new DelegateCallbacks(), id => Rebuild(id, rebuiltFailOnStep));
 
         public void Dispose()
         {
-            foreach (var vector in _vectors)
+            foreach (var vector in _vectors.Concat(_rebuilt))
             {
                 vector.Dispose();
             }
+        }
+
+        private readonly List<SyncVectorEnv<float, int>> _rebuilt = [];
+
+        private Actor<float, int> Rebuild(ActorId id, long? failOnStep)
+        {
+            var env = new StepTimesEnv(new CartPole(), failOnStep);
+            var vector = new SyncVectorEnv<float, int>([env]);
+            lock (_rebuilt)
+            {
+                RebuiltEnvs.Add(env);
+                _rebuilt.Add(vector);
+            }
+
+            var actor = new Actor<float, int>(id, vector, new CategoricalMlpActorCritic(4, 2, [8], new RandomSource(100 + id.Value)));
+            actor.Start(seed: 1000 + id.Value);
+            return actor;
         }
     }
 }

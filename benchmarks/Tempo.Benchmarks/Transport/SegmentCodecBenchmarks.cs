@@ -46,7 +46,7 @@ public class SegmentCodecBenchmarks
         _segment.Truncated[100] = _segment.Truncated[300] = true;
         for (var e = 0; e < 4; e++)
         {
-            _segment.Episodes.Add(new EpisodeStatistics(200, 200, 4.0));
+            _segment.Episodes.Add(new SegmentEpisode(0, new EpisodeStatistics(200, 200, 4.0)));
         }
 
         _buffer = new byte[_codec.MaxEncodedLength];

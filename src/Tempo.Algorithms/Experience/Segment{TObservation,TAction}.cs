@@ -1,5 +1,4 @@
 using Tempo.Algorithms.Policies;
-using Tempo.Core.Envs;
 
 namespace Tempo.Algorithms.Experience;
 
@@ -22,10 +21,9 @@ public sealed class Segment<TObservation, TAction>
     private readonly float[] _rewards;
     private readonly float[] _behaviourLogProbs;
     private readonly float[] _behaviourValues;
-    private readonly float[] _truncationValues;
     private readonly bool[] _terminated;
     private readonly bool[] _truncated;
-    private readonly List<EpisodeStatistics> _episodes;
+    private readonly List<SegmentEpisode> _episodes;
 
     /// <summary>Allocates the buffers for <paramref name="layout"/>.</summary>
     public Segment(SegmentLayout layout)
@@ -40,10 +38,9 @@ public sealed class Segment<TObservation, TAction>
         _rewards = new float[transitions];
         _behaviourLogProbs = new float[transitions];
         _behaviourValues = new float[transitions];
-        _truncationValues = new float[transitions];
         _terminated = new bool[transitions];
         _truncated = new bool[transitions];
-        _episodes = new List<EpisodeStatistics>(transitions);
+        _episodes = new List<SegmentEpisode>(transitions);
     }
 
     /// <summary>The segment's shape.</summary>
@@ -57,6 +54,14 @@ public sealed class Segment<TObservation, TAction>
 
     /// <summary>The actor's running count of segments, from 0; lets a receiver detect gaps.</summary>
     public long Sequence { get; set; }
+
+    /// <summary>The actor's cumulative env steps (all its envs, since it first started) when the segment ended.</summary>
+    /// <remarks>
+    /// A cumulative count rather than the segment's own T × N: the learner side counts the run's steps as the sum over
+    /// actors of the largest count seen, so a segment dropped on the way still has its steps counted by the next one,
+    /// and a duplicate counts nothing twice.
+    /// </remarks>
+    public long ActorSteps { get; set; }
 
     /// <summary>Observations the actions were chosen from, <c>[T, N, observationSize]</c>.</summary>
     public Span<TObservation> Observations => _observations;
@@ -82,14 +87,11 @@ public sealed class Segment<TObservation, TAction>
     /// <summary>The observation a truncated episode was cut at, <c>[T, N, observationSize]</c>; meaningful only where truncated.</summary>
     public Span<TObservation> FinalObservations => _finalObservations;
 
-    /// <summary>V(final observation) under the behaviour policy, <c>[T, N]</c>; meaningful only where truncated.</summary>
-    public Span<float> TruncationValues => _truncationValues;
-
     /// <summary>The observation after the last step, to bootstrap the segment's tail, <c>[N, observationSize]</c>.</summary>
     public Span<TObservation> BootstrapObservations => _bootstrapObservations;
 
-    /// <summary>Episodes that finished during the segment.</summary>
-    public List<EpisodeStatistics> Episodes => _episodes;
+    /// <summary>Episodes that finished during the segment, in the order they ended; they travel with the segment so the learner side learns of them wherever the actor runs.</summary>
+    public List<SegmentEpisode> Episodes => _episodes;
 
     /// <summary>Whether the segment is resting in a <see cref="SegmentPool{TObservation, TAction}"/>; read and written under the pool's lock.</summary>
     internal bool IsPooled { get; set; }

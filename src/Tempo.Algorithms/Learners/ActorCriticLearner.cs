@@ -82,6 +82,9 @@ public abstract class ActorCriticLearner<TObservation, TAction> : ICheckpointabl
     public PolicySnapshot Snapshot() => Model.TakeSnapshot();
 
     /// <inheritdoc/>
+    public void CopySnapshotTo(PolicySnapshot target) => Model.CopySnapshotTo(target);
+
+    /// <inheritdoc/>
     public abstract LearnerStatistics Update(IReadOnlyList<Segment<TObservation, TAction>> segments);
 
     /// <summary>Shuffles <paramref name="indices"/> in place (Fisher–Yates, from the end).</summary>

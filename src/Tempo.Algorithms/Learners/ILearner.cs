@@ -22,6 +22,9 @@ public interface ILearner<TObservation, TAction>
     /// <returns>The learner's own statistics instance, overwritten by its next update (copy it to keep it longer).</returns>
     LearnerStatistics Update(IReadOnlyList<Segment<TObservation, TAction>> segments);
 
-    /// <summary>Copies the current weights into an immutable snapshot for actors.</summary>
+    /// <summary>Copies the current weights into a new snapshot for actors.</summary>
     PolicySnapshot Snapshot();
+
+    /// <summary>Overwrites <paramref name="target"/> with the current weights and version, allocating nothing; throws if its weight count differs.</summary>
+    void CopySnapshotTo(PolicySnapshot target);
 }

@@ -26,4 +26,20 @@ public static class ActorCriticSnapshots
             ArrayPool<float>.Shared.Return(scratch);
         }
     }
+
+    /// <summary>Overwrites <paramref name="target"/> with <paramref name="model"/>'s weights and version, allocating nothing.</summary>
+    public static void CopySnapshotTo<TObservation, TAction>(this IActorCritic<TObservation, TAction> model, PolicySnapshot target)
+        where TObservation : unmanaged
+        where TAction : unmanaged
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(target);
+        if (target.WeightCount != model.WeightCount)
+        {
+            throw new ArgumentException($"The model has {model.WeightCount} weights; the snapshot holds {target.WeightCount}.", nameof(target));
+        }
+
+        model.CopyWeightsTo(target.Weights);
+        target.Version = model.Version;
+    }
 }

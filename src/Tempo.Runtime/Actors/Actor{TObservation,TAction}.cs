@@ -183,7 +183,7 @@ public sealed class Actor<TObservation, TAction>
 
                 if (_buffers.FinalEpisode(i) is { } episode)
                 {
-                    segment.Episodes.Add(episode);
+                    segment.Episodes.Add(new SegmentEpisode(i, episode));
                     _observer?.OnEpisodeEnded(new EpisodeEnded(Id, i, _steps, episode));
                 }
             }

@@ -13,6 +13,9 @@ public sealed record AsynchronousOptions
     /// <summary>Segments whose behaviour policy lags the learner by more versions than this are dropped and counted.</summary>
     public long MaxPolicyLag { get; init; } = 20;
 
+    /// <summary>How many times an actor that throws (its env crashed) is rebuilt with fresh envs before it stays down; the run goes on while any actor acts.</summary>
+    public int MaxActorRestarts { get; init; } = 3;
+
     /// <summary>Throws naming the first invalid setting.</summary>
     /// <exception cref="ArgumentException">A setting is out of range.</exception>
     public void Validate()
@@ -25,6 +28,11 @@ public sealed record AsynchronousOptions
         if (QueueCapacity <= 0)
         {
             throw new ArgumentException($"queue-capacity must be positive; got {QueueCapacity}.");
+        }
+
+        if (MaxActorRestarts < 0)
+        {
+            throw new ArgumentException($"max-actor-restarts must not be negative; got {MaxActorRestarts}.");
         }
 
         if (MaxPolicyLag < 0)

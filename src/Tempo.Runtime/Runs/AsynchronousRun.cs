@@ -1,5 +1,4 @@
 using Tempo.Algorithms.Experience;
-using Tempo.Algorithms.Policies;
 using Tempo.Core.Envs;
 using Tempo.Core.Seeding;
 using Tempo.Core.Vector;
@@ -19,7 +18,9 @@ namespace Tempo.Runtime.Runs;
 /// <remarks>
 /// Checkpoints hold the learner's state and each actor's (its sampling stream, its envs' normalizers), read at a
 /// step boundary of that actor. Segments in flight are not saved: a resumed run's actors collect anew from the
-/// restored policy version.
+/// restored policy version. An actor that throws (its env crashed) is rebuilt with fresh envs up to
+/// <see cref="AsynchronousOptions.MaxActorRestarts"/> times while the others act on; the run fails only when every
+/// actor is down for good.
 /// </remarks>
 internal sealed class AsynchronousRun<TObservation, TAction>(RunContext context, ActorCriticRecipe<TObservation, TAction> recipe)
     : RunComposition<TObservation, TAction>(context, recipe)
@@ -34,40 +35,31 @@ internal sealed class AsynchronousRun<TObservation, TAction>(RunContext context,
     {
         var collection = Settings.Collection;
         var actorCount = Settings.Async.NumActors;
-        var vectors = new List<SyncVectorEnv<TObservation, TAction>>(actorCount);
+        var slots = new ActorSlot[actorCount];
         try
         {
-            var actorEnvs = new IEnv<TObservation, TAction>[actorCount][];
             for (var k = 0; k < actorCount; k++)
             {
-                actorEnvs[k] = MakeEnvs(collection.NumEnvs);
-                vectors.Add(new SyncVectorEnv<TObservation, TAction>(actorEnvs[k]));
+                slots[k] = new ActorSlot(MakeEnvs(collection.NumEnvs));
             }
 
-            var liveEnvs = LiveEnvs(actorEnvs.SelectMany(e => e));
-            var model = ModelSpecFor(actorEnvs[0][0]);
-            var learnerRandom = Stream(2);
-            var learner = Settings.Algorithm.CreateLearner(model.Create<TObservation, TAction>(actorEnvs[0][0].ObservationSpace, new RandomSource(Settings.Seed), parallelism: null), Settings.LearnerShape, learnerRandom);
+            var liveEnvs = LiveEnvs(slots.SelectMany(s => s.Envs));
+            var model = ModelSpecFor(slots[0].Envs[0]);
+            var space = slots[0].Envs[0].ObservationSpace;
+            var learner = Settings.Algorithm.CreateLearner(model.Create<TObservation, TAction>(space, new RandomSource(Settings.Seed), parallelism: null), Settings.LearnerShape, Stream(2));
 
             // Each actor has its own policy copy (snapshots are loaded into it) and its own sampling stream.
-            var actors = new Actor<TObservation, TAction>[actorCount];
             var parts = new List<ICheckpointPart>();
-            var actorRandoms = new RandomSource[actorCount];
-            var policies = new IPolicy<TObservation, TAction>[actorCount];
             for (var k = 0; k < actorCount; k++)
             {
-                actorRandoms[k] = Stream(10 + k);
-                policies[k] = model.Create<TObservation, TAction>(actorEnvs[k][0].ObservationSpace, actorRandoms[k], parallelism: null);
-            }
+                var slot = slots[k];
+                var random = Stream(10 + k);
+                slot.Actor = new Actor<TObservation, TAction>(new ActorId(k), slot.Vector, model.Create<TObservation, TAction>(space, random, parallelism: null));
 
-            var episodes = new EpisodeMailbox();
-            for (var k = 0; k < actorCount; k++)
-            {
-                var actor = actors[k] = new Actor<TObservation, TAction>(new ActorId(k), vectors[k], policies[k], episodes);
-
-                // A run resumed with more actors than it saved gives the new ones fresh streams.
+                // A run resumed with more actors than it saved gives the new ones fresh streams. The part reads through the
+                // slot, so it follows a rebuilt actor.
                 parts.Add(new ActorCheckpointPart<TObservation, TAction>(
-                    RandomStreamKey.Actor(k), actorRandoms[k], actorEnvs[k], k * collection.NumEnvs, read => actor.ReadBetweenSteps(read), streamRequired: false));
+                    RandomStreamKey.Actor(k), random, new SlotEnvs(slot), k * collection.NumEnvs, read => slot.Actor!.ReadBetweenSteps(read), streamRequired: false));
             }
 
             // A resumed run restores everything learned and continues the counters; its envs start fresh episodes.
@@ -81,7 +73,7 @@ internal sealed class AsynchronousRun<TObservation, TAction>(RunContext context,
             var firstSeed = Context.FirstEnvSeed;
             for (var k = 0; k < actorCount; k++)
             {
-                actors[k].Start(unchecked(firstSeed + (k * collection.NumEnvs)));
+                slots[k].Actor!.Start(unchecked(firstSeed + (k * collection.NumEnvs)));
             }
 
             using var writer = new BackgroundCheckpointWriter();
@@ -90,7 +82,7 @@ internal sealed class AsynchronousRun<TObservation, TAction>(RunContext context,
             if (remaining > 0)
             {
                 schedule = new AsynchronousSchedule<TObservation, TAction>(
-                    actors,
+                    [.. slots.Select(s => s.Actor!)],
                     learner,
                     new AsynchronousScheduleOptions
                     {
@@ -98,6 +90,7 @@ internal sealed class AsynchronousRun<TObservation, TAction>(RunContext context,
                         StepsPerSegment = collection.NumSteps,
                         QueueCapacity = Settings.Async.QueueCapacity,
                         MaxPolicyLag = Settings.Async.MaxPolicyLag,
+                        MaxRestartsPerActor = Settings.Async.MaxActorRestarts,
 
                         // A live world does not wait: its actors never block and come first. A simulator can wait,
                         // so its actors do when the learner is behind, and nothing they collect is thrown away.
@@ -105,7 +98,7 @@ internal sealed class AsynchronousRun<TObservation, TAction>(RunContext context,
                         PrioritizeActors = liveEnvs.Length > 0,
                     },
                     Callbacks(monitor, checkpointer),
-                    episodes);
+                    id => Rebuild(slots[id.Value], id));
                 schedule.Run(stop.Token);
                 monitor.Flush();
             }
@@ -116,11 +109,23 @@ internal sealed class AsynchronousRun<TObservation, TAction>(RunContext context,
         }
         finally
         {
-            foreach (var vector in vectors)
+            foreach (var slot in slots)
             {
-                vector.Dispose();
+                slot?.Vector.Dispose();
             }
         }
+    }
+
+    /// <summary>Replaces a failed actor: fresh envs (the failed ones may be broken, a crashed game), the same policy copy and sampling stream, started with a seed of its own.</summary>
+    private Actor<TObservation, TAction> Rebuild(ActorSlot slot, ActorId id)
+    {
+        var policy = slot.Actor!.Policy;
+        var envs = MakeEnvs(Settings.Collection.NumEnvs);
+        slot.Replace(envs);
+        slot.Actor = new Actor<TObservation, TAction>(id, slot.Vector, policy);
+        slot.Restarts++;
+        slot.Actor.Start((int)RandomSource.DeriveSeed(Settings.Seed, 1000 + (1000 * slot.Restarts) + id.Value));
+        return slot.Actor;
     }
 
     private static TrainingReport WithTransportCounters(TrainingReport report, AsynchronousScheduleStatistics statistics) => report with
@@ -128,4 +133,35 @@ internal sealed class AsynchronousRun<TObservation, TAction>(RunContext context,
         SegmentsDroppedQueueFull = statistics.Channel.DroppedFull,
         SegmentsDroppedStale = statistics.Lag.DroppedStale,
     };
+
+    /// <summary>One actor's place in the run: its envs, their vector and the actor, replaced together when the actor is rebuilt.</summary>
+    private sealed class ActorSlot(IEnv<TObservation, TAction>[] envs)
+    {
+        public IEnv<TObservation, TAction>[] Envs { get; private set; } = envs;
+
+        public SyncVectorEnv<TObservation, TAction> Vector { get; private set; } = new(envs);
+
+        public Actor<TObservation, TAction>? Actor { get; set; }
+
+        public int Restarts { get; set; }
+
+        public void Replace(IEnv<TObservation, TAction>[] envs)
+        {
+            Vector.Dispose();
+            Envs = envs;
+            Vector = new SyncVectorEnv<TObservation, TAction>(envs);
+        }
+    }
+
+    /// <summary>The envs of whatever actor holds the slot now.</summary>
+    private sealed class SlotEnvs(ActorSlot slot) : IReadOnlyList<IEnv<TObservation, TAction>>
+    {
+        public int Count => slot.Envs.Length;
+
+        public IEnv<TObservation, TAction> this[int index] => slot.Envs[index];
+
+        public IEnumerator<IEnv<TObservation, TAction>> GetEnumerator() => ((IEnumerable<IEnv<TObservation, TAction>>)slot.Envs).GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
 }

@@ -23,6 +23,9 @@ public sealed record AsynchronousScheduleOptions
     /// <summary>Segments whose behaviour policy lags the learner by more than this many versions are dropped and counted.</summary>
     public long MaxPolicyLag { get; init; } = 20;
 
+    /// <summary>How many times one actor may fail and be rebuilt (needs a rebuild factory); an actor failing more often stays down, and the run fails only when every actor is down.</summary>
+    public int MaxRestartsPerActor { get; init; }
+
     /// <summary>Run actor threads above normal priority and the learner below it, so that on a small machine actors keep their deadlines.</summary>
     public bool PrioritizeActors { get; init; } = true;
 
@@ -34,5 +37,6 @@ public sealed record AsynchronousScheduleOptions
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(SegmentsPerUpdate);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(QueueCapacity);
         ArgumentOutOfRangeException.ThrowIfNegative(MaxPolicyLag);
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxRestartsPerActor);
     }
 }

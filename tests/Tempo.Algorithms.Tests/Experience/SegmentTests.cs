@@ -39,7 +39,7 @@ public sealed class SegmentTests
         var segment = new Segment<float, int>(new SegmentLayout(2, 1, 1, 1));
         segment.Terminated[0] = true;
         segment.Truncated[1] = true;
-        segment.Episodes.Add(new Core.Envs.EpisodeStatistics(1, 1, 0));
+        segment.Episodes.Add(new SegmentEpisode(0, new Core.Envs.EpisodeStatistics(1, 1, 0)));
 
         segment.Clear();
 

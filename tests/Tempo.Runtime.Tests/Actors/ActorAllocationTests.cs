@@ -57,8 +57,7 @@ public sealed class ActorAllocationTests
         where TObservation : unmanaged
     {
         using var envs = new SyncVectorEnv<TObservation, int>([makeEnv(), makeEnv(), makeEnv(), makeEnv()]);
-        var mailbox = new EpisodeMailbox();
-        var actor = new Actor<TObservation, int>(new ActorId(0), envs, policy, mailbox);
+        var actor = new Actor<TObservation, int>(new ActorId(0), envs, policy);
         actor.Start(seed: 7);
         var segment = new Segment<TObservation, int>(actor.LayoutFor(steps));
         var snapshot = policy.TakeSnapshot();
@@ -67,9 +66,6 @@ public sealed class ActorAllocationTests
             {
                 policy.Load(snapshot);
                 actor.Collect(segment);
-                while (mailbox.TryDequeue(out _))
-                {
-                }
             },
             WarmUpSegments,
             MeasuredSegments);

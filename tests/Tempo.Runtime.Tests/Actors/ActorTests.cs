@@ -145,7 +145,7 @@ public sealed class ActorTests : IDisposable
             [(1, 4L, 23.0, 2), (0, 6L, 6.0, 3), (1, 8L, 23.0, 2)],
             _observer.Episodes.Select(e => (e.EnvIndex, e.Step, e.Statistics.Return, e.Statistics.Length)));
         Assert.All(_observer.Episodes, e => Assert.Equal(new ActorId(3), e.Actor));
-        Assert.Equal(_observer.Episodes.Select(e => e.Statistics), segment.Episodes);
+        Assert.Equal(_observer.Episodes.Select(e => new SegmentEpisode(e.EnvIndex, e.Statistics)), segment.Episodes);
         Assert.Equal(Steps * 2, _actor.Steps);
     }
 

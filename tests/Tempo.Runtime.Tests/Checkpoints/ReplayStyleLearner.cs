@@ -50,6 +50,8 @@ internal sealed class ReplayStyleLearner : ICheckpointableLearner<float, int>
 
     public PolicySnapshot Snapshot() => new(Version, new float[8]);
 
+    public void CopySnapshotTo(PolicySnapshot target) => target.CopyFrom(Snapshot());
+
     public void Restore(LearnerProgress progress, PolicyVersion version)
     {
         Progress = progress;

@@ -176,9 +176,10 @@ public sealed class AsynchronousScheduleTests
     }
 
     [Fact]
-    public void Run_ActorThrows_SurfacesAsAggregateExceptionAndJoinsThreads()
+    public void Run_OnlyActorThrowsWithoutRestarts_SurfacesAsAggregateExceptionAndJoinsThreads()
     {
-        using var rig = new Rig(actors: 2, live: false, failOnStep: [null, 300]);
+        // One actor failing no longer ends a run while others act; with no actor left (and no restarts allowed) it does.
+        using var rig = new Rig(actors: 1, live: false, failOnStep: [300]);
         var learner = new ScriptedLearner(rig.WeightCount);
         var schedule = rig.Schedule(learner, new AsynchronousScheduleOptions { TotalSteps = long.MaxValue, StepsPerSegment = 8 });
 
@@ -218,8 +219,8 @@ public sealed class AsynchronousScheduleTests
         var statistics = schedule.Statistics;
         var handedOver = statistics.Channel.Written - statistics.Channel.DroppedFull;
         Assert.Equal(statistics.Channel.Written - statistics.Channel.DroppedFull, statistics.Channel.Read);
-        Assert.Equal(handedOver - statistics.Lag.DroppedStale, learner.Received.Count + statistics.DiscardedAtShutdown);
-        Assert.InRange(statistics.DiscardedAtShutdown, 0, options.SegmentsPerUpdate - 1);
+        Assert.Equal(handedOver - statistics.Lag.DroppedStale, learner.Received.Count + statistics.Discarded);
+        Assert.InRange(statistics.Discarded, 0, options.SegmentsPerUpdate - 1);
         AssertNothingLeaked(statistics);
     }
 
@@ -235,7 +236,7 @@ public sealed class AsynchronousScheduleTests
         schedule.Run(cancellation.Token);
 
         var statistics = schedule.Statistics;
-        Assert.True(statistics.DiscardedAtShutdown > 0, $"nothing was in flight at the end, so the test proves nothing: {statistics}");
+        Assert.True(statistics.Discarded > 0, $"nothing was in flight at the end, so the test proves nothing: {statistics}");
         AssertNothingLeaked(statistics);
     }
 
@@ -261,7 +262,7 @@ public sealed class AsynchronousScheduleTests
         var statistics = schedule.Statistics;
         Assert.Equal(1, statistics.Updates);
         Assert.Equal(0, statistics.Channel.DroppedFull);
-        Assert.Equal(options.QueueCapacity + rig.Envs.Length, statistics.DiscardedAtShutdown);
+        Assert.Equal(options.QueueCapacity + rig.Envs.Length, statistics.Discarded);
         AssertNothingLeaked(statistics);
     }
 
@@ -274,14 +275,15 @@ public sealed class AsynchronousScheduleTests
 
         Assert.Throws<AggregateException>(() => schedule.Run());
 
-        Assert.True(schedule.Statistics.DiscardedAtShutdown >= 3, $"the failed update's batch was not discarded: {schedule.Statistics}");
+        Assert.True(schedule.Statistics.Discarded >= 3, $"the failed update's batch was not discarded: {schedule.Statistics}");
         AssertNothingLeaked(schedule.Statistics);
     }
 
     [Fact]
-    public void Run_ActorThrowsMidSegment_ReturnsTheSegmentItWasFilling()
+    public void Run_ActorsThrowMidSegment_ReturnTheSegmentsTheyWereFilling()
     {
-        using var rig = new Rig(actors: 2, live: false, failOnStep: [300, null]);
+        // Both fail (300 and 404 are not multiples of the 8-step segment), so the run ends with no actor left.
+        using var rig = new Rig(actors: 2, live: false, failOnStep: [300, 404]);
         var learner = new ScriptedLearner(rig.WeightCount);
         var schedule = rig.Schedule(learner, new AsynchronousScheduleOptions { TotalSteps = long.MaxValue, StepsPerSegment = 8 });
 
@@ -352,6 +354,81 @@ public sealed class AsynchronousScheduleTests
         Assert.True(reports[^1].StepsPerSecond > 0);
     }
 
+    [Fact]
+    public void Run_ActorThrowsMidRun_IsCountedAndRestartedWhileLearningContinues()
+    {
+        using var rig = new Rig(actors: 2, live: false, failOnStep: [null, 300]);
+        var learner = new ScriptedLearner(rig.WeightCount);
+        // A waiting channel loses nothing, so the learner trains on every segment and its update count shows it kept going.
+        var options = new AsynchronousScheduleOptions { TotalSteps = 20_000, StepsPerSegment = 8, MaxRestartsPerActor = 1, MaxPolicyLag = 1_000, WhenFull = QueueFullMode.Wait };
+        var schedule = rig.Schedule(learner, options);
+
+        schedule.Run();
+
+        var statistics = schedule.Statistics;
+        Assert.Equal(1, statistics.Actors.Failures);
+        Assert.Equal(1, statistics.Actors.Restarts);
+        var rebuilt = Assert.Single(rig.RebuiltEnvs);
+        Assert.True(rebuilt.Steps > 0, "the rebuilt actor never stepped");
+
+        // The failed actor's 299 completed steps count, and the budget holds across the restart.
+        var stepped = rig.Envs.Sum(e => e.Steps) - 1 + rebuilt.Steps;
+        Assert.InRange(schedule.GlobalStep, options.TotalSteps, options.TotalSteps + (2 * options.StepsPerSegment));
+        Assert.Equal(stepped, schedule.GlobalStep);
+        Assert.True(statistics.Updates > 300 / options.StepsPerSegment, $"learning stopped with the failure: {statistics}");
+        AssertNothingLeaked(statistics);
+    }
+
+    [Fact]
+    public void Run_RestartLimitReached_ActorStaysDownAndTheOthersFinishTheRun()
+    {
+        using var rig = new Rig(actors: 2, live: false, failOnStep: [null, 100]);
+        var learner = new ScriptedLearner(rig.WeightCount);
+        using var cancellation = new CancellationTokenSource();
+        var options = new AsynchronousScheduleOptions { TotalSteps = long.MaxValue, StepsPerSegment = 8, MaxRestartsPerActor = 2, MaxPolicyLag = 1_000 };
+        AsynchronousSchedule<float, int>? schedule = null;
+        long? lastFailureAt = null;
+        schedule = rig.Schedule(
+            learner,
+            options,
+            new DelegateCallbacks(finished: u =>
+            {
+                // Once the third failure left actor 1 down for good, the run must keep learning from actor 0.
+                if (schedule!.Statistics.Actors.Failures == 3)
+                {
+                    lastFailureAt ??= u.Iteration;
+                    CancelAfter(u.Iteration, (int)lastFailureAt.Value + 20, cancellation);
+                }
+            }),
+            rebuiltFailOnStep: 50);
+
+        schedule.Run(cancellation.Token);
+
+        var statistics = schedule.Statistics;
+        Assert.NotNull(lastFailureAt);
+        Assert.Equal(3, statistics.Actors.Failures);
+        Assert.Equal(2, statistics.Actors.Restarts);
+        Assert.Equal(2, rig.RebuiltEnvs.Count);
+        Assert.True(statistics.Updates >= lastFailureAt + 20, $"learning stopped: {statistics}");
+        AssertNothingLeaked(statistics);
+    }
+
+    [Fact]
+    public void Run_EveryActorPastItsRestartLimit_FailsTheRunWithTheirLastErrors()
+    {
+        using var rig = new Rig(actors: 2, live: false, failOnStep: [20, 30]);
+        var learner = new ScriptedLearner(rig.WeightCount);
+        var options = new AsynchronousScheduleOptions { TotalSteps = long.MaxValue, StepsPerSegment = 8, MaxRestartsPerActor = 1 };
+        var schedule = rig.Schedule(learner, options, rebuiltFailOnStep: 10);
+
+        var error = Assert.Throws<AggregateException>(() => schedule.Run());
+
+        Assert.Equal(2, error.InnerExceptions.Count);
+        Assert.All(error.InnerExceptions, e => Assert.Contains("Scripted env failure on step 10", e.ToString(), StringComparison.Ordinal));
+        Assert.Equal(4, schedule.Statistics.Actors.Failures);
+        AssertNothingLeaked(schedule.Statistics);
+    }
+
     private static void AssertNothingLeaked(AsynchronousScheduleStatistics statistics)
     {
         Assert.Equal(0, statistics.Pool.Outstanding);
@@ -412,7 +489,7 @@ public sealed class AsynchronousScheduleTests
             {
                 var policy = new CategoricalMlpActorCritic(4, 2, [8], new RandomSource(k));
                 WeightCount = policy.WeightCount;
-                _actors[k] = new Actor<float, int>(new ActorId(k), _vectors[k], policy, Episodes);
+                _actors[k] = new Actor<float, int>(new ActorId(k), _vectors[k], policy);
                 _actors[k].Start(seed: 10 * k);
             }
         }
@@ -424,19 +501,37 @@ public sealed class AsynchronousScheduleTests
         /// <summary>The action-gap recorders worn by the live envs, one per actor.</summary>
         public RecordActionGaps<float, int>[] Gaps { get; }
 
-        public EpisodeMailbox Episodes { get; } = new();
-
         public int WeightCount { get; }
 
-        public AsynchronousSchedule<float, int> Schedule(ScriptedLearner learner, AsynchronousScheduleOptions options, ITrainingCallbacks? callbacks = null) =>
-            new(_actors, learner, options, callbacks ?? new DelegateCallbacks(), Episodes);
+        /// <summary>Step counts of the envs of rebuilt actors.</summary>
+        public List<StepTimesEnv> RebuiltEnvs { get; } = [];
+
+        public AsynchronousSchedule<float, int> Schedule(ScriptedLearner learner, AsynchronousScheduleOptions options, ITrainingCallbacks? callbacks = null, long? rebuiltFailOnStep = null) =>
+            new(_actors, learner, options, callbacks ?? new DelegateCallbacks(), id => Rebuild(id, rebuiltFailOnStep));
 
         public void Dispose()
         {
-            foreach (var vector in _vectors)
+            foreach (var vector in _vectors.Concat(_rebuilt))
             {
                 vector.Dispose();
             }
+        }
+
+        private readonly List<SyncVectorEnv<float, int>> _rebuilt = [];
+
+        private Actor<float, int> Rebuild(ActorId id, long? failOnStep)
+        {
+            var env = new StepTimesEnv(new CartPole(), failOnStep);
+            var vector = new SyncVectorEnv<float, int>([env]);
+            lock (_rebuilt)
+            {
+                RebuiltEnvs.Add(env);
+                _rebuilt.Add(vector);
+            }
+
+            var actor = new Actor<float, int>(id, vector, new CategoricalMlpActorCritic(4, 2, [8], new RandomSource(100 + id.Value)));
+            actor.Start(seed: 1000 + id.Value);
+            return actor;
         }
     }
 }

@@ -23,4 +23,6 @@ internal sealed class RecordingLearner(ILearner<float, int> inner, CallLog log) 
     }
 
     public PolicySnapshot Snapshot() => inner.Snapshot();
+
+    public void CopySnapshotTo(PolicySnapshot target) => inner.CopySnapshotTo(target);
 }

@@ -68,4 +68,6 @@ internal sealed class ScriptedLearner(int weightCount) : ILearner<float, int>
     }
 
     public PolicySnapshot Snapshot() => new(Version, _weights);
+
+    public void CopySnapshotTo(PolicySnapshot target) => target.CopyFrom(Version, _weights);
 }

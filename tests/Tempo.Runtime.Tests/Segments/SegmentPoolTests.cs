@@ -26,7 +26,7 @@ public sealed class SegmentPoolTests
         var segment = pool.Rent();
         segment.Terminated[3] = true;
         segment.Truncated[5] = true;
-        segment.Episodes.Add(new EpisodeStatistics(1, 2, 3));
+        segment.Episodes.Add(new SegmentEpisode(0, new EpisodeStatistics(1, 2, 3)));
 
         pool.Return(segment);
         var again = pool.Rent();

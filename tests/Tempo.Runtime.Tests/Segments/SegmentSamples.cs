@@ -37,6 +37,7 @@ internal static class SegmentSamples
         segment.Actor = new ActorId(random.Next(0, 64));
         segment.BehaviourVersion = new PolicyVersion(random.Next(0, 1000));
         segment.Sequence = random.NextInt64(0, 1L << 40);
+        segment.ActorSteps = random.NextInt64(0, 1L << 50);
         FillWith(segment.Observations, random, observation);
         FillWith(segment.BootstrapObservations, random, observation);
         FillWith(segment.Actions, random, action);
@@ -49,12 +50,11 @@ internal static class SegmentSamples
             segment.Truncated[i] = random.NextDouble() < truncationProbability;
         }
 
-        // Final observations and truncation values everywhere: the codec must carry only the truncated ones.
+        // Final observations everywhere: the codec must carry only the truncated ones.
         FillWith(segment.FinalObservations, random, observation);
-        FillWith(segment.TruncationValues, random, r => (float)r.NextDouble());
         for (var e = 0; e < episodes; e++)
         {
-            segment.Episodes.Add(new EpisodeStatistics(random.NextDouble() * 500, random.Next(1, 1000), random.NextDouble() * 60));
+            segment.Episodes.Add(new SegmentEpisode(random.Next(segment.Layout.Envs), new EpisodeStatistics(random.NextDouble() * 500, random.Next(1, 1000), random.NextDouble() * 60)));
         }
     }
 
@@ -62,7 +62,7 @@ internal static class SegmentSamples
 
     public static byte RandomByte(Random random) => (byte)random.Next(256);
 
-    /// <summary>Asserts every field is equal; final observations and truncation values only where the step was truncated, zero elsewhere in <paramref name="decoded"/>.</summary>
+    /// <summary>Asserts every field is equal; final observations only where the step was truncated, zero elsewhere in <paramref name="decoded"/>.</summary>
     public static void AssertEquivalent<TObservation, TAction>(Segment<TObservation, TAction> expected, Segment<TObservation, TAction> decoded)
         where TObservation : unmanaged
         where TAction : unmanaged
@@ -71,6 +71,7 @@ internal static class SegmentSamples
         Assert.Equal(expected.Actor, decoded.Actor);
         Assert.Equal(expected.BehaviourVersion, decoded.BehaviourVersion);
         Assert.Equal(expected.Sequence, decoded.Sequence);
+        Assert.Equal(expected.ActorSteps, decoded.ActorSteps);
         Assert.Equal(expected.Observations.ToArray(), decoded.Observations.ToArray());
         Assert.Equal(expected.BootstrapObservations.ToArray(), decoded.BootstrapObservations.ToArray());
         Assert.Equal(expected.Actions.ToArray(), decoded.Actions.ToArray());
@@ -87,12 +88,10 @@ internal static class SegmentSamples
             if (expected.Truncated[i])
             {
                 Assert.Equal(expected.FinalObservations.Slice(i * size, size).ToArray(), decodedFinal);
-                Assert.Equal(expected.TruncationValues[i], decoded.TruncationValues[i]);
             }
             else
             {
                 Assert.All(decodedFinal, value => Assert.Equal(default, value));
-                Assert.Equal(0f, decoded.TruncationValues[i]);
             }
         }
     }

@@ -23,6 +23,7 @@ public sealed partial class SegmentCodec<TObservation, TAction>
         reason = Validate(source, out var truncations, out var episodes);
         if (reason != SegmentRejection.None)
         {
+            Interlocked.Increment(ref _rejections[(int)reason]);
             return false;
         }
 
@@ -138,7 +139,8 @@ public sealed partial class SegmentCodec<TObservation, TAction>
     private static bool HeaderValuesAreValid(ReadOnlySpan<byte> source) =>
         ReadInt32(source, ActorOffset) >= 0
         && BinaryPrimitives.ReadInt64LittleEndian(source[BehaviourVersionOffset..]) >= 0
-        && BinaryPrimitives.ReadInt64LittleEndian(source[SequenceOffset..]) >= 0;
+        && BinaryPrimitives.ReadInt64LittleEndian(source[SequenceOffset..]) >= 0
+        && BinaryPrimitives.ReadInt64LittleEndian(source[ActorStepsOffset..]) >= 0;
 
     private bool DenseValuesAreValid(ReadOnlySpan<byte> source)
     {
@@ -185,21 +187,20 @@ public sealed partial class SegmentCodec<TObservation, TAction>
             previous = index;
         }
 
-        var valuesOffset = _sparseOffset + (truncations * sizeof(int));
-        var observationsOffset = valuesOffset + (truncations * sizeof(float));
-        return !WireValues.ContainsNonFinite(MemoryMarshal.Cast<byte, float>(source[valuesOffset..observationsOffset]))
-            && !WireValues.ContainsNaN(ObservationElementType, source.Slice(observationsOffset, truncations * _observationBytes));
+        var observationsOffset = _sparseOffset + (truncations * sizeof(int));
+        return !WireValues.ContainsNaN(ObservationElementType, source.Slice(observationsOffset, truncations * _observationBytes));
     }
 
     private bool EpisodesAreValid(ReadOnlySpan<byte> source, int truncations, int episodes)
     {
-        var offset = _sparseOffset + (truncations * (sizeof(int) + sizeof(float) + _observationBytes));
+        var offset = _sparseOffset + (truncations * (sizeof(int) + _observationBytes));
         for (var e = 0; e < episodes; e++, offset += EpisodeLength)
         {
             var episodeReturn = BinaryPrimitives.ReadDoubleLittleEndian(source[offset..]);
             var length = ReadInt32(source, offset + 8);
             var wallTime = BinaryPrimitives.ReadDoubleLittleEndian(source[(offset + 12)..]);
-            if (!double.IsFinite(episodeReturn) || length < 1 || !double.IsFinite(wallTime) || wallTime < 0)
+            var env = ReadInt32(source, offset + 20);
+            if (!double.IsFinite(episodeReturn) || length < 1 || !double.IsFinite(wallTime) || wallTime < 0 || (uint)env >= (uint)Layout.Envs)
             {
                 return false;
             }
@@ -219,17 +220,13 @@ public sealed partial class SegmentCodec<TObservation, TAction>
         source[_terminatedOffset.._truncatedOffset].CopyTo(MemoryMarshal.AsBytes(target.Terminated));
         source[_truncatedOffset.._sparseOffset].CopyTo(MemoryMarshal.AsBytes(target.Truncated));
 
-        // Only truncated steps carry a final observation and value; the rest are zeroed so no stale data survives from reuse.
+        // Only truncated steps carry a final observation; the rest are zeroed so no stale data survives from reuse.
         var finalObservations = MemoryMarshal.AsBytes(target.FinalObservations);
-        var truncationValues = target.TruncationValues;
         finalObservations.Clear();
-        truncationValues.Clear();
-        var valuesOffset = _sparseOffset + (truncations * sizeof(int));
-        var observationsOffset = valuesOffset + (truncations * sizeof(float));
+        var observationsOffset = _sparseOffset + (truncations * sizeof(int));
         for (var k = 0; k < truncations; k++)
         {
             var index = ReadInt32(source, _sparseOffset + (k * sizeof(int)));
-            truncationValues[index] = BinaryPrimitives.ReadSingleLittleEndian(source[(valuesOffset + (k * sizeof(float)))..]);
             source.Slice(observationsOffset + (k * _observationBytes), _observationBytes).CopyTo(finalObservations[(index * _observationBytes)..]);
         }
 
@@ -238,15 +235,18 @@ public sealed partial class SegmentCodec<TObservation, TAction>
         var offset = observationsOffset + (truncations * _observationBytes);
         for (var e = 0; e < episodes; e++, offset += EpisodeLength)
         {
-            targetEpisodes.Add(new EpisodeStatistics(
-                BinaryPrimitives.ReadDoubleLittleEndian(source[offset..]),
-                ReadInt32(source, offset + 8),
-                BinaryPrimitives.ReadDoubleLittleEndian(source[(offset + 12)..])));
+            targetEpisodes.Add(new SegmentEpisode(
+                ReadInt32(source, offset + 20),
+                new EpisodeStatistics(
+                    BinaryPrimitives.ReadDoubleLittleEndian(source[offset..]),
+                    ReadInt32(source, offset + 8),
+                    BinaryPrimitives.ReadDoubleLittleEndian(source[(offset + 12)..]))));
         }
 
         target.Actor = new ActorId(ReadInt32(source, ActorOffset));
         target.BehaviourVersion = new PolicyVersion(BinaryPrimitives.ReadInt64LittleEndian(source[BehaviourVersionOffset..]));
         target.Sequence = BinaryPrimitives.ReadInt64LittleEndian(source[SequenceOffset..]);
+        target.ActorSteps = BinaryPrimitives.ReadInt64LittleEndian(source[ActorStepsOffset..]);
     }
 
     [DoesNotReturn]
@@ -261,7 +261,7 @@ public sealed partial class SegmentCodec<TObservation, TAction>
             SegmentRejection.ForeignRun => $"Segment rejected: it belongs to another run than {Run}.",
             SegmentRejection.ElementTypeMismatch => $"Segment rejected: element types differ from this codec's ({ObservationElementType} observations, {ActionElementType} actions).",
             SegmentRejection.LayoutMismatch => $"Segment rejected: its layout differs from this codec's {Layout}.",
-            SegmentRejection.InvalidValue => "Segment rejected: a field holds an invalid value (non-finite float, NaN observation, action out of range, bad flag, inconsistent truncations or episodes, negative id).",
+            SegmentRejection.InvalidValue => "Segment rejected: a field holds an invalid value (non-finite float, NaN observation, action out of range, bad flag, inconsistent truncations or episodes, negative id or count).",
             _ => $"Segment rejected: {reason}.",
         });
 }

@@ -14,7 +14,7 @@ namespace Tempo.Runtime.Transport.Wire;
 /// <para>
 /// Decoding validates every byte before it touches the target segment, so a rejected message leaves the target as it
 /// was and an accepted one fills it completely. Rejection is a value (<see cref="SegmentRejection"/>), never an
-/// exception from deep inside; <see cref="Decode"/> turns it into an <see cref="InvalidDataException"/> for callers
+/// exception from deep inside, and is counted per reason (<see cref="Rejected"/>); <see cref="Decode"/> turns it into an <see cref="InvalidDataException"/> for callers
 /// that prefer one. Encoding does not validate values: the receiver does, on the far side of the boundary.
 /// </para>
 /// <para>
@@ -26,6 +26,7 @@ public sealed partial class SegmentCodec<TObservation, TAction>
     where TObservation : unmanaged
     where TAction : unmanaged
 {
+    private readonly long[] _rejections = new long[Enum.GetValues<SegmentRejection>().Length];
     private readonly int _transitions;
     private readonly int _observationBytes;
     private readonly int _bootstrapOffset;
@@ -109,6 +110,9 @@ public sealed partial class SegmentCodec<TObservation, TAction>
     /// <summary>The size of the largest possible message (every step truncated and ending an episode), for sizing buffers once.</summary>
     public int MaxEncodedLength { get; }
 
+    /// <summary>How many messages were rejected for <paramref name="reason"/> since the codec was created; safe to read from any thread.</summary>
+    public long Rejected(SegmentRejection reason) => Interlocked.Read(ref _rejections[(int)reason]);
+
     /// <summary>The exact number of bytes <see cref="Encode(Segment{TObservation, TAction}, Span{byte})"/> writes for <paramref name="segment"/>.</summary>
     public int GetEncodedLength(Segment<TObservation, TAction> segment)
     {
@@ -148,6 +152,7 @@ public sealed partial class SegmentCodec<TObservation, TAction>
         BinaryPrimitives.WriteInt32LittleEndian(message[ActorOffset..], segment.Actor.Value);
         BinaryPrimitives.WriteInt64LittleEndian(message[BehaviourVersionOffset..], segment.BehaviourVersion.Value);
         BinaryPrimitives.WriteInt64LittleEndian(message[SequenceOffset..], segment.Sequence);
+        BinaryPrimitives.WriteInt64LittleEndian(message[ActorStepsOffset..], segment.ActorSteps);
         BinaryPrimitives.WriteInt32LittleEndian(message[TruncationCountOffset..], truncations);
         BinaryPrimitives.WriteInt32LittleEndian(message[EpisodeCountOffset..], episodes.Length);
 
@@ -160,26 +165,24 @@ public sealed partial class SegmentCodec<TObservation, TAction>
         MemoryMarshal.AsBytes(segment.Terminated).CopyTo(message[_terminatedOffset..]);
         MemoryMarshal.AsBytes(truncated).CopyTo(message[_truncatedOffset..]);
 
-        // Sparse truncations: all indices, then all truncation values, then all final observations, in step order.
-        var valuesOffset = _sparseOffset + (truncations * sizeof(int));
-        var observationsOffset = valuesOffset + (truncations * sizeof(float));
+        // Sparse truncations: all indices, then all final observations, in step order.
+        var observationsOffset = _sparseOffset + (truncations * sizeof(int));
         ReadOnlySpan<byte> finalObservations = MemoryMarshal.AsBytes(segment.FinalObservations);
-        ReadOnlySpan<float> truncationValues = segment.TruncationValues;
         var written = 0;
         for (var index = truncated.IndexOf(true); index >= 0; index = NextTruncation(truncated, index))
         {
             BinaryPrimitives.WriteInt32LittleEndian(message[(_sparseOffset + (written * sizeof(int)))..], index);
-            BinaryPrimitives.WriteSingleLittleEndian(message[(valuesOffset + (written * sizeof(float)))..], truncationValues[index]);
             finalObservations.Slice(index * _observationBytes, _observationBytes).CopyTo(message[(observationsOffset + (written * _observationBytes))..]);
             written++;
         }
 
         var episodeOffset = observationsOffset + (truncations * _observationBytes);
-        foreach (var episode in episodes)
+        foreach (var (env, episode) in episodes)
         {
             BinaryPrimitives.WriteDoubleLittleEndian(message[episodeOffset..], episode.Return);
             BinaryPrimitives.WriteInt32LittleEndian(message[(episodeOffset + 8)..], episode.Length);
             BinaryPrimitives.WriteDoubleLittleEndian(message[(episodeOffset + 12)..], episode.WallTimeSeconds);
+            BinaryPrimitives.WriteInt32LittleEndian(message[(episodeOffset + 20)..], env);
             episodeOffset += EpisodeLength;
         }
 
@@ -198,7 +201,7 @@ public sealed partial class SegmentCodec<TObservation, TAction>
     }
 
     private int EncodedLength(int truncations, int episodes) =>
-        _sparseOffset + (truncations * (sizeof(int) + sizeof(float) + _observationBytes)) + (episodes * EpisodeLength) + ChecksumLength;
+        _sparseOffset + (truncations * (sizeof(int) + _observationBytes)) + (episodes * EpisodeLength) + ChecksumLength;
 
     private static int NextTruncation(ReadOnlySpan<bool> truncated, int index)
     {

@@ -34,7 +34,7 @@ public enum SegmentRejection
     /// <summary>
     /// A field holds a value outside its domain: a non-finite reward, log-probability, value or continuous action, a NaN
     /// observation, a discrete action out of range, a flag other than 0 or 1, truncation indices that do not match the
-    /// truncated flags, an impossible episode, or a negative actor id, policy version or sequence number.
+    /// truncated flags, an impossible episode (or one in an env the layout does not have), or a negative actor id, policy version, sequence number or step count.
     /// </summary>
     InvalidValue,
 }

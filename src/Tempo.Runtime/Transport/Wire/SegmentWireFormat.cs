@@ -2,9 +2,9 @@ using Tempo.Algorithms.Experience;
 
 namespace Tempo.Runtime.Transport.Wire;
 
-/// <summary>The constants and sizes of the segment wire format (schema version 1), documented field by field in <c>docs/formats/segment.md</c>.</summary>
+/// <summary>The constants and sizes of the segment wire format (schema version 2), documented field by field in <c>docs/formats/segment.md</c>.</summary>
 /// <remarks>
-/// All integers and floats are little-endian. A message is a 72-byte header, the dense arrays, the truncated steps'
+/// All integers and floats are little-endian. A message is an 80-byte header, the dense arrays, the truncated steps'
 /// final observations (sparse), the finished episodes, and a CRC-32C of everything before it.
 /// </remarks>
 public static class SegmentWireFormat
@@ -13,16 +13,16 @@ public static class SegmentWireFormat
     public const uint Magic = 0x47455354;
 
     /// <summary>The schema version this code writes and reads.</summary>
-    public const ushort SchemaVersion = 1;
+    public const ushort SchemaVersion = 2;
 
     /// <summary>Bytes before the first array.</summary>
-    public const int HeaderLength = 72;
+    public const int HeaderLength = 80;
 
     /// <summary>Bytes of the trailing CRC-32C.</summary>
     public const int ChecksumLength = 4;
 
-    /// <summary>Bytes of one finished episode: return (float64), length (int32), wall time in seconds (float64).</summary>
-    public const int EpisodeLength = 20;
+    /// <summary>Bytes of one finished episode: return (float64), length (int32), wall time in seconds (float64), env index (int32).</summary>
+    public const int EpisodeLength = 24;
 
     internal const int MagicOffset = 0;
     internal const int SchemaVersionOffset = 4;
@@ -37,8 +37,9 @@ public static class SegmentWireFormat
     internal const int ActorOffset = 44;
     internal const int BehaviourVersionOffset = 48;
     internal const int SequenceOffset = 56;
-    internal const int TruncationCountOffset = 64;
-    internal const int EpisodeCountOffset = 68;
+    internal const int ActorStepsOffset = 64;
+    internal const int TruncationCountOffset = 72;
+    internal const int EpisodeCountOffset = 76;
 
     /// <summary>The wire code of element type <typeparamref name="T"/>, or <see langword="null"/> if the format cannot carry it.</summary>
     public static WireElementType? ElementTypeOf<T>()
@@ -84,8 +85,8 @@ public static class SegmentWireFormat
         // Observations, bootstrap observations, actions, then rewards, log-probs, values (float32) and two flag bytes per transition.
         var dense = (transitions * observationBytes) + (layout.Envs * observationBytes) + (transitions * actionBytes) + (transitions * ((3 * sizeof(float)) + 2));
 
-        // Each truncated step carries its index (int32), its truncation value (float32) and its final observation.
-        var sparse = truncations * (sizeof(int) + sizeof(float) + observationBytes);
+        // Each truncated step carries its index (int32) and its final observation.
+        var sparse = truncations * (sizeof(int) + observationBytes);
         return HeaderLength + dense + sparse + ((long)episodes * EpisodeLength) + ChecksumLength;
     }
 }

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using Tempo.Algorithms.Experience;
 using Tempo.Algorithms.Policies;
+using Tempo.Core.Envs;
 using Tempo.Runtime.Tests.Checksums;
 using Tempo.Runtime.Tests.Segments;
 using Tempo.Runtime.Transport;
@@ -16,7 +17,7 @@ public sealed class SegmentCodecRejectionTests
 
     // Offsets in the small layout's message, from the field table in docs/formats/segment.md.
     private const int Transitions = 6;
-    private const int RewardsOffset = 72 + (Transitions * 12) + (2 * 12) + (Transitions * 4);
+    private const int RewardsOffset = 80 + (Transitions * 12) + (2 * 12) + (Transitions * 4);
     private const int LogProbsOffset = RewardsOffset + (Transitions * 4);
     private const int TerminatedOffset = LogProbsOffset + (2 * Transitions * 4);
     private const int TruncatedOffset = TerminatedOffset + Transitions;
@@ -59,11 +60,11 @@ public sealed class SegmentCodecRejectionTests
         .. MemoryMarshal.AsBytes(segment.Terminated),
         .. MemoryMarshal.AsBytes(segment.Truncated),
         .. MemoryMarshal.AsBytes(segment.FinalObservations),
-        .. MemoryMarshal.AsBytes(segment.TruncationValues),
         .. MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(segment.Episodes)),
         .. BitConverter.GetBytes(segment.Actor.Value),
         .. BitConverter.GetBytes(segment.BehaviourVersion.Value),
         .. BitConverter.GetBytes(segment.Sequence),
+        .. BitConverter.GetBytes(segment.ActorSteps),
     ];
 
     private static void AssertRejected(byte[] message, SegmentRejection expected, SegmentCodec<float, int>? codec = null)
@@ -149,7 +150,7 @@ public sealed class SegmentCodecRejectionTests
 
     [Theory]
     [InlineData(0)]
-    [InlineData(2)]
+    [InlineData(1)]
     [InlineData(0xFFFF)]
     public void TryDecode_OtherSchemaVersion_IsRejectedEvenWithAValidChecksum(int version)
     {
@@ -216,10 +217,10 @@ public sealed class SegmentCodecRejectionTests
 
     public static TheoryData<string> InvalidSegments =>
     [
-        "NaN reward", "+Inf reward", "-Inf reward", "NaN log-prob", "-Inf log-prob", "NaN value", "NaN truncation value",
+        "NaN reward", "+Inf reward", "-Inf reward", "NaN log-prob", "-Inf log-prob", "NaN value",
         "NaN observation", "NaN bootstrap observation", "NaN final observation", "action = count", "action = -1",
         "negative actor", "negative version", "negative sequence",
-        "episode of length 0", "NaN episode return", "infinite episode return", "negative wall time", "NaN wall time",
+        "episode of length 0", "NaN episode return", "infinite episode return", "negative wall time", "NaN wall time", "episode in env N", "negative env", "negative actor steps",
     ];
 
     [Theory]
@@ -235,7 +236,6 @@ public sealed class SegmentCodecRejectionTests
             "NaN log-prob" => () => segment.BehaviourLogProbs[2] = float.NaN,
             "-Inf log-prob" => () => segment.BehaviourLogProbs[2] = float.NegativeInfinity,
             "NaN value" => () => segment.BehaviourValues[1] = float.NaN,
-            "NaN truncation value" => () => segment.TruncationValues[4] = float.NaN,
             "NaN observation" => () => segment.Observations[7] = float.NaN,
             "NaN bootstrap observation" => () => segment.BootstrapObservations[5] = float.NaN,
             "NaN final observation" => () => segment.FinalObservations[(1 * 3) + 2] = float.NaN,
@@ -244,17 +244,23 @@ public sealed class SegmentCodecRejectionTests
             "negative actor" => () => segment.Actor = new ActorId(-1),
             "negative version" => () => segment.BehaviourVersion = new PolicyVersion(-1),
             "negative sequence" => () => segment.Sequence = -1,
-            "episode of length 0" => () => segment.Episodes[0] = segment.Episodes[0] with { Length = 0 },
-            "NaN episode return" => () => segment.Episodes[1] = segment.Episodes[1] with { Return = double.NaN },
-            "infinite episode return" => () => segment.Episodes[1] = segment.Episodes[1] with { Return = double.PositiveInfinity },
-            "negative wall time" => () => segment.Episodes[0] = segment.Episodes[0] with { WallTimeSeconds = -0.5 },
-            "NaN wall time" => () => segment.Episodes[0] = segment.Episodes[0] with { WallTimeSeconds = double.NaN },
+            "episode of length 0" => () => SpoilEpisode(segment, 0, e => e with { Length = 0 }),
+            "NaN episode return" => () => SpoilEpisode(segment, 1, e => e with { Return = double.NaN }),
+            "infinite episode return" => () => SpoilEpisode(segment, 1, e => e with { Return = double.PositiveInfinity }),
+            "negative wall time" => () => SpoilEpisode(segment, 0, e => e with { WallTimeSeconds = -0.5 }),
+            "NaN wall time" => () => SpoilEpisode(segment, 0, e => e with { WallTimeSeconds = double.NaN }),
+            "episode in env N" => () => segment.Episodes[0] = segment.Episodes[0] with { EnvIndex = segment.Layout.Envs },
+            "negative env" => () => segment.Episodes[1] = segment.Episodes[1] with { EnvIndex = -1 },
+            "negative actor steps" => () => segment.ActorSteps = -1,
             _ => throw new ArgumentOutOfRangeException(nameof(problem)),
         };
         spoil();
 
         AssertRejected(Encode(segment), SegmentRejection.InvalidValue);
     }
+
+    private static void SpoilEpisode(Segment<float, int> segment, int index, Func<EpisodeStatistics, EpisodeStatistics> spoil) =>
+        segment.Episodes[index] = segment.Episodes[index] with { Statistics = spoil(segment.Episodes[index].Statistics) };
 
     [Fact]
     public void TryDecode_ValuesTheFormatAllows_AreAccepted()
@@ -263,9 +269,8 @@ public sealed class SegmentCodecRejectionTests
         segment.Observations[0] = float.PositiveInfinity;
         segment.BootstrapObservations[0] = float.NegativeInfinity;
 
-        // Not carried: only truncated steps have final observations and truncation values.
+        // Not carried: only truncated steps have final observations.
         segment.FinalObservations[0] = float.NaN;
-        segment.TruncationValues[0] = float.NaN;
 
         AssertAccepted(Encode(segment));
     }
@@ -342,19 +347,19 @@ public sealed class SegmentCodecRejectionTests
     public void TryDecode_CountsThatDisagreeWithTheLength_AreRejected()
     {
         var fewerTruncations = Encode(Sample());
-        BinaryPrimitives.WriteInt32LittleEndian(fewerTruncations.AsSpan(64), 1);
+        BinaryPrimitives.WriteInt32LittleEndian(fewerTruncations.AsSpan(72), 1);
         AssertRejected(Reseal(fewerTruncations), SegmentRejection.LengthMismatch);
 
         var moreEpisodes = Encode(Sample());
-        BinaryPrimitives.WriteInt32LittleEndian(moreEpisodes.AsSpan(68), 3);
+        BinaryPrimitives.WriteInt32LittleEndian(moreEpisodes.AsSpan(76), 3);
         AssertRejected(Reseal(moreEpisodes), SegmentRejection.LengthMismatch);
     }
 
     [Theory]
-    [InlineData(64, 7)]
-    [InlineData(64, -1)]
-    [InlineData(68, 7)]
-    [InlineData(68, int.MinValue)]
+    [InlineData(72, 7)]
+    [InlineData(72, -1)]
+    [InlineData(76, 7)]
+    [InlineData(76, int.MinValue)]
     public void TryDecode_CountsBeyondTheTransitions_AreRejected(int offset, int count)
     {
         var message = Encode(Sample());

@@ -107,15 +107,15 @@ public sealed class SegmentCodecTests
         var codec = new SegmentCodec<float, int>(Run, CartPole);
         var segment = new Segment<float, int>(CartPole);
 
-        // 72 header + 512×4 float32 observations + 4×4 bootstrap + 512 int32 actions + 3×512 float32 + 2×512 flags + 4 CRC.
-        Assert.Equal(72 + 8192 + 64 + 2048 + 6144 + 1024 + 4, codec.GetEncodedLength(segment));
+        // 80 header + 512×4 float32 observations + 4×4 bootstrap + 512 int32 actions + 3×512 float32 + 2×512 flags + 4 CRC.
+        Assert.Equal(80 + 8192 + 64 + 2048 + 6144 + 1024 + 4, codec.GetEncodedLength(segment));
 
         segment.Truncated[10] = segment.Truncated[20] = segment.Truncated[511] = true;
-        segment.Episodes.Add(new EpisodeStatistics(1, 1, 0));
-        segment.Episodes.Add(new EpisodeStatistics(2, 2, 0));
+        segment.Episodes.Add(new SegmentEpisode(0, new EpisodeStatistics(1, 1, 0)));
+        segment.Episodes.Add(new SegmentEpisode(3, new EpisodeStatistics(2, 2, 0)));
 
-        // Each truncation adds index (4) + value (4) + observation (16); each episode 20.
-        Assert.Equal(17548 + (3 * 24) + (2 * 20), codec.GetEncodedLength(segment));
+        // Each truncation adds index (4) + observation (16); each episode 24.
+        Assert.Equal(17556 + (3 * 20) + (2 * 24), codec.GetEncodedLength(segment));
     }
 
     [Fact]
@@ -127,13 +127,12 @@ public sealed class SegmentCodecTests
         segment.Truncated[4] = true;
         segment.FinalObservations[8] = 1.5f;
         segment.FinalObservations[9] = -2.5f;
-        segment.TruncationValues[4] = 0.25f;
-        segment.Episodes.Add(new EpisodeStatistics(12.5, 7, 0.75));
+        segment.Episodes.Add(new SegmentEpisode(1, new EpisodeStatistics(12.5, 7, 0.75)));
 
         var bytes = Encode(codec, segment);
 
         Assert.Equal("TSEG", Encoding.ASCII.GetString(bytes, 0, 4));
-        Assert.Equal(1, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
+        Assert.Equal(2, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
         Assert.Equal(1, bytes[6]);
         Assert.Equal(9, bytes[7]);
         Assert.Equal((uint)bytes.Length, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8)));
@@ -145,11 +144,12 @@ public sealed class SegmentCodecTests
         Assert.Equal(segment.Actor.Value, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(44)));
         Assert.Equal(segment.BehaviourVersion.Value, BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(48)));
         Assert.Equal(segment.Sequence, BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(56)));
-        Assert.Equal(1, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(64)));
-        Assert.Equal(1, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(68)));
+        Assert.Equal(segment.ActorSteps, BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(64)));
+        Assert.Equal(1, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(72)));
+        Assert.Equal(1, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(76)));
 
         // Dense arrays, in table order: observations [6×2], bootstrap [2×2], actions [6], rewards, log-probs, values [6 each], terminated, truncated [6 bytes each].
-        var offset = 72;
+        var offset = 80;
         for (var i = 0; i < 12; i++, offset += 4)
         {
             Assert.Equal(segment.Observations[i], BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(offset)));
@@ -181,16 +181,16 @@ public sealed class SegmentCodecTests
         Assert.Equal(new byte[] { 0, 0, 0, 0, 1, 0 }, bytes[offset..(offset + 6)]);
         offset += 6;
 
-        // Sparse truncations: index 4, value 0.25, observation (1.5, -2.5); then the episode; then the CRC.
+        // Sparse truncations: index 4, observation (1.5, -2.5); then the episode; then the CRC.
         Assert.Equal(4, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(offset)));
-        Assert.Equal(0.25f, BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(offset + 4)));
-        Assert.Equal(1.5f, BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(offset + 8)));
-        Assert.Equal(-2.5f, BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(offset + 12)));
-        offset += 16;
+        Assert.Equal(1.5f, BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(offset + 4)));
+        Assert.Equal(-2.5f, BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(offset + 8)));
+        offset += 12;
         Assert.Equal(12.5, BinaryPrimitives.ReadDoubleLittleEndian(bytes.AsSpan(offset)));
         Assert.Equal(7, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(offset + 8)));
         Assert.Equal(0.75, BinaryPrimitives.ReadDoubleLittleEndian(bytes.AsSpan(offset + 12)));
-        offset += 20;
+        Assert.Equal(1, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(offset + 20)));
+        offset += 24;
         Assert.Equal(bytes.Length - 4, offset);
         Assert.Equal(ReferenceCrc32C.Compute(bytes.AsSpan(0, offset)), BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(offset)));
     }
@@ -223,7 +223,7 @@ public sealed class SegmentCodecTests
         var error = Assert.Throws<ArgumentException>(() => codec.Encode(segment, new byte[100]));
 
         Assert.Contains("100", error.Message);
-        Assert.Contains("17548", error.Message);
+        Assert.Contains("17556", error.Message);
     }
 
     [Fact]
@@ -242,8 +242,8 @@ public sealed class SegmentCodecTests
         var layout = new SegmentLayout(1, 1, 1, 1);
         var codec = new SegmentCodec<float, int>(Run, layout);
         var segment = new Segment<float, int>(layout);
-        segment.Episodes.Add(new EpisodeStatistics(1, 1, 1));
-        segment.Episodes.Add(new EpisodeStatistics(1, 1, 1));
+        segment.Episodes.Add(new SegmentEpisode(0, new EpisodeStatistics(1, 1, 1)));
+        segment.Episodes.Add(new SegmentEpisode(0, new EpisodeStatistics(1, 1, 1)));
 
         Assert.Throws<ArgumentException>(() => codec.Encode(segment, new byte[1024]));
     }

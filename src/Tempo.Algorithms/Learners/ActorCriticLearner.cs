@@ -20,9 +20,6 @@ public abstract class ActorCriticLearner<TObservation, TAction> : ICheckpointabl
     /// <summary>The checkpoint name of the one optimizer (Adam over the whole actor-critic).</summary>
     public const string OptimizerName = "actor_critic";
 
-    /// <summary>The checkpoint name of the learner's random stream ("learner", as run checkpoints named it before learners named their own).</summary>
-    public const string RandomStreamName = "learner";
-
     private readonly Parameter[] _parameters;
     private readonly Adam _optimizer;
     private readonly LearnerStatistics _statistics = new(ActorCriticStatistics.Names);
@@ -40,8 +37,8 @@ public abstract class ActorCriticLearner<TObservation, TAction> : ICheckpointabl
         _optimizer = new Adam(model.NamedParameters, new AdamOptions { LearningRate = learningRate, Epsilon = adamEpsilon });
         Optimizers = [new NamedOptimizer(OptimizerName, _optimizer, model.NamedParameters)];
         RandomStreams = random is null
-            ? new Dictionary<string, RandomSource>()
-            : new Dictionary<string, RandomSource> { [RandomStreamName] = random };
+            ? new Dictionary<RandomStreamKey, RandomSource>()
+            : new Dictionary<RandomStreamKey, RandomSource> { [RandomStreamKey.Learner] = random };
     }
 
     /// <inheritdoc/>
@@ -57,7 +54,7 @@ public abstract class ActorCriticLearner<TObservation, TAction> : ICheckpointabl
     public IReadOnlyList<NamedOptimizer> Optimizers { get; }
 
     /// <inheritdoc/>
-    public IReadOnlyDictionary<string, RandomSource> RandomStreams { get; }
+    public IReadOnlyDictionary<RandomStreamKey, RandomSource> RandomStreams { get; }
 
     /// <inheritdoc/>
     public LearnerProgress Progress { get; private set; }

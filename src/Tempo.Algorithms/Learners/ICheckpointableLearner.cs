@@ -23,7 +23,7 @@ public interface ICheckpointableLearner<TObservation, TAction> : ILearner<TObser
     IReadOnlyList<NamedOptimizer> Optimizers { get; }
 
     /// <summary>The learner's own random streams (shuffles, sampling) under stable names; empty when it has none.</summary>
-    IReadOnlyDictionary<string, RandomSource> RandomStreams { get; }
+    IReadOnlyDictionary<RandomStreamKey, RandomSource> RandomStreams { get; }
 
     /// <summary>How far it has trained.</summary>
     LearnerProgress Progress { get; }

@@ -24,28 +24,8 @@ public static class ParameterSerializer
         Save(path, OptimizerState.Named(parameters), optimizerState);
 
     /// <summary>Saves named parameters (a module's dotted paths) and optionally the optimizer state, atomically.</summary>
-    public static void Save(string path, IReadOnlyList<NamedParameter> parameters, OptimizerState? optimizerState = null)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var fullPath = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(fullPath) ?? throw new ArgumentException($"'{path}' has no parent folder.", nameof(path));
-        var temporaryPath = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var file = new FileStream(temporaryPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, CopyChunkBytes))
-            {
-                Write(file, parameters, optimizerState);
-                file.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporaryPath, fullPath, overwrite: true);
-        }
-        catch
-        {
-            DeleteIfPossible(temporaryPath);
-            throw;
-        }
-    }
+    public static void Save(string path, IReadOnlyList<NamedParameter> parameters, OptimizerState? optimizerState = null) =>
+        AtomicFile.Write(path, stream => Write(stream, parameters, optimizerState));
 
     /// <summary>Loads the file at <paramref name="path"/> into <paramref name="parameters"/> (and <paramref name="optimizerState"/> when given).</summary>
     /// <exception cref="InvalidDataException">The file is corrupt, truncated, of another version, has trailing bytes, or does not match the parameters.</exception>
@@ -346,21 +326,6 @@ public static class ParameterSerializer
         }
 
         return descriptors;
-    }
-
-    private static void DeleteIfPossible(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // The original failure is the one worth reporting; a stray temporary file is harmless.
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
     }
 
     private static void WriteUInt32(Stream stream, uint value)

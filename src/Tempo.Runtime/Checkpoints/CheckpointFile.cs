@@ -50,25 +50,7 @@ public static class CheckpointFile
         }
 
         checkpoint = checkpoint with { Optimizers = names };
-        var fullPath = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(fullPath)!;
-        Directory.CreateDirectory(directory);
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                Write(file, checkpoint, parameters, optimizers);
-                file.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, fullPath, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
-        }
+        AtomicFile.Write(path, stream => Write(stream, checkpoint, parameters, optimizers));
     }
 
     /// <summary>Reads only the metadata (to learn the run's configuration before building its model).</summary>

@@ -17,9 +17,9 @@ public static class LearnerCheckpoint
         ArgumentNullException.ThrowIfNull(learner);
         ArgumentNullException.ThrowIfNull(run);
         var randomStates = new Dictionary<string, RandomSourceState>(run.RandomStates, StringComparer.Ordinal);
-        foreach (var (name, stream) in learner.RandomStreams)
+        foreach (var (key, stream) in learner.RandomStreams)
         {
-            randomStates[name] = stream.GetState();
+            randomStates[key.Name] = stream.GetState();
         }
 
         var checkpoint = run with
@@ -40,8 +40,9 @@ public static class LearnerCheckpoint
     {
         ArgumentNullException.ThrowIfNull(learner);
         var metadata = CheckpointFile.ReadMetadata(path);
-        foreach (var name in learner.RandomStreams.Keys)
+        foreach (var (key, _) in learner.RandomStreams)
         {
+            var name = key.Name;
             if (!metadata.RandomStates.ContainsKey(name))
             {
                 throw new InvalidDataException(
@@ -50,9 +51,9 @@ public static class LearnerCheckpoint
         }
 
         var checkpoint = CheckpointFile.Load(path, learner.Parameters, States(learner));
-        foreach (var (name, stream) in learner.RandomStreams)
+        foreach (var (key, stream) in learner.RandomStreams)
         {
-            stream.SetState(checkpoint.RandomStates[name]);
+            stream.SetState(checkpoint.RandomStates[key.Name]);
         }
 
         learner.Restore(new LearnerProgress(checkpoint.Updates, checkpoint.TrainedSteps), new(checkpoint.PolicyVersion));

@@ -63,7 +63,7 @@ public sealed class PpoLearnerTests
         var optimizer = Assert.Single(learner.Optimizers);
         Assert.Equal("actor_critic", optimizer.Name);
         Assert.Equal(model.NamedParameters.Select(p => p.Parameter), optimizer.Optimizer.Parameters);
-        Assert.Equal(["learner"], learner.RandomStreams.Keys);
+        Assert.Equal([RandomStreamKey.Learner], learner.RandomStreams.Keys);
 
         learner.Restore(new LearnerProgress(7, 112), new PolicyVersion(9));
 

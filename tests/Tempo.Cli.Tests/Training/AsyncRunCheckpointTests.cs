@@ -204,6 +204,30 @@ public sealed class AsyncRunCheckpointTests : IDisposable
         Assert.Equal(0, CliRun.Of("eval", "--checkpoint", runDir, "--episodes", "1").ExitCode);
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(1)]
+    public void Train_ResumeWithAnotherActorCount_EveryEnvStartsFromSavedNormalizers(int actors)
+    {
+        // 2 actors x 2 envs saved; the resumed run's env j takes saved env j mod 4's statistics.
+        var runDir = _directory.File("pendulum-actors");
+        string[] common = ["--env", "Pendulum-v1", "--algo", "appo", "--schedule", "async", "--num-envs", "2", "--num-steps", "16", "--num-minibatches", "1", "--plain"];
+        Assert.Equal(0, CliRun.Of(["train", "--run-dir", runDir, "--num-actors", "2", "--total-timesteps", "2000", .. common]).ExitCode);
+        var first = CheckpointFile.ReadMetadata(Checkpoint(runDir));
+
+        var run = CliRun.Of(["train", "--resume", runDir, "--num-actors", actors.ToString(CultureInfo.InvariantCulture), "--total-timesteps", "3000", "--plain"]);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Empty(run.Error);
+        var resumed = CheckpointFile.ReadMetadata(Checkpoint(runDir));
+        Assert.Equal(actors * 2, resumed.ObservationNormalizers.Count);
+        for (var j = 0; j < resumed.ObservationNormalizers.Count; j++)
+        {
+            // Statistics only grow: each env continued from the env it took them from.
+            Assert.True(resumed.ObservationNormalizers[j].Count > first.ObservationNormalizers[j % 4].Count, $"env {j}");
+        }
+    }
+
     [Fact]
     public void Train_CheckpointEveryNotPositive_Fails()
     {

@@ -31,7 +31,7 @@ internal sealed class ReplayStyleLearner : ICheckpointableLearner<float, int>
         _alpha = new Adam(alpha, new AdamOptions { LearningRate = 3e-4 });
         Optimizers = [new NamedOptimizer("q", _q, q), new NamedOptimizer("alpha", _alpha, alpha)];
         Replay = new RandomSource(seed);
-        RandomStreams = new Dictionary<string, RandomSource> { ["replay"] = Replay };
+        RandomStreams = new Dictionary<RandomStreamKey, RandomSource> { [new RandomStreamKey("replay")] = Replay };
     }
 
     public RandomSource Replay { get; }
@@ -40,7 +40,7 @@ internal sealed class ReplayStyleLearner : ICheckpointableLearner<float, int>
 
     public IReadOnlyList<NamedOptimizer> Optimizers { get; }
 
-    public IReadOnlyDictionary<string, RandomSource> RandomStreams { get; }
+    public IReadOnlyDictionary<RandomStreamKey, RandomSource> RandomStreams { get; }
 
     public LearnerProgress Progress { get; private set; }
 

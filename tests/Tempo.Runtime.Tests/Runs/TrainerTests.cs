@@ -3,6 +3,7 @@ using Tempo.Algorithms.Impala;
 using Tempo.Algorithms.Ppo;
 using Tempo.Core.Envs;
 using Tempo.Core.Envs.Registry;
+using Tempo.Core.Seeding;
 using Tempo.Core.Spaces;
 using Tempo.Runtime.Checkpoints;
 using Tempo.Runtime.Runs;

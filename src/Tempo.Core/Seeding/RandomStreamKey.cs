@@ -1,6 +1,6 @@
-namespace Tempo.Runtime.Checkpoints;
+namespace Tempo.Core.Seeding;
 
-/// <summary>Names one random stream of a run in its checkpoint: the learner's, the synchronous actor's policy, or asynchronous actor k's.</summary>
+/// <summary>Names one random stream of a run (the learner's, the synchronous actor's policy, asynchronous actor k's), as its checkpoint stores it.</summary>
 /// <param name="Name">The name the checkpoint file stores it under.</param>
 public readonly record struct RandomStreamKey(string Name)
 {

@@ -1,10 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
-using Tempo.Algorithms.Appo;
-using Tempo.Algorithms.Impala;
-using Tempo.Algorithms.Learners;
-using Tempo.Algorithms.Ppo;
 using Tempo.Core.Envs.Live;
 using Tempo.Core.Envs.Registry;
 using Tempo.Runtime.Runs.Recipes;
@@ -45,7 +41,7 @@ public static class RunConfig
         Append(root, JsonSerializer.SerializeToNode(settings.Collection, RunConfigJsonContext.Default.CollectionOptions));
         Append(root, JsonSerializer.SerializeToNode(settings.Model, RunConfigJsonContext.Default.ModelOptions));
         Append(root, JsonSerializer.SerializeToNode(settings.Async, RunConfigJsonContext.Default.AsynchronousOptions));
-        Append(root, SerializeAlgorithm(settings.Algorithm));
+        Append(root, AlgorithmCatalog.Serialize(settings.Algorithm));
         return root.ToJsonString(RunConfigJsonContext.Default.Options);
     }
 
@@ -83,7 +79,7 @@ public static class RunConfig
             {
                 // A layer that names its own algorithm carries that algorithm's keys; when a later layer switches to
                 // another algorithm they no longer apply (a resumed run's stored config, then --algo).
-                if (layerAlgorithms[i] is { } own && own != algorithmName && AlgorithmKeys.TryGetValue(key, out var owners) && owners.Contains(own))
+                if (layerAlgorithms[i] is { } own && own != algorithmName && AlgorithmCatalog.Keys.TryGetValue(key, out var owners) && owners.Contains(own))
                 {
                     continue;
                 }
@@ -104,7 +100,7 @@ public static class RunConfig
         var collection = Keys(JsonSerializer.SerializeToNode(defaults.Collection, RunConfigJsonContext.Default.CollectionOptions));
         var model = Keys(JsonSerializer.SerializeToNode(defaults.Model, RunConfigJsonContext.Default.ModelOptions));
         var asynchronous = Keys(JsonSerializer.SerializeToNode(defaults.Async, RunConfigJsonContext.Default.AsynchronousOptions));
-        var algorithm = Keys(SerializeAlgorithm(defaults.Algorithm));
+        var algorithm = Keys(AlgorithmCatalog.Serialize(defaults.Algorithm));
         var settings = defaults;
         foreach (var (key, entry) in merged)
         {
@@ -133,40 +129,9 @@ public static class RunConfig
             Collection = Overlay(collection, merged, RunConfigJsonContext.Default.CollectionOptions),
             Model = Overlay(model, merged, RunConfigJsonContext.Default.ModelOptions),
             Async = Overlay(asynchronous, merged, RunConfigJsonContext.Default.AsynchronousOptions),
-            Algorithm = algorithmName switch
-            {
-                "ppo" => Overlay(algorithm, merged, RunConfigJsonContext.Default.PpoOptions),
-                "appo" => Overlay(algorithm, merged, RunConfigJsonContext.Default.AppoOptions),
-                _ => Overlay(algorithm, merged, RunConfigJsonContext.Default.ImpalaOptions),
-            },
+            Algorithm = Overlay(algorithm, merged, keys => AlgorithmCatalog.Deserialize(algorithmName, keys)),
         };
     }
-
-    /// <summary>Every key some algorithm has, with the names of the algorithms that have it (to say where a stray key belongs).</summary>
-    public static IReadOnlyDictionary<string, IReadOnlyList<string>> AlgorithmKeys { get; } = BuildAlgorithmKeys();
-
-    private static IReadOnlyDictionary<string, IReadOnlyList<string>> BuildAlgorithmKeys()
-    {
-        var keys = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        IActorCriticAlgorithm[] all = [new PpoOptions(), new AppoOptions(), new ImpalaOptions()];
-        foreach (var algorithm in all)
-        {
-            foreach (var (key, _) in SerializeAlgorithm(algorithm))
-            {
-                keys[key] = keys.TryGetValue(key, out var names) ? [.. names, algorithm.Name] : [algorithm.Name];
-            }
-        }
-
-        return keys;
-    }
-
-    private static JsonObject SerializeAlgorithm(IActorCriticAlgorithm algorithm) => algorithm switch
-    {
-        PpoOptions ppo => JsonSerializer.SerializeToNode(ppo, RunConfigJsonContext.Default.PpoOptions)!.AsObject(),
-        AppoOptions appo => JsonSerializer.SerializeToNode(appo, RunConfigJsonContext.Default.AppoOptions)!.AsObject(),
-        ImpalaOptions impala => JsonSerializer.SerializeToNode(impala, RunConfigJsonContext.Default.ImpalaOptions)!.AsObject(),
-        _ => throw new ArgumentException($"Configs can record the algorithms {string.Join(", ", ActorCriticRecipes.AlgorithmNames)}; {algorithm.Name} ({algorithm.GetType().Name}) has no config form."),
-    };
 
     private static void Append(JsonObject root, JsonNode? record)
     {
@@ -179,7 +144,10 @@ public static class RunConfig
     private static JsonObject Keys(JsonNode? record) => record!.AsObject();
 
     /// <summary>The defaults of one record with the chosen keys set; a value of the wrong type is reported by key and layer.</summary>
-    private static T Overlay<T>(JsonObject defaults, Dictionary<string, (JsonNode? Value, string Source)> chosen, JsonTypeInfo<T> type)
+    private static T Overlay<T>(JsonObject defaults, Dictionary<string, (JsonNode? Value, string Source)> chosen, JsonTypeInfo<T> type) =>
+        Overlay(defaults, chosen, node => node.Deserialize(type)!);
+
+    private static T Overlay<T>(JsonObject defaults, Dictionary<string, (JsonNode? Value, string Source)> chosen, Func<JsonObject, T> read)
     {
         var node = (JsonObject)defaults.DeepClone();
         foreach (var (key, _) in defaults)
@@ -191,11 +159,11 @@ public static class RunConfig
                 // Check each key on its own, so an error names the one at fault rather than the record.
                 var single = (JsonObject)defaults.DeepClone();
                 single[key] = entry.Value?.DeepClone();
-                _ = Read(entry, key, _ => single.Deserialize(type));
+                _ = Read(entry, key, _ => read(single));
             }
         }
 
-        return node.Deserialize(type)!;
+        return read(node);
     }
 
     private static T Read<T>((JsonNode? Value, string Source) entry, string key, Func<JsonNode?, T> read)
@@ -212,7 +180,7 @@ public static class RunConfig
 
     private static InvalidDataException UnknownKey(string key, string source, string algorithm, IEnumerable<string> known)
     {
-        if (AlgorithmKeys.TryGetValue(key, out var owners))
+        if (AlgorithmCatalog.Keys.TryGetValue(key, out var owners))
         {
             return new InvalidDataException($"{source}: '{key}' is a setting of {string.Join(" and ", owners)}; this run trains {algorithm}, which has no such setting.");
         }

@@ -1,8 +1,4 @@
-using Tempo.Algorithms.Appo;
-using Tempo.Algorithms.Impala;
-using Tempo.Algorithms.Learners;
 using Tempo.Algorithms.Models;
-using Tempo.Algorithms.Ppo;
 using Tempo.Core.Envs.Registry;
 using Tempo.Core.Wrappers;
 
@@ -13,7 +9,7 @@ namespace Tempo.Runtime.Runs.Recipes;
 public static class ActorCriticRecipes
 {
     /// <summary>The algorithms a run can be configured with by name (<c>ppo</c>, <c>appo</c>, <c>impala</c>).</summary>
-    public static IReadOnlyList<string> AlgorithmNames { get; } = ["ppo", "appo", "impala"];
+    public static IReadOnlyList<string> AlgorithmNames => AlgorithmCatalog.Names;
 
     /// <summary>The architecture the recipe for <paramref name="spec"/>'s env trains.</summary>
     /// <exception cref="ArgumentException">No recipe takes the env's element types.</exception>
@@ -44,11 +40,11 @@ public static class ActorCriticRecipes
     {
         ArgumentNullException.ThrowIfNull(spec);
         var model = ModelFor(spec);
-        var settings = new RunSettings { Env = spec.Id, Algorithm = DefaultAlgorithm(algorithm, model) };
+        var settings = new RunSettings { Env = spec.Id, Algorithm = AlgorithmCatalog.Defaults(algorithm, model) };
         return model switch
         {
             ModelKind.GaussianMlp => settings with { Collection = new CollectionOptions { TotalTimesteps = 1_000_000, NumEnvs = 1, NumSteps = 2048 } },
-            ModelKind.CategoricalCnn => settings with
+            ModelKind.CategoricalCnn or ModelKind.CategoricalMultiInput => settings with
             {
                 Collection = new CollectionOptions { NumEnvs = 8 },
                 Model = new ModelOptions { HiddenSizes = [CategoricalCnnActorCritic.DefaultHiddenSize] },
@@ -101,17 +97,4 @@ public static class ActorCriticRecipes
                     KernelThreads: 2));
         }
     }
-
-    private static IActorCriticAlgorithm DefaultAlgorithm(string name, ModelKind model) => name switch
-    {
-        "ppo" => model switch
-        {
-            ModelKind.GaussianMlp => new PpoOptions { LearningRate = 3e-4, NumMinibatches = 32, UpdateEpochs = 10, EntCoef = 0.0 },
-            ModelKind.CategoricalCnn => new PpoOptions { ClipCoef = 0.1 },
-            _ => new PpoOptions(),
-        },
-        "appo" => new AppoOptions(),
-        "impala" => new ImpalaOptions(),
-        _ => throw new ArgumentException($"Unknown algorithm '{name}'; known: {string.Join(", ", AlgorithmNames)}."),
-    };
 }

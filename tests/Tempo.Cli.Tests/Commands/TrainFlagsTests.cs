@@ -1,9 +1,8 @@
 using System.Text.Json.Nodes;
+using Tempo.Cli.Commands;
 using Tempo.Core.Envs.Registry;
 using Tempo.Runtime.Runs;
 using Tempo.Runtime.Runs.Recipes;
-
-using Tempo.Cli.Commands;
 
 namespace Tempo.Cli.Tests.Commands;
 

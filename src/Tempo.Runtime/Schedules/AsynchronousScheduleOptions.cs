@@ -29,6 +29,13 @@ public sealed record AsynchronousScheduleOptions
     /// <summary>Run actor threads above normal priority and the learner below it, so that on a small machine actors keep their deadlines.</summary>
     public bool PrioritizeActors { get; init; } = true;
 
+    /// <summary>
+    /// Join the hosts through the wire format (<see cref="Transport.Loopback.LoopbackWireTransport{TObservation, TAction}"/>):
+    /// every segment and snapshot is encoded, queued as bytes and decoded, as between processes. Costs a copy and a
+    /// checksum per message; use it to check an env's segments (shapes, NaN) before going to a fleet.
+    /// </summary>
+    public bool WireCheck { get; init; }
+
     /// <summary>Throws naming the first invalid setting.</summary>
     public void Validate()
     {

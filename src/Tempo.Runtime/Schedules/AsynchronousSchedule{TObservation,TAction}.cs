@@ -2,11 +2,13 @@ using Tempo.Algorithms.Experience;
 using Tempo.Algorithms.Learners;
 using Tempo.Runtime.Actors;
 using Tempo.Runtime.Hosts;
+using Tempo.Runtime.Policies;
 using Tempo.Runtime.Transport;
+using Tempo.Runtime.Transport.Loopback;
 
 namespace Tempo.Runtime.Schedules;
 
-/// <summary>IMPALA/APPO-style schedule in one process: an actor host and a learner host joined by an in-process transport.</summary>
+/// <summary>IMPALA/APPO-style schedule in one process: an actor host and a learner host joined by an in-process transport (or, for a wire check, a loopback wire transport).</summary>
 /// <remarks>
 /// <para>
 /// Actor threads act without ever waiting for the learner (<see cref="ActorHost{TObservation, TAction}"/>); the
@@ -26,7 +28,9 @@ public sealed class AsynchronousSchedule<TObservation, TAction>
     where TObservation : unmanaged
     where TAction : unmanaged
 {
-    private readonly InProcessTransport<TObservation, TAction> _transport;
+    // Exactly one of the two is set.
+    private readonly InProcessTransport<TObservation, TAction>? _transport;
+    private readonly LoopbackWireTransport<TObservation, TAction>? _wire;
     private readonly ActorHost<TObservation, TAction> _actorHost;
     private readonly LearnerHost<TObservation, TAction> _learnerHost;
 
@@ -60,17 +64,32 @@ public sealed class AsynchronousSchedule<TObservation, TAction>
         };
 
         // Enough segments for every actor's one in hand, a full queue and the learner's batch.
-        _transport = new InProcessTransport<TObservation, TAction>(
-            actors[0].LayoutFor(options.StepsPerSegment),
-            learner.Snapshot().WeightCount,
-            new SegmentChannelOptions { Capacity = options.QueueCapacity, WhenFull = options.WhenFull },
-            actors.Count + options.QueueCapacity + options.SegmentsPerUpdate + 2);
+        var layout = actors[0].LayoutFor(options.StepsPerSegment);
+        var weightCount = learner.Snapshot().WeightCount;
+        var channel = new SegmentChannelOptions { Capacity = options.QueueCapacity, WhenFull = options.WhenFull };
+        var poolCapacity = actors.Count + options.QueueCapacity + options.SegmentsPerUpdate + 2;
+        SegmentPool<TObservation, TAction> actorPool, learnerPool;
+        ISegmentWriter<Segment<TObservation, TAction>> writer;
+        ISegmentReader<Segment<TObservation, TAction>> reader;
+        IPolicySource source;
+        IPolicyPublisher publisher;
+        if (options.WireCheck)
+        {
+            _wire = new LoopbackWireTransport<TObservation, TAction>(RunId.NewUnique(), layout, weightCount, channel, poolCapacity);
+            (actorPool, learnerPool, writer, reader, source, publisher) = (_wire.ActorPool, _wire.LearnerPool, _wire.Writer, _wire.Reader, _wire.Policies, _wire.Publisher);
+        }
+        else
+        {
+            _transport = new InProcessTransport<TObservation, TAction>(layout, weightCount, channel, poolCapacity);
+            (actorPool, learnerPool, writer, reader, source, publisher) = (_transport.Pool, _transport.Pool, _transport.Writer, _transport.Reader, _transport.Policies, _transport.Policies);
+        }
+
         _actorHost = new ActorHost<TObservation, TAction>(
             actors,
             rebuildActor,
-            _transport.Pool,
-            _transport.Writer,
-            _transport.Policies,
+            actorPool,
+            writer,
+            source,
             new ActorHostOptions
             {
                 StepsPerSegment = options.StepsPerSegment,
@@ -80,7 +99,7 @@ public sealed class AsynchronousSchedule<TObservation, TAction>
             });
         var actorHost = _actorHost;
         _learnerHost = new LearnerHost<TObservation, TAction>(
-            learner, _transport.Pool, _transport.Reader, _transport.Policies, callbacks, learnerHostOptions, () => actorHost.Steps);
+            learner, learnerPool, reader, publisher, callbacks, learnerHostOptions, () => actorHost.Steps);
     }
 
     /// <summary>Env steps the actors have taken since the schedule was created: counted step by step by the actor host (so rates measured from it are true at any interval), and never behind what the segments read prove.</summary>
@@ -93,7 +112,14 @@ public sealed class AsynchronousSchedule<TObservation, TAction>
         {
             var learner = _learnerHost.Statistics;
             var actors = _actorHost.Statistics;
-            return new(_transport.ChannelStatistics, learner.Lag, learner.Updates, _transport.Pool.Statistics, learner.Discarded + actors.SegmentsDiscarded, actors);
+            var discarded = learner.Discarded + actors.SegmentsDiscarded;
+            if (_wire is null)
+            {
+                return new(_transport!.ChannelStatistics, learner.Lag, learner.Updates, _transport.Pool.Statistics, discarded, actors);
+            }
+
+            var wire = _wire.Statistics;
+            return new(wire.Channel, learner.Lag, learner.Updates, Sum(_wire.ActorPool.Statistics, _wire.LearnerPool.Statistics), discarded, actors, wire);
         }
     }
 
@@ -131,4 +157,7 @@ public sealed class AsynchronousSchedule<TObservation, TAction>
             throw new AggregateException("An actor or the learner failed; the run stopped.", failures);
         }
     }
+
+    private static SegmentPoolStatistics Sum(SegmentPoolStatistics a, SegmentPoolStatistics b) =>
+        new(a.Allocated + b.Allocated, a.Rented + b.Rented, a.Returned + b.Returned, a.Discarded + b.Discarded, a.Available + b.Available);
 }

@@ -225,6 +225,39 @@ public sealed class AsynchronousScheduleTests
     }
 
     [Fact]
+    public void Run_WireCheck_EverySegmentAndSnapshotCrossesTheCodecsAndNothingLeaks()
+    {
+        using var rig = new Rig(actors: 2, live: false);
+        var learner = new ScriptedLearner(rig.WeightCount);
+        var options = new AsynchronousScheduleOptions { TotalSteps = 4_000, StepsPerSegment = 8, QueueCapacity = 4, SegmentsPerUpdate = 2, MaxPolicyLag = 1_000, WhenFull = QueueFullMode.Wait, WireCheck = true };
+        var schedule = rig.Schedule(learner, options);
+
+        schedule.Run();
+
+        var statistics = schedule.Statistics;
+        var wire = Assert.NotNull(statistics.Wire);
+        Assert.Equal(statistics.Actors.SegmentsWritten, wire.SegmentsEncoded);
+        Assert.Equal(statistics.Channel.Read, wire.SegmentsDecoded + wire.SegmentsRejected);
+        Assert.Equal(0, wire.SegmentsRejected);
+        Assert.Equal(wire.SegmentsDecoded, learner.Received.Count + statistics.Discarded);
+        Assert.Equal(statistics.Updates + 1, wire.SnapshotsEncoded);
+        Assert.True(wire.SnapshotsDecoded >= 1);
+        Assert.True(schedule.GlobalStep >= options.TotalSteps);
+        AssertNothingLeaked(statistics);
+    }
+
+    [Fact]
+    public void Run_InProcess_HasNoWireCounters()
+    {
+        using var rig = new Rig(actors: 1, live: false);
+        var schedule = rig.Schedule(new ScriptedLearner(rig.WeightCount), new AsynchronousScheduleOptions { TotalSteps = 200, StepsPerSegment = 8 });
+
+        schedule.Run();
+
+        Assert.Null(schedule.Statistics.Wire);
+    }
+
+    [Fact]
     public void Run_CancelledWithSegmentsInFlight_ReturnsEverySegmentToThePool()
     {
         using var rig = new Rig(actors: 2, live: true);

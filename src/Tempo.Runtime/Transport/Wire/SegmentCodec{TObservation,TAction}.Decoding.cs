@@ -131,6 +131,13 @@ public sealed partial class SegmentCodec<TObservation, TAction>
             return SegmentRejection.InvalidValue;
         }
 
+        if (_floatParts.Length > 0
+            && (DictPartsHoldNaN(source[HeaderLength.._actionsOffset])
+                || DictPartsHoldNaN(source.Slice(_sparseOffset + (truncationCount * sizeof(int)), truncationCount * _observationBytes))))
+        {
+            return SegmentRejection.NaNInDictPart;
+        }
+
         truncations = truncationCount;
         episodes = episodeCount;
         return SegmentRejection.None;
@@ -209,6 +216,24 @@ public sealed partial class SegmentCodec<TObservation, TAction>
         return true;
     }
 
+    /// <summary>Whether any float part of any of the dict observations laid end to end in <paramref name="observations"/> holds a NaN.</summary>
+    private bool DictPartsHoldNaN(ReadOnlySpan<byte> observations)
+    {
+        for (var start = 0; start < observations.Length; start += _observationBytes)
+        {
+            var observation = observations.Slice(start, _observationBytes);
+            foreach (var part in _floatParts)
+            {
+                if (WireValues.ContainsNaN(part.Type, observation.Slice(part.Offset, part.Length)))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
     private void Fill(ReadOnlySpan<byte> source, Segment<TObservation, TAction> target, int truncations, int episodes)
     {
         source[HeaderLength.._bootstrapOffset].CopyTo(MemoryMarshal.AsBytes(target.Observations));
@@ -262,6 +287,7 @@ public sealed partial class SegmentCodec<TObservation, TAction>
             SegmentRejection.ElementTypeMismatch => $"Segment rejected: element types differ from this codec's ({ObservationElementType} observations, {ActionElementType} actions).",
             SegmentRejection.LayoutMismatch => $"Segment rejected: its layout differs from this codec's {Layout}.",
             SegmentRejection.InvalidValue => "Segment rejected: a field holds an invalid value (non-finite float, NaN observation, action out of range, bad flag, inconsistent truncations or episodes, negative id or count).",
+            SegmentRejection.NaNInDictPart => $"Segment rejected: a float part of a dict observation holds a NaN ({ObservationSpace}).",
             _ => $"Segment rejected: {reason}.",
         });
 }

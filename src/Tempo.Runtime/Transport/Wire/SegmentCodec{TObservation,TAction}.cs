@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using Tempo.Algorithms.Experience;
+using Tempo.Core.Spaces;
 using Tempo.Nn.Serialization;
 using static Tempo.Runtime.Transport.Wire.SegmentWireFormat;
 
@@ -37,12 +38,18 @@ public sealed partial class SegmentCodec<TObservation, TAction>
     private readonly int _terminatedOffset;
     private readonly int _truncatedOffset;
     private readonly int _sparseOffset;
+    private readonly FloatPart[] _floatParts;
 
     /// <summary>Creates a codec for segments of run <paramref name="run"/> shaped by <paramref name="layout"/>.</summary>
     /// <param name="run">The run whose segments are accepted; others are rejected as <see cref="SegmentRejection.ForeignRun"/>.</param>
     /// <param name="layout">The layout every segment must have.</param>
     /// <param name="discreteActionCount">For integer actions, the number of discrete actions: decoding rejects actions outside <c>[0, count)</c>. <see langword="null"/> skips the check.</param>
-    public SegmentCodec(RunId run, SegmentLayout layout, int? discreteActionCount = null)
+    /// <param name="observationSpace">
+    /// The observation space, or <see langword="null"/>. When it is a <see cref="DictSpace"/>, decoding checks every
+    /// float and double part of every observation for NaN, part by part (the byte array itself cannot hold one), and
+    /// rejects offenders as <see cref="SegmentRejection.NaNInDictPart"/>.
+    /// </param>
+    public SegmentCodec(RunId run, SegmentLayout layout, int? discreteActionCount = null, ISpace? observationSpace = null)
     {
         if (!BitConverter.IsLittleEndian)
         {
@@ -76,9 +83,11 @@ public sealed partial class SegmentCodec<TObservation, TAction>
             throw new ArgumentOutOfRangeException(nameof(layout), layout, $"A segment of this layout can take {maxLength} bytes, more than one message can hold.");
         }
 
+        _floatParts = FloatPartsOf(observationSpace, layout);
         Run = run;
         Layout = layout;
         DiscreteActionCount = discreteActionCount;
+        ObservationSpace = observationSpace;
         MaxEncodedLength = (int)maxLength;
         _transitions = layout.Transitions;
         _observationBytes = layout.ObservationSize * ElementSize(ObservationElementType);
@@ -100,6 +109,9 @@ public sealed partial class SegmentCodec<TObservation, TAction>
 
     /// <summary>The number of discrete actions decoded actions are checked against, if known.</summary>
     public int? DiscreteActionCount { get; }
+
+    /// <summary>The observation space decoded observations are checked against, if known (see the constructor).</summary>
+    public ISpace? ObservationSpace { get; }
 
     /// <summary>The wire code of <typeparamref name="TObservation"/>.</summary>
     public WireElementType ObservationElementType { get; }
@@ -220,4 +232,30 @@ public sealed partial class SegmentCodec<TObservation, TAction>
 
     private static int ReadInt32(ReadOnlySpan<byte> source, int offset) => BinaryPrimitives.ReadInt32LittleEndian(source[offset..]);
 
+    private static FloatPart[] FloatPartsOf(ISpace? observationSpace, SegmentLayout layout)
+    {
+        if (observationSpace is null)
+        {
+            return [];
+        }
+
+        if (observationSpace.ElementType != typeof(TObservation) || observationSpace.FlatSize != layout.ObservationSize)
+        {
+            throw new ArgumentException(
+                $"Observation space {observationSpace} holds {observationSpace.FlatSize} {observationSpace.ElementType.Name} elements; the codec carries {layout.ObservationSize} {typeof(TObservation).Name} elements per observation.",
+                nameof(observationSpace));
+        }
+
+        if (observationSpace is not DictSpace dict)
+        {
+            return [];
+        }
+
+        return [.. dict.Parts
+            .Where(p => p.Space.ElementType == typeof(float) || p.Space.ElementType == typeof(double))
+            .Select(p => new FloatPart(p.ByteOffset, p.ByteLength, p.Space.ElementType == typeof(float) ? WireElementType.Float32 : WireElementType.Float64))];
+    }
+
+    /// <summary>Where a float or double part of a dict observation sits inside one observation's bytes.</summary>
+    private readonly record struct FloatPart(int Offset, int Length, WireElementType Type);
 }

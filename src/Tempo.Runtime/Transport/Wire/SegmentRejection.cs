@@ -37,4 +37,7 @@ public enum SegmentRejection
     /// truncated flags, an impossible episode (or one in an env the layout does not have), or a negative actor id, policy version, sequence number or step count.
     /// </summary>
     InvalidValue,
+
+    /// <summary>A float or double part of a dict observation (observation, bootstrap or final) holds a NaN; checked only by a codec given the <see cref="Tempo.Core.Spaces.DictSpace"/>.</summary>
+    NaNInDictPart,
 }

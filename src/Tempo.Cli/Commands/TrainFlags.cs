@@ -35,6 +35,7 @@ internal sealed class TrainFlags
         Add<int>("num-actors", "Async schedule: actor threads, each with --num-envs envs.");
         Add<long>("max-policy-lag", "Async schedule: drop segments more than this many versions behind the learner.");
         Add<int>("queue-capacity", "Async schedule: segments the channel holds before its full policy applies.");
+        Add<bool>("wire-check", "Async schedule: send every segment and snapshot through the wire codecs in process, as a fleet would.");
         Add<int>("max-actor-restarts", "Async schedule: times an actor whose env fails is rebuilt before it stays down.");
 
         Add<double>("learning-rate", "Adam's learning rate (the start value when annealed).");

@@ -1,5 +1,6 @@
 using Tempo.Algorithms.Experience;
 using Tempo.Algorithms.Policies;
+using Tempo.Core.Spaces;
 using Tempo.Core.Vector;
 
 namespace Tempo.Runtime.Actors;
@@ -59,6 +60,12 @@ public sealed class Actor<TObservation, TAction>
 
     /// <summary>Number of envs stepped together.</summary>
     public int NumEnvs => _envs.NumEnvs;
+
+    /// <summary>The observation space of one of its envs.</summary>
+    public Space<TObservation> ObservationSpace => _envs.SingleObservationSpace;
+
+    /// <summary>The action space of one of its envs.</summary>
+    public Space<TAction> ActionSpace => _envs.SingleActionSpace;
 
     /// <summary>Whether the actor's envs can pause.</summary>
     public bool CanPause => _envs.CanPause;

@@ -16,6 +16,9 @@ public sealed record AsynchronousOptions
     /// <summary>How many times an actor that throws (its env crashed) is rebuilt with fresh envs before it stays down; the run goes on while any actor acts.</summary>
     public int MaxActorRestarts { get; init; } = 3;
 
+    /// <summary>Send every segment and snapshot through the wire codecs in process (encode, validate, decode), as a fleet would: checks an env's segments (shapes, NaN) before it goes to other machines, at the cost of the encoding.</summary>
+    public bool WireCheck { get; init; }
+
     /// <summary>Throws naming the first invalid setting.</summary>
     /// <exception cref="ArgumentException">A setting is out of range.</exception>
     public void Validate()

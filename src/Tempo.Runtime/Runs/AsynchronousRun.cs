@@ -91,6 +91,7 @@ internal sealed class AsynchronousRun<TObservation, TAction>(RunContext context,
                         QueueCapacity = Settings.Async.QueueCapacity,
                         MaxPolicyLag = Settings.Async.MaxPolicyLag,
                         MaxRestartsPerActor = Settings.Async.MaxActorRestarts,
+                        WireCheck = Settings.Async.WireCheck,
 
                         // A live world does not wait: its actors never block and come first. A simulator can wait,
                         // so its actors do when the learner is behind, and nothing they collect is thrown away.

@@ -1,5 +1,6 @@
 using Tempo.Algorithms.Experience;
 using Tempo.Algorithms.Learners;
+using Tempo.Core.Spaces;
 using Tempo.Runtime.Actors;
 using Tempo.Runtime.Hosts;
 using Tempo.Runtime.Policies;
@@ -75,7 +76,9 @@ public sealed class AsynchronousSchedule<TObservation, TAction>
         IPolicyPublisher publisher;
         if (options.WireCheck)
         {
-            _wire = new LoopbackWireTransport<TObservation, TAction>(RunId.NewUnique(), layout, weightCount, channel, poolCapacity);
+            // The codec checks what it can know: discrete actions in range, no NaN in a dict observation's float parts.
+            var actions = actors[0].ActionSpace is DiscreteSpace { Start: 0 } discrete ? discrete.N : (int?)null;
+            _wire = new LoopbackWireTransport<TObservation, TAction>(RunId.NewUnique(), layout, weightCount, channel, poolCapacity, actions, actors[0].ObservationSpace);
             (actorPool, learnerPool, writer, reader, source, publisher) = (_wire.ActorPool, _wire.LearnerPool, _wire.Writer, _wire.Reader, _wire.Policies, _wire.Publisher);
         }
         else

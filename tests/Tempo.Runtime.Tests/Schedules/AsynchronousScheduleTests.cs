@@ -117,8 +117,6 @@ public sealed class AsynchronousScheduleTests
     public void Run_LearnerSlowerThanActorsWithDropOldest_DropsFullAndActorsNeverBlock()
     {
         using var rig = new Rig(actors: 2, live: false);
-        var learner = new ScriptedLearner(rig.WeightCount) { UpdateDelay = TimeSpan.FromMilliseconds(25) };
-        using var cancellation = new CancellationTokenSource();
         var options = new AsynchronousScheduleOptions
         {
             TotalSteps = long.MaxValue,
@@ -127,6 +125,23 @@ public sealed class AsynchronousScheduleTests
             WhenFull = QueueFullMode.DropOldest,
             MaxPolicyLag = 1_000,
         };
+
+        // Each update waits, inside the learner, until every actor has filled two more segments: actors that waited for
+        // the learner would never get there (a blocking channel deadlocks here), and 2 actors × 2 segments per update
+        // overflow a 4-segment queue. The wait is bounded generously (a starved thread on a loaded 2-core machine gets
+        // a slice within a few hundred milliseconds) so a broken schedule fails instead of hanging.
+        var waits = new List<bool>();
+        var learner = new ScriptedLearner(rig.WeightCount)
+        {
+            DuringUpdate = () =>
+            {
+                var start = rig.Envs.Select(e => e.Steps).ToArray();
+                waits.Add(SpinWait.SpinUntil(
+                    () => rig.Envs.Select((e, k) => e.Steps >= start[k] + (2 * options.StepsPerSegment)).All(stepped => stepped),
+                    TimeSpan.FromSeconds(20)));
+            },
+        };
+        using var cancellation = new CancellationTokenSource();
         var samples = new List<(long[] Steps, SegmentPoolStatistics Pool)>();
         AsynchronousSchedule<float, int>? schedule = null;
         schedule = rig.Schedule(learner, options, new DelegateCallbacks(finished: u =>
@@ -141,14 +156,9 @@ public sealed class AsynchronousScheduleTests
         Assert.True(statistics.Channel.DroppedFull > 0, $"the channel never overflowed: {statistics.Channel}");
         Assert.Equal(statistics.Channel.Written, statistics.Channel.Read + statistics.Channel.DroppedFull + statistics.Channel.Count);
 
-        // While the learner sleeps in every update, each actor keeps stepping.
-        for (var i = 1; i < samples.Count; i++)
-        {
-            for (var k = 0; k < rig.Envs.Length; k++)
-            {
-                Assert.True(samples[i].Steps[k] > samples[i - 1].Steps[k], $"actor {k} made no step between updates {i} and {i + 1}");
-            }
-        }
+        // While the learner was inside every update, each actor kept stepping.
+        Assert.NotEmpty(waits);
+        Assert.All(waits, reached => Assert.True(reached, "an actor made no progress while the learner was inside an update"));
 
         // Segments in flight: one per actor, a full queue, the learner's batch. Everything else went back to the pool,
         // so the pool stops allocating once it holds that many.

@@ -21,6 +21,9 @@ internal sealed class ScriptedLearner(int weightCount) : ILearner<float, int>
     /// <summary>How long every later update blocks.</summary>
     public TimeSpan UpdateDelay { get; init; }
 
+    /// <summary>Runs inside every update after the first, on the learner's thread (e.g. to wait for the actors to act meanwhile).</summary>
+    public Action? DuringUpdate { get; init; }
+
     /// <summary>The 1-based update that throws, or null.</summary>
     public int? FailOnUpdate { get; init; }
 
@@ -49,6 +52,11 @@ internal sealed class ScriptedLearner(int weightCount) : ILearner<float, int>
         if (Updates == FailOnUpdate)
         {
             throw new InvalidOperationException($"Scripted learner failure on update {Updates}.");
+        }
+
+        if (Updates > 1)
+        {
+            DuringUpdate?.Invoke();
         }
 
         var delay = Updates == 1 ? FirstUpdateDelay : UpdateDelay;

@@ -111,4 +111,21 @@ public sealed class LearnerStatistics
 
     /// <summary>A copy of the current values (under the same names) that later updates do not change.</summary>
     public LearnerStatistics Copy() => new(this);
+
+    /// <summary>Overwrites <paramref name="target"/>, a <see cref="Copy"/> of statistics with the same names, with the current values, allocating nothing.</summary>
+    /// <exception cref="ArgumentException"><paramref name="target"/> has other names.</exception>
+    public void CopyTo(LearnerStatistics target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        if (!ReferenceEquals(target._names, _names) && !target._names.AsSpan().SequenceEqual(_names))
+        {
+            throw new ArgumentException(
+                $"Cannot copy learner statistics named {string.Join(", ", _names)} into statistics named {string.Join(", ", target._names)}; the names must match.", nameof(target));
+        }
+
+        _values.CopyTo(target._values, 0);
+        target.PolicyVersion = PolicyVersion;
+        target.GradientSteps = GradientSteps;
+        target.PolicyLag = PolicyLag;
+    }
 }

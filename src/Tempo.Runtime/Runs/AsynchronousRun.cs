@@ -69,7 +69,13 @@ internal sealed class AsynchronousRun<TObservation, TAction>(RunContext context,
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(Context.CancellationToken);
             using var sinks = RunFolder.OpenMetrics(Settings.RunDirectory, Context.Resumed is not null, Context.Hooks.Time, Context.Hooks.Progress);
             AsynchronousSchedule<TObservation, TAction>? schedule = null;
-            var monitor = CreateMonitor(sinks, stop, liveEnvs, report => schedule is null ? report : WithTransportCounters(report, schedule.Statistics), _reportInterval);
+            var monitor = CreateMonitor(sinks, stop, liveEnvs, report =>
+            {
+                if (schedule is not null)
+                {
+                    FillTransportCounters(report, schedule.Statistics);
+                }
+            }, _reportInterval);
             var firstSeed = Context.FirstEnvSeed;
             for (var k = 0; k < actorCount; k++)
             {
@@ -129,11 +135,11 @@ internal sealed class AsynchronousRun<TObservation, TAction>(RunContext context,
         return slot.Actor;
     }
 
-    private static TrainingReport WithTransportCounters(TrainingReport report, AsynchronousScheduleStatistics statistics) => report with
+    private static void FillTransportCounters(TrainingReport report, AsynchronousScheduleStatistics statistics)
     {
-        SegmentsDroppedQueueFull = statistics.Channel.DroppedFull,
-        SegmentsDroppedStale = statistics.Lag.DroppedStale,
-    };
+        report.SegmentsDroppedQueueFull = statistics.Channel.DroppedFull;
+        report.SegmentsDroppedStale = statistics.Lag.DroppedStale;
+    }
 
     /// <summary>One actor's place in the run: its envs, their vector and the actor, replaced together when the actor is rebuilt.</summary>
     private sealed class ActorSlot(IEnv<TObservation, TAction>[] envs)

@@ -7,13 +7,13 @@ namespace Tempo.Runtime.Runs;
 /// <summary>Adds the action gaps and late world ticks of a run's live envs to its training reports.</summary>
 internal static class LiveEnvReport
 {
-    /// <summary>Returns <paramref name="report"/> with the run-long action-gap p50, p99 and max of the worst of <paramref name="liveEnvs"/>; unchanged when there are none.</summary>
-    /// <remarks>The late ticks come from each env's <see cref="ILiveEnv"/>, the gaps from the <see cref="IActionGapSource"/> it wears.</remarks>
-    public static TrainingReport With(TrainingReport report, IReadOnlyList<IEnv> liveEnvs)
+    /// <summary>Sets <paramref name="report"/>'s run-long action-gap p50, p99 and max to those of the worst of <paramref name="liveEnvs"/>; leaves it unchanged when there are none.</summary>
+    /// <remarks>The late ticks come from each env's <see cref="ILiveEnv"/>, the gaps from the <see cref="IActionGapSource"/> it wears. Fills the report in place, allocating nothing.</remarks>
+    public static void Fill(TrainingReport report, IEnv[] liveEnvs)
     {
-        if (liveEnvs.Count == 0)
+        if (liveEnvs.Length == 0)
         {
-            return report;
+            return;
         }
 
         // The worst env sets the figure: one actor missing its deadline is a failure even if others keep theirs.
@@ -35,6 +35,9 @@ internal static class LiveEnvReport
             }
         }
 
-        return report with { ActionGapP50Milliseconds = p50, ActionGapP99Milliseconds = p99, ActionGapMaxMilliseconds = max, DeadlineOverruns = lateTicks };
+        report.ActionGapP50Milliseconds = p50;
+        report.ActionGapP99Milliseconds = p99;
+        report.ActionGapMaxMilliseconds = max;
+        report.DeadlineOverruns = lateTicks;
     }
 }

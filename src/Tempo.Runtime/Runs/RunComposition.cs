@@ -86,7 +86,7 @@ internal abstract class RunComposition<TObservation, TAction>(RunContext context
     protected void PrepareFolder() => RunFolder.Prepare(Settings.RunDirectory, RunConfig.Serialize(Settings));
 
     /// <summary>The monitor: episode windows, reports to the sinks, and the stop once the target return is reached.</summary>
-    protected TrainingMonitor CreateMonitor(IMetricsSink sinks, CancellationTokenSource stop, IReadOnlyList<IEnv> liveEnvs, Func<TrainingReport, TrainingReport>? enrich, TimeSpan reportInterval) =>
+    protected TrainingMonitor CreateMonitor(IMetricsSink sinks, CancellationTokenSource stop, IEnv[] liveEnvs, Action<TrainingReport>? enrich, TimeSpan reportInterval) =>
         new(
             sinks,
             Context.Hooks.Time,
@@ -98,7 +98,11 @@ internal abstract class RunComposition<TObservation, TAction>(RunContext context
             },
             StepOffset)
         {
-            Enrich = report => LiveEnvReport.With(enrich is null ? report : enrich(report), liveEnvs),
+            Enrich = report =>
+            {
+                enrich?.Invoke(report);
+                LiveEnvReport.Fill(report, liveEnvs);
+            },
             ReportInterval = reportInterval,
         };
 

@@ -1,5 +1,6 @@
 using Tempo.Algorithms.Experience;
 using Tempo.Algorithms.Learners;
+using Tempo.Algorithms.Policies;
 using Tempo.Runtime.Actors;
 
 namespace Tempo.Runtime.Schedules;
@@ -14,7 +15,7 @@ public sealed class SynchronousSchedule<TObservation, TAction>
     where TObservation : unmanaged
     where TAction : unmanaged
 {
-    private readonly IReadOnlyList<Actor<TObservation, TAction>> _actors;
+    private readonly Actor<TObservation, TAction>[] _actors;
     private readonly ILearner<TObservation, TAction> _learner;
     private readonly SynchronousScheduleOptions _options;
     private readonly ITrainingCallbacks _callbacks;
@@ -33,7 +34,7 @@ public sealed class SynchronousSchedule<TObservation, TAction>
             throw new ArgumentException("The schedule needs at least one actor.", nameof(actors));
         }
 
-        _actors = actors;
+        _actors = [.. actors];
         _learner = learner ?? throw new ArgumentNullException(nameof(learner));
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _callbacks = callbacks ?? throw new ArgumentNullException(nameof(callbacks));
@@ -45,27 +46,37 @@ public sealed class SynchronousSchedule<TObservation, TAction>
     public long Iteration { get; private set; }
 
     /// <summary>Env steps over all actors.</summary>
-    public long GlobalStep => _actors.Sum(a => a.Steps);
+    public long GlobalStep
+    {
+        get
+        {
+            var steps = 0L;
+            foreach (var actor in _actors)
+            {
+                steps += actor.Steps;
+            }
+
+            return steps;
+        }
+    }
 
     /// <summary>Runs the iterations, or until <paramref name="cancellationToken"/> is cancelled (checked between iterations).</summary>
+    /// <remarks>One snapshot is taken and then overwritten after every update, so a long run allocates no weights per update.</remarks>
     public void Run(CancellationToken cancellationToken = default)
     {
         var snapshot = _learner.Snapshot();
-        foreach (var actor in _actors)
-        {
-            actor.Policy.Load(snapshot);
-        }
+        LoadIntoActors(snapshot);
 
         while (Iteration < _options.Iterations && !cancellationToken.IsCancellationRequested)
         {
             var iteration = Iteration + 1;
-            for (var k = 0; k < _actors.Count; k++)
+            for (var k = 0; k < _actors.Length; k++)
             {
                 _actors[k].Collect(_segments[k]);
             }
 
             _callbacks.OnRolloutEnded(new RolloutEnded(iteration, GlobalStep));
-            var paused = _options.PauseDuringUpdates && _actors.All(a => a.CanPause);
+            var paused = _options.PauseDuringUpdates && CanAllPause();
             if (paused)
             {
                 foreach (var actor in _actors)
@@ -76,11 +87,8 @@ public sealed class SynchronousSchedule<TObservation, TAction>
 
             _callbacks.OnUpdateStarting(new UpdateStarting(iteration, GlobalStep, paused));
             var statistics = _learner.Update(_segments);
-            snapshot = _learner.Snapshot();
-            foreach (var actor in _actors)
-            {
-                actor.Policy.Load(snapshot);
-            }
+            _learner.CopySnapshotTo(snapshot);
+            LoadIntoActors(snapshot);
 
             _callbacks.OnUpdateFinished(new UpdateFinished(iteration, GlobalStep, statistics));
             if (paused)
@@ -93,5 +101,26 @@ public sealed class SynchronousSchedule<TObservation, TAction>
 
             Iteration = iteration;
         }
+    }
+
+    private void LoadIntoActors(PolicySnapshot snapshot)
+    {
+        foreach (var actor in _actors)
+        {
+            actor.Policy.Load(snapshot);
+        }
+    }
+
+    private bool CanAllPause()
+    {
+        foreach (var actor in _actors)
+        {
+            if (!actor.CanPause)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

@@ -16,8 +16,10 @@ namespace Tempo.Runtime.Training;
 /// (then overstate the next). There, set <see cref="ReportInterval"/>: a report is written only once that much wall
 /// time has passed and the step has moved, and <see cref="Flush"/> writes the last one at the end of the run.</para>
 /// <para>Between an update and its report the monitor holds the learner's own statistics instance, which only the
-/// learner's next update overwrites (and that update's callback replaces it first); each report gets a copy, so a
-/// sink may keep reports.</para>
+/// learner's next update overwrites (and that update's callback replaces it first). Reporting allocates nothing in
+/// steady state, since a collection would pause the actors: the monitor fills one <see cref="TrainingReport"/> and one
+/// copy of the statistics in place for every report, so a sink that keeps a report past its write keeps a
+/// <see cref="TrainingReport.Copy"/>.</para>
 /// </remarks>
 public sealed class TrainingMonitor : ITrainingCallbacks
 {
@@ -33,6 +35,10 @@ public sealed class TrainingMonitor : ITrainingCallbacks
     private long _lastReportTimestamp;
     private long _updatesSinceReport;
     private LearnerStatistics? _pendingStatistics;
+
+    // The one report every write fills, and its copy of the statistics; made with the first report.
+    private TrainingReport? _report;
+    private LearnerStatistics? _reportedStatistics;
 
     /// <summary>Creates a monitor writing to <paramref name="sinks"/>.</summary>
     /// <param name="sinks">Where reports and episodes go.</param>
@@ -53,8 +59,9 @@ public sealed class TrainingMonitor : ITrainingCallbacks
         _globalStep = stepOffset;
     }
 
-    /// <summary>Adds what only the composition root knows to each report (action gaps of live envs, async counters); null adds nothing.</summary>
-    public Func<TrainingReport, TrainingReport>? Enrich { get; init; }
+    /// <summary>Fills in what only the composition root knows (action gaps of live envs, async counters) on each report before it is written; null adds nothing.</summary>
+    /// <remarks>It sets the report's fields in place, allocating nothing; the fields it sets keep their values until it sets them again.</remarks>
+    public Action<TrainingReport>? Enrich { get; init; }
 
     /// <summary>The least wall time between two reports; zero (the default) reports after every update whose step moved.</summary>
     public TimeSpan ReportInterval
@@ -123,23 +130,34 @@ public sealed class TrainingMonitor : ITrainingCallbacks
     {
         var statistics = _pendingStatistics!;
         var seconds = Math.Max(_time.GetElapsedTime(_lastReportTimestamp, now).TotalSeconds, 1e-9);
-        var report = new TrainingReport
-        {
-            GlobalStep = _globalStep,
-            WallTimeSeconds = _time.GetElapsedTime(_startTimestamp, now).TotalSeconds,
-            Episodes = _window.TotalEpisodes,
-            EpisodicReturnMean = _window.ReturnMean,
-            EpisodicLengthMean = _window.LengthMean,
-            StepsPerSecond = (_globalStep - _lastReportStep) / seconds,
-            LearnerUpdatesPerSecond = _updatesSinceReport / seconds,
-            Learner = statistics.Copy(),
-            PolicyLagMean = statistics.PolicyLag?.Mean,
-            PolicyLagMax = statistics.PolicyLag?.Max,
-        };
-        _sinks.Write(Enrich is null ? report : Enrich(report));
+        var report = _report ??= new TrainingReport { GlobalStep = 0, WallTimeSeconds = 0, Episodes = 0, StepsPerSecond = 0 };
+        report.GlobalStep = _globalStep;
+        report.WallTimeSeconds = _time.GetElapsedTime(_startTimestamp, now).TotalSeconds;
+        report.Episodes = _window.TotalEpisodes;
+        report.EpisodicReturnMean = _window.ReturnMean;
+        report.EpisodicLengthMean = _window.LengthMean;
+        report.StepsPerSecond = (_globalStep - _lastReportStep) / seconds;
+        report.LearnerUpdatesPerSecond = _updatesSinceReport / seconds;
+        report.Learner = KeepCopy(statistics);
+        report.PolicyLagMean = statistics.PolicyLag?.Mean;
+        report.PolicyLagMax = statistics.PolicyLag?.Max;
+        Enrich?.Invoke(report);
+        _sinks.Write(report);
         _lastReportStep = _globalStep;
         _lastReportTimestamp = now;
         _updatesSinceReport = 0;
         _pendingStatistics = null;
+    }
+
+    /// <summary>The monitor's copy of <paramref name="statistics"/>, overwritten in place once it exists (a learner's names never change).</summary>
+    private LearnerStatistics KeepCopy(LearnerStatistics statistics)
+    {
+        if (_reportedStatistics is { } kept && ReferenceEquals(kept.Names, statistics.Names))
+        {
+            statistics.CopyTo(kept);
+            return kept;
+        }
+
+        return _reportedStatistics = statistics.Copy();
     }
 }

@@ -50,6 +50,44 @@ public sealed class LearnerStatisticsTests
         Assert.Equal((3L, 2, new PolicyLag(1.5, 4)), (copy.PolicyVersion, copy.GradientSteps, copy.PolicyLag));
     }
 
+    [Fact]
+    public void CopyTo_OverwritesTheTargetsValuesAndCounters()
+    {
+        var statistics = new LearnerStatistics("a", "b") { PolicyVersion = 3, GradientSteps = 2, PolicyLag = new PolicyLag(1.5, 4) };
+        statistics[0] = 1;
+        statistics[1] = 2;
+        var target = statistics.Copy();
+        statistics[0] = 10;
+        statistics.PolicyVersion = 4;
+        statistics.GradientSteps = 0;
+        statistics.PolicyLag = null;
+
+        statistics.CopyTo(target);
+
+        Assert.Equal([10.0, 2.0], target.Values.ToArray());
+        Assert.Equal((4L, 0, (PolicyLag?)null), (target.PolicyVersion, target.GradientSteps, target.PolicyLag));
+    }
+
+    [Fact]
+    public void CopyTo_SameNamesInAnotherInstance_Copies()
+    {
+        var statistics = new LearnerStatistics("a", "b");
+        statistics[1] = 5;
+        var target = new LearnerStatistics("a", "b");
+
+        statistics.CopyTo(target);
+
+        Assert.Equal(5, target["b"]);
+    }
+
+    [Fact]
+    public void CopyTo_OtherNames_ThrowsNamingBoth()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new LearnerStatistics("a", "b").CopyTo(new LearnerStatistics("a", "c")));
+
+        Assert.Contains("named a, b into statistics named a, c", error.Message);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("losses/a,b")]

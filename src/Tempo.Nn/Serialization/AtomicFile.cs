@@ -6,17 +6,17 @@ public static class AtomicFile
 {
     private const int BufferBytes = 1 << 16;
 
-    /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>, atomically; the folder is created if missing.</summary>
+    /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>, atomically; the folder must exist.</summary>
     /// <param name="path">The file to replace or create.</param>
     /// <param name="write">Writes the whole content into the stream it is given.</param>
     /// <exception cref="ArgumentException">The path has no parent folder.</exception>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     public static void Write(string path, Action<Stream> write)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(write);
         var fullPath = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(fullPath) ?? throw new ArgumentException($"'{path}' has no parent folder.", nameof(path));
-        Directory.CreateDirectory(directory);
         var temporary = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
         try
         {

@@ -50,6 +50,7 @@ public static class CheckpointFile
         }
 
         checkpoint = checkpoint with { Optimizers = names };
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         AtomicFile.Write(path, stream => Write(stream, checkpoint, parameters, optimizers));
     }
 

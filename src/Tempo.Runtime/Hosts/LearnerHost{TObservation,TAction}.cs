@@ -44,6 +44,10 @@ public sealed class LearnerHost<TObservation, TAction>
     private long _updates;
     private long _discarded;
     private bool _published;
+    private ThreadNiceness _niceness;
+
+    /// <summary>Updates the learner runs at normal niceness before it gives way to actors (see <see cref="Update"/>).</summary>
+    internal const int WarmUpUpdates = 10;
 
     /// <summary>Creates a host around <paramref name="learner"/>.</summary>
     /// <param name="learner">The learner; it runs on the thread that calls <see cref="Run"/>.</param>
@@ -109,18 +113,17 @@ public sealed class LearnerHost<TObservation, TAction>
 
         try
         {
-            using (_options.LowerPriority ? ThreadNiceness.Lower(ThreadNiceness.Learner) : default)
+            if (!_published)
             {
-                if (!_published)
-                {
-                    PublishCurrentPolicy();
-                }
-
-                Learn(cancellationToken);
+                PublishCurrentPolicy();
             }
+
+            Learn(cancellationToken);
         }
         finally
         {
+            _niceness.Dispose();
+            _niceness = default;
             thread.Priority = priority;
         }
     }
@@ -192,6 +195,15 @@ public sealed class LearnerHost<TObservation, TAction>
 
         _batch.Clear();
         _callbacks.OnUpdateFinished(new UpdateFinished(iteration, GlobalStep, statistics));
+
+        // The learner gives way (a higher nice value) only once its first updates and reports are done: until then it
+        // compiles its code, and the runtime's compiler and type loader locks it holds meanwhile are ones actors take
+        // too. A nice-10 thread holding them on a busy machine stalled actors for 50–80 ms early in a run; at nice 0 it
+        // finishes compiling in a few milliseconds.
+        if (_options.LowerPriority && iteration == WarmUpUpdates)
+        {
+            _niceness = ThreadNiceness.Lower(ThreadNiceness.Learner);
+        }
     }
 
     private void Take(Segment<TObservation, TAction> segment)

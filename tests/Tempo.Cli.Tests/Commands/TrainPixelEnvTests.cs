@@ -42,6 +42,27 @@ public sealed class TrainPixelEnvTests : IDisposable
         Assert.Equal(16, root.GetProperty("num-steps").GetInt32());
     }
 
+    [Theory]
+    [InlineData("sync", "ppo")]
+    [InlineData("async", "appo")]
+    public void TrainThenEval_DictObservations_TrainTheMultiInputModelAndEvaluateIt(string schedule, string algo)
+    {
+        // CatchFeatures-v0 observes {features, frames}: the run picks the multi-input model and records it.
+        var runDir = _directory.File("dict");
+
+        var train = CliRun.Of(
+            "train", "--env", "CatchFeatures-v0", "--schedule", schedule, "--algo", algo, "--num-envs", "2", "--num-steps", "16",
+            "--num-minibatches", "1", "--update-epochs", "1", "--hidden-sizes", "32", "--total-timesteps", "96", "--run-dir", runDir, "--plain");
+        var eval = CliRun.Of("eval", "--checkpoint", runDir, "--episodes", "1");
+
+        Assert.Equal(0, train.ExitCode);
+        Assert.Empty(train.Error);
+        Assert.Equal(0, eval.ExitCode);
+        var model = Runtime.Checkpoints.CheckpointFile.ReadMetadata(Path.Combine(runDir, Runtime.Checkpoints.CheckpointFile.FileName)).Model!;
+        Assert.Equal(Runtime.Runs.Recipes.ModelKind.CategoricalMultiInput, model.Kind);
+        Assert.StartsWith("Dict('features': ", model.Observation);
+    }
+
     [Fact]
     public void Train_CatchWithFlagsAndConfigKeys_TheUsersValuesWin()
     {

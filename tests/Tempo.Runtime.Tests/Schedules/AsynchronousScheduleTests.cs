@@ -8,6 +8,7 @@ using Tempo.Core.Seeding;
 using Tempo.Core.Vector;
 using Tempo.Core.Wrappers;
 using Tempo.Runtime.Actors;
+using Tempo.Runtime.Hosts;
 using Tempo.Runtime.Schedules;
 using Tempo.Runtime.Tests.Training;
 using Tempo.Runtime.Threading;
@@ -50,29 +51,42 @@ public sealed class AsynchronousScheduleTests
     }
 
     [Fact]
-    public void Run_PrioritizingActors_LearnerRunsAtTheLearnersNiceValueAndActorsDoNot()
+    public void Run_PrioritizingActors_LearnerRunsAtTheLearnersNiceValueAfterItsWarmUpAndActorsDoNot()
     {
         using var rig = new Rig(actors: 1, live: false);
         var learner = new ScriptedLearner(rig.WeightCount);
         using var cancellation = new CancellationTokenSource();
+        const int warmUp = LearnerHost<float, int>.WarmUpUpdates;
+        int? firstUpdateNiceness = null;
         int? learnerNiceness = null;
         int? actorNiceness = null;
         var schedule = rig.Schedule(
             learner,
             new AsynchronousScheduleOptions { TotalSteps = long.MaxValue, StepsPerSegment = 8 },
-            new DelegateCallbacks(finished: _ =>
+            new DelegateCallbacks(finished: u =>
             {
-                learnerNiceness ??= ThreadNiceness.Current();
-                cancellation.Cancel();
+                // Read inside the updates: the first one runs before the learner gives way, the one after the warm-up after.
+                if (u.Iteration == 1)
+                {
+                    firstUpdateNiceness = ThreadNiceness.Current();
+                }
+
+                if (u.Iteration == warmUp + 1)
+                {
+                    learnerNiceness = ThreadNiceness.Current();
+                    cancellation.Cancel();
+                }
             }));
         rig.Envs[0].OnStep = () => actorNiceness ??= ThreadNiceness.Current();
 
         // On its own thread, since a nice value raised without privilege cannot be put back.
         Threading.ThreadNicenessTests.RunOnNewThread(() => schedule.Run(cancellation.Token));
 
-        Assert.True(schedule.Statistics.Updates >= 1);
+        Assert.True(schedule.Statistics.Updates > warmUp);
         if (OperatingSystem.IsLinux())
         {
+            // While it compiles its code the learner keeps its nice value, so locks it holds are never held by a starved thread.
+            Assert.True(firstUpdateNiceness < ThreadNiceness.Learner, $"learner nice value {firstUpdateNiceness} during warm-up");
             Assert.Equal(ThreadNiceness.Learner, learnerNiceness);
             Assert.True(actorNiceness < ThreadNiceness.Learner, $"actor nice value {actorNiceness}");
         }

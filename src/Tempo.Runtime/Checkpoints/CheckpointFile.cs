@@ -152,6 +152,10 @@ public static class CheckpointFile
         }
     }
 
+    /// <summary>Serializes a checkpoint into <paramref name="stream"/> without touching the disk (a run compiles the serializer this way before its worlds start).</summary>
+    internal static void WriteTo(Stream stream, CheckpointImage image) =>
+        Write(stream, image.Checkpoint with { Optimizers = [.. image.Optimizers.Select(o => o.Name)] }, image.Parameters, image.Optimizers);
+
     private static void Write(Stream stream, TrainingCheckpoint checkpoint, IReadOnlyList<NamedParameter> parameters, IReadOnlyList<NamedOptimizerState> optimizers)
     {
         var metadata = JsonSerializer.SerializeToUtf8Bytes(checkpoint, CheckpointJsonContext.Default.TrainingCheckpoint);

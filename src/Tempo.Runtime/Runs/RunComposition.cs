@@ -113,7 +113,7 @@ internal abstract class RunComposition<TObservation, TAction>(RunContext context
         var config = RunConfig.Serialize(Settings);
         var path = RunFolder.CheckpointPath(Settings.RunDirectory);
         var resumed = Context.Resumed;
-        return new PeriodicCheckpointer(Settings.CheckpointEvery, () =>
+        CheckpointImage Capture()
         {
             var draft = new CheckpointDraft();
             foreach (var part in parts)
@@ -122,7 +122,7 @@ internal abstract class RunComposition<TObservation, TAction>(RunContext context
             }
 
             var progress = learner.Progress;
-            var checkpoint = new TrainingCheckpoint
+            return LearnerCheckpoint.Capture(learner, new TrainingCheckpoint
             {
                 Config = config,
                 Env = Settings.Env,
@@ -137,9 +137,12 @@ internal abstract class RunComposition<TObservation, TAction>(RunContext context
                 RandomStates = draft.RandomStates,
                 ObservationNormalizers = draft.ObservationNormalizers,
                 RewardNormalizers = draft.RewardNormalizers,
-            };
-            writer.Write(path, LearnerCheckpoint.Capture(learner, checkpoint));
-        });
+            });
+        }
+
+        // Compile the whole checkpoint path now, at normal priority, before any actor steps (see WarmUp).
+        BackgroundCheckpointWriter.WarmUp(Capture());
+        return new PeriodicCheckpointer(Settings.CheckpointEvery, () => writer.Write(path, Capture()));
     }
 
     /// <summary>The run's callbacks: the monitor, the checkpointer, then the caller's own.</summary>

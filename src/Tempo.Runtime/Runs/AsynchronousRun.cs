@@ -106,6 +106,11 @@ internal sealed class AsynchronousRun<TObservation, TAction>(RunContext context,
                     },
                     Callbacks(monitor, checkpointer),
                     id => Rebuild(slots[id.Value], id));
+                if (liveEnvs.Length > 0)
+                {
+                    CollectSetupGarbage();
+                }
+
                 schedule.Run(stop.Token);
                 monitor.Flush();
             }

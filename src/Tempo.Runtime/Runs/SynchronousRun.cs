@@ -66,6 +66,11 @@ internal sealed class SynchronousRun<TObservation, TAction>(RunContext context, 
                 PauseDuringUpdates = Settings.Pause,
             },
             Callbacks(monitor, checkpointer));
+        if (liveEnvs.Length > 0)
+        {
+            CollectSetupGarbage();
+        }
+
         schedule.Run(stop.Token);
         checkpointer.SaveNow();
         writer.Flush();

@@ -81,12 +81,16 @@ public sealed class PolicyStoreTests
             store.Publish(scratch);
         }
 
+        // A reader a busy machine has not scheduled yet may have loaded nothing; let every one load the last version
+        // (bounded, so a broken store fails instead of hanging) before they stop.
+        var everyReaderLoaded = SpinWait.SpinUntil(() => Enumerable.Range(0, readers).All(r => Volatile.Read(ref loads[r]) > 0), TimeSpan.FromSeconds(20));
         done.Cancel();
         foreach (var thread in threads)
         {
             thread.Join();
         }
 
+        Assert.True(everyReaderLoaded, "a reader never loaded a snapshot");
         Assert.All(loads, count => Assert.True(count > 0));
         Assert.All(torn, count => Assert.Equal(0, count));
         Assert.Equal(5_001, store.Statistics.Published);

@@ -10,7 +10,7 @@ new CorridorRegistration().Register(registry);
 var defaults = ActorCriticRecipes.Defaults(registry.GetSpec("Corridor-v0"));
 var settings = defaults with
 {
-    RunDirectory = args.Length > 0 ? args[0] : "runs/corridor",
+    RunDirectory = args.Length > 0 ? args[0] : null, // null: a fresh runs/Corridor-v0-ppo-<time>
     TargetReturn = 0.95,
     Collection = defaults.Collection with { TotalTimesteps = 50_000, NumSteps = 32 },
 };

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Tempo.Cli.Commands;
+using Tempo.Cli.Commands.Fleet;
 using Tempo.Core.Envs.Registry;
 
 namespace Tempo.Cli;
@@ -20,13 +21,25 @@ internal static class CliApp
             RunCommand.Create(registry, output, error),
             TrainCommand.Create(registry, output, error, time, redrawProgress),
             EvalCommand.Create(registry, output, error),
+            ExportCommand.Create(registry, output, error),
+            PlotCommand.Create(output, error),
+            LearnerCommand.Create(registry, output, error, time, redrawProgress),
+            ActorCommand.Create(registry, output, error),
+            StatusCommand.Create(output, error),
+            ScanCommand.Create(output, error),
+            DashboardCommand.Create(output, error),
+            BenchCommand.Create(output, error),
         };
 
     /// <summary>Parses <paramref name="args"/> and runs the command; parse errors and help go to the same writers.</summary>
     /// <returns>The exit code: 0 on success, non-zero on bad input or failure.</returns>
     public static int Run(string[] args, TextWriter output, TextWriter error, TimeProvider time, bool redrawProgress)
     {
-        var root = Build(EnvRegistry.CreateDefault(), output, error, time, redrawProgress);
+        var registry = EnvRegistry.CreateDefault();
+
+        // The games assembly ships with the CLI, so its envs (SuperTux-v0) need no --env-assembly.
+        registry.RegisterFrom(typeof(Tempo.Games.SuperTux.SuperTuxRegistration).Assembly);
+        var root = Build(registry, output, error, time, redrawProgress);
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
     }
 }

@@ -1,6 +1,6 @@
 namespace Tempo.Tests.Shared;
 
-/// <summary>Locates the reference fixtures: an environment variable when set, else ../shared/fixtures beside the repository.</summary>
+/// <summary>Locates the reference fixtures: an environment variable when set, else tests/fixtures inside the repository.</summary>
 internal static class FixturePaths
 {
     /// <summary>The folder of Gymnasium trajectories (TEMPO_GYM_FIXTURES overrides it).</summary>
@@ -42,7 +42,7 @@ internal static class FixturePaths
     {
         var fromEnvironment = Environment.GetEnvironmentVariable(variable);
         var folder = string.IsNullOrEmpty(fromEnvironment)
-            ? Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "fixtures", name))
+            ? Path.Combine(RepositoryRoot, "tests", "fixtures", name)
             : fromEnvironment;
         if (!Directory.Exists(folder))
         {

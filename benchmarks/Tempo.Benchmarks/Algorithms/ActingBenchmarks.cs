@@ -8,7 +8,7 @@ using Tempo.Nn.Modules;
 namespace Tempo.Benchmarks.Algorithms;
 
 /// <summary>
-/// What PyTorch's <c>mlp_forward_b1_actor_critic_no_grad</c> and <c>mlp_actor_step_b1</c> measure (shared/peers/RESULTS.md):
+/// What PyTorch's <c>mlp_forward_b1_actor_critic_no_grad</c> and <c>mlp_actor_step_b1</c> measure (benchmarks/peers/RESULTS.md):
 /// CleanRL's CartPole actor and critic forward at batch 1, and one acting step (forward, sample, log-prob, value).
 /// The update the peers time as <c>mlp_ppo_update_b128</c> is <see cref="PpoMinibatchUpdateBenchmarks"/>.
 /// </summary>

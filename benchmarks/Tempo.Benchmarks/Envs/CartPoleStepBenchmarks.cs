@@ -10,7 +10,7 @@ namespace Tempo.Benchmarks.Envs;
 /// <summary>
 /// Raw CartPole-v1 env steps with pre-drawn random actions and autoreset, one env and vectors of eight.
 /// Every benchmark reports the time of one env step (OperationsPerInvoke), so steps/s = 1e9 / Mean[ns].
-/// Peers (shared/peers/RESULTS.md): Gymnasium 283k steps/s for one env, 165k steps/s for SyncVectorEnv(8).
+/// Peers (benchmarks/peers/RESULTS.md): Gymnasium 283k steps/s for one env, 165k steps/s for SyncVectorEnv(8).
 /// </summary>
 [MemoryDiagnoser]
 public class CartPoleStepBenchmarks

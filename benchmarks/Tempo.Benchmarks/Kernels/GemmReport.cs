@@ -1,5 +1,6 @@
 using System.Globalization;
 using BenchmarkDotNet.Running;
+using Tempo.Nn.Kernels.Selection;
 
 namespace Tempo.Benchmarks.Kernels;
 
@@ -9,6 +10,8 @@ public static class GemmReport
     /// <summary>Runs the report; extra arguments go to BenchmarkDotNet (e.g. --filter "*1024*").</summary>
     public static void Run(string[] benchmarkArguments)
     {
+        Console.WriteLine($"CPU: {KernelSelection.Current.Cpu.Describe()}");
+        Console.WriteLine($"Kernels: {KernelSelection.Current.Describe()}");
         var peak1 = KernelBenchmarkConfig.PeakPerCore.Value;
         var peak2 = FmaPeak.Measure(2);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"FMA peak: {peak1:F1} GFLOP/s on 1 thread, {peak2:F1} GFLOP/s on 2 threads (best of short samples)."));

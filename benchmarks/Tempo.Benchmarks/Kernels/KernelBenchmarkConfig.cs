@@ -2,6 +2,7 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Diagnosers;
 using BenchmarkDotNet.Jobs;
 using Perfolizer.Horology;
+using Tempo.Nn.Kernels.Selection;
 
 namespace Tempo.Benchmarks.Kernels;
 

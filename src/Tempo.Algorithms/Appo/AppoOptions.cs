@@ -1,5 +1,6 @@
 using Tempo.Algorithms.Learners;
 using Tempo.Algorithms.Models;
+using Tempo.Core.Configuration;
 using Tempo.Core.Seeding;
 
 namespace Tempo.Algorithms.Appo;
@@ -64,18 +65,18 @@ public sealed record AppoOptions : IActorCriticAlgorithm
     public void Validate(LearnerShape shape)
     {
         shape.Validate();
-        Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "must be positive");
-        Require(Gamma is >= 0 and <= 1, nameof(Gamma), Gamma, "must lie in [0, 1]");
-        Require(RhoBar > 0 && double.IsFinite(RhoBar), nameof(RhoBar), RhoBar, "must be positive");
-        Require(CBar > 0 && double.IsFinite(CBar), nameof(CBar), CBar, "must be positive");
-        Require(NumMinibatches > 0, nameof(NumMinibatches), NumMinibatches, "must be positive");
-        Require(NumMinibatches <= shape.Trajectories, nameof(NumMinibatches), NumMinibatches, $"must not exceed the {shape.Trajectories} env trajectories of a batch (minibatches hold whole trajectories)");
-        Require(UpdateEpochs > 0, nameof(UpdateEpochs), UpdateEpochs, "must be positive");
-        Require(ClipCoef > 0, nameof(ClipCoef), ClipCoef, "must be positive");
-        Require(EntCoef >= 0, nameof(EntCoef), EntCoef, "must not be negative");
-        Require(VfCoef >= 0, nameof(VfCoef), VfCoef, "must not be negative");
-        Require(MaxGradNorm > 0, nameof(MaxGradNorm), MaxGradNorm, "must be positive");
-        Require(AdamEps > 0, nameof(AdamEps), AdamEps, "must be positive");
+        OptionError.Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "must be positive");
+        OptionError.Require(Gamma is >= 0 and <= 1, nameof(Gamma), Gamma, "must lie in [0, 1]");
+        OptionError.Require(RhoBar > 0 && double.IsFinite(RhoBar), nameof(RhoBar), RhoBar, "must be positive");
+        OptionError.Require(CBar > 0 && double.IsFinite(CBar), nameof(CBar), CBar, "must be positive");
+        OptionError.Require(NumMinibatches > 0, nameof(NumMinibatches), NumMinibatches, "must be positive");
+        OptionError.Require(NumMinibatches <= shape.Trajectories, nameof(NumMinibatches), NumMinibatches, $"must not exceed the {shape.Trajectories} env trajectories of a batch (minibatches hold whole trajectories)");
+        OptionError.Require(UpdateEpochs > 0, nameof(UpdateEpochs), UpdateEpochs, "must be positive");
+        OptionError.Require(ClipCoef > 0, nameof(ClipCoef), ClipCoef, "must be positive");
+        OptionError.Require(EntCoef >= 0, nameof(EntCoef), EntCoef, "must not be negative");
+        OptionError.Require(VfCoef >= 0, nameof(VfCoef), VfCoef, "must not be negative");
+        OptionError.Require(MaxGradNorm > 0, nameof(MaxGradNorm), MaxGradNorm, "must be positive");
+        OptionError.Require(AdamEps > 0, nameof(AdamEps), AdamEps, "must be positive");
     }
 
     /// <inheritdoc/>
@@ -84,11 +85,4 @@ public sealed record AppoOptions : IActorCriticAlgorithm
         where TAction : unmanaged =>
         new AppoLearner<TObservation, TAction>(model, this, shape, random);
 
-    private static void Require(bool condition, string name, object value, string rule)
-    {
-        if (!condition)
-        {
-            throw new ArgumentException($"APPO option {name} {rule}; got {value}.", name);
-        }
-    }
 }

@@ -1,5 +1,6 @@
 using Tempo.Algorithms.Learners;
 using Tempo.Algorithms.Models;
+using Tempo.Core.Configuration;
 using Tempo.Core.Seeding;
 
 namespace Tempo.Algorithms.Impala;
@@ -49,14 +50,14 @@ public sealed record ImpalaOptions : IActorCriticAlgorithm
     public void Validate(LearnerShape shape)
     {
         shape.Validate();
-        Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "must be positive");
-        Require(Gamma is >= 0 and <= 1, nameof(Gamma), Gamma, "must lie in [0, 1]");
-        Require(RhoBar > 0 && double.IsFinite(RhoBar), nameof(RhoBar), RhoBar, "must be positive");
-        Require(CBar > 0 && double.IsFinite(CBar), nameof(CBar), CBar, "must be positive");
-        Require(EntCoef >= 0, nameof(EntCoef), EntCoef, "must not be negative");
-        Require(BaselineCoef >= 0, nameof(BaselineCoef), BaselineCoef, "must not be negative");
-        Require(MaxGradNorm > 0, nameof(MaxGradNorm), MaxGradNorm, "must be positive");
-        Require(AdamEps > 0, nameof(AdamEps), AdamEps, "must be positive");
+        OptionError.Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "must be positive");
+        OptionError.Require(Gamma is >= 0 and <= 1, nameof(Gamma), Gamma, "must lie in [0, 1]");
+        OptionError.Require(RhoBar > 0 && double.IsFinite(RhoBar), nameof(RhoBar), RhoBar, "must be positive");
+        OptionError.Require(CBar > 0 && double.IsFinite(CBar), nameof(CBar), CBar, "must be positive");
+        OptionError.Require(EntCoef >= 0, nameof(EntCoef), EntCoef, "must not be negative");
+        OptionError.Require(BaselineCoef >= 0, nameof(BaselineCoef), BaselineCoef, "must not be negative");
+        OptionError.Require(MaxGradNorm > 0, nameof(MaxGradNorm), MaxGradNorm, "must be positive");
+        OptionError.Require(AdamEps > 0, nameof(AdamEps), AdamEps, "must be positive");
     }
 
     /// <inheritdoc/>
@@ -66,11 +67,4 @@ public sealed record ImpalaOptions : IActorCriticAlgorithm
         where TAction : unmanaged =>
         new ImpalaLearner<TObservation, TAction>(model, this, shape);
 
-    private static void Require(bool condition, string name, object value, string rule)
-    {
-        if (!condition)
-        {
-            throw new ArgumentException($"IMPALA option {name} {rule}; got {value}.", name);
-        }
-    }
 }

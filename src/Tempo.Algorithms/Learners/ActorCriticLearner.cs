@@ -31,14 +31,26 @@ public abstract class ActorCriticLearner<TObservation, TAction> : ICheckpointabl
     /// <param name="adamEpsilon">Adam's ε.</param>
     /// <param name="random">The learner's random stream (shuffles), saved by checkpoints; null when it has none.</param>
     protected ActorCriticLearner(IActorCritic<TObservation, TAction> model, double learningRate, double adamEpsilon, RandomSource? random)
+        : this(
+            model,
+            learningRate,
+            adamEpsilon,
+            random is null ? new Dictionary<RandomStreamKey, RandomSource>() : new Dictionary<RandomStreamKey, RandomSource> { [RandomStreamKey.Learner] = random })
+    {
+    }
+
+    /// <summary>Creates Adam (with <paramref name="adamEpsilon"/>) over <paramref name="model"/>'s parameters; checkpoints save <paramref name="randomStreams"/>.</summary>
+    /// <param name="model">The model to train; its version becomes the learner's.</param>
+    /// <param name="learningRate">Adam's starting learning rate.</param>
+    /// <param name="adamEpsilon">Adam's ε.</param>
+    /// <param name="randomStreams">The learner's random streams under their checkpoint keys (a data-parallel learner has one per rank).</param>
+    protected ActorCriticLearner(IActorCritic<TObservation, TAction> model, double learningRate, double adamEpsilon, IReadOnlyDictionary<RandomStreamKey, RandomSource> randomStreams)
     {
         Model = model ?? throw new ArgumentNullException(nameof(model));
         _parameters = [.. model.NamedParameters.Select(p => p.Parameter)];
         _optimizer = new Adam(model.NamedParameters, new AdamOptions { LearningRate = learningRate, Epsilon = adamEpsilon });
         Optimizers = [new NamedOptimizer(OptimizerName, _optimizer, model.NamedParameters)];
-        RandomStreams = random is null
-            ? new Dictionary<RandomStreamKey, RandomSource>()
-            : new Dictionary<RandomStreamKey, RandomSource> { [RandomStreamKey.Learner] = random };
+        RandomStreams = randomStreams ?? throw new ArgumentNullException(nameof(randomStreams));
     }
 
     /// <inheritdoc/>
@@ -103,6 +115,15 @@ public abstract class ActorCriticLearner<TObservation, TAction> : ICheckpointabl
     {
         Gradients.ZeroGrad(_parameters);
         Model.Backward(logProbGradients, entropyGradients, valueGradients);
+        return ApplyGradients(maxGradNorm);
+    }
+
+    /// <summary>
+    /// One optimizer step from the gradients the model's parameters hold: clip their global norm to
+    /// <paramref name="maxGradNorm"/>, step Adam. Returns the norm before clipping. (<see cref="Step"/> is zero, backward, this.)
+    /// </summary>
+    protected float ApplyGradients(double maxGradNorm)
+    {
         var norm = Gradients.ClipGradNorm(_parameters, (float)maxGradNorm);
         _optimizer.Step();
         _gradientSteps++;

@@ -3,27 +3,14 @@ using Tempo.Core.Seeding;
 
 namespace Tempo.Algorithms.Learners;
 
-/// <summary>An actor-critic algorithm's settings, able to build its learner: what a run needs to know of an algorithm and nothing more.</summary>
+/// <summary>An actor-critic algorithm's settings, able to build its learner over the model the run gives it.</summary>
 /// <remarks>
 /// Each algorithm has its own options record implementing this (<see cref="Ppo.PpoOptions"/>,
 /// <see cref="Appo.AppoOptions"/>, <see cref="Impala.ImpalaOptions"/>); the run gives it the model and the batch shape,
 /// so an algorithm's options hold only what its loss and optimizer read.
 /// </remarks>
-public interface IActorCriticAlgorithm
+public interface IActorCriticAlgorithm : IAlgorithm
 {
-    /// <summary>The algorithm's name as configs and the CLI spell it (<c>ppo</c>).</summary>
-    string Name { get; }
-
-    /// <summary>The discount factor γ of its returns (a recipe that normalizes rewards discounts them the same way).</summary>
-    double Gamma { get; }
-
-    /// <summary>Whether it learns only from experience of the current policy, which only the synchronous schedule gives it.</summary>
-    bool IsOnPolicy { get; }
-
-    /// <summary>Throws naming the first setting that is invalid, or that contradicts <paramref name="shape"/>.</summary>
-    /// <exception cref="ArgumentException">A setting is out of range or does not fit the batches.</exception>
-    void Validate(LearnerShape shape);
-
     /// <summary>Builds the learner over <paramref name="model"/>, which it trains and owns the optimizer of.</summary>
     /// <param name="model">The model to train.</param>
     /// <param name="shape">The batches the run will feed it.</param>

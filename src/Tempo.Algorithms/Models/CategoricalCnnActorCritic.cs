@@ -1,7 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using Tempo.Algorithms.Policies;
-using Tempo.Nn.Distributions;
 using Tempo.Nn.Initialization;
 using Tempo.Nn.Kernels;
 using Tempo.Nn.Modules;
@@ -36,17 +35,9 @@ public sealed class CategoricalCnnActorCritic : IActorCritic<byte, int>
     public const int DefaultHiddenSize = 512;
 
     private readonly NatureCnn _torso;
-    private readonly Linear _actor;
-    private readonly Linear _critic;
+    private readonly CategoricalHeads _heads;
     private readonly ParameterSet _parameters;
     private readonly Random _random;
-    private readonly Tensor _logitsGradient;
-    private readonly Tensor _valueGradient = new(1, 1);
-    private readonly Tensor _featureGradient;
-    private int[] _actions = [];
-    private Tensor? _logits;
-    private int _evaluatedBatch;
-    private bool _evaluated;
 
     /// <summary>Builds the network for frames of <paramref name="channels"/> × <paramref name="height"/> × <paramref name="width"/> pixels and <paramref name="actionCount"/> actions.</summary>
     /// <param name="channels">Channels per observation (stacked frames, or colour planes).</param>
@@ -80,14 +71,9 @@ public sealed class CategoricalCnnActorCritic : IActorCritic<byte, int>
 
         // CleanRL's Agent: network, then actor, then critic, each layer_init'ed as it is made.
         _torso = NatureCnn.CreateOrthogonal(channels, height, width, LayerInit.HiddenGain, random, hiddenSize);
-        _actor = LayerInit.Orthogonal(new Linear(hiddenSize, actionCount, random), LayerInit.PolicyHeadGain, random);
-        _critic = LayerInit.Orthogonal(new Linear(hiddenSize, 1, random), LayerInit.ValueHeadGain, random);
+        _heads = new CategoricalHeads(hiddenSize, actionCount, random, parallelism);
         _torso.Parallelism = parallelism;
-        _actor.Parallelism = parallelism;
-        _critic.Parallelism = parallelism;
-        _parameters = new ParameterSet([.. _torso.NamedParameters("network"), .. _actor.NamedParameters("actor"), .. _critic.NamedParameters("critic")]);
-        _logitsGradient = new Tensor(1, actionCount);
-        _featureGradient = new Tensor(1, hiddenSize);
+        _parameters = new ParameterSet([.. _torso.NamedParameters("network"), .. _heads.NamedParameters]);
     }
 
     /// <summary>Channels per observation.</summary>
@@ -148,64 +134,20 @@ public sealed class CategoricalCnnActorCritic : IActorCritic<byte, int>
     }
 
     /// <inheritdoc/>
-    public void Act(ReadOnlySpan<byte> observations, int batch, ActionSelection selection, Span<int> actions, Span<float> logProbs, Span<float> values)
-    {
-        var features = ForwardTorso(observations, batch);
-        var logits = _actor.Forward(features).Span;
-        CategoricalSelection.Select(logits, ActionCount, selection, _random, actions[..batch]);
-        Categorical.LogProb(logits, ActionCount, actions[..batch], logProbs[..batch]);
-        _critic.Forward(features).Span.CopyTo(values[..batch]);
-    }
+    public void Act(ReadOnlySpan<byte> observations, int batch, ActionSelection selection, Span<int> actions, Span<float> logProbs, Span<float> values) =>
+        _heads.Act(ForwardTorso(observations, batch), batch, selection, _random, actions, logProbs, values);
 
     /// <inheritdoc/>
     public void EstimateValues(ReadOnlySpan<byte> observations, int batch, Span<float> values) =>
-        _critic.Forward(ForwardTorso(observations, batch)).Span.CopyTo(values[..batch]);
+        _heads.EstimateValues(ForwardTorso(observations, batch), batch, values);
 
     /// <inheritdoc/>
-    public void Evaluate(ReadOnlySpan<byte> observations, ReadOnlySpan<int> actions, int batch, Span<float> logProbs, Span<float> entropy, Span<float> values)
-    {
-        var features = ForwardTorso(observations, batch);
-        _logits = _actor.Forward(features);
-        Categorical.LogProbAndEntropy(_logits.Span, ActionCount, actions[..batch], logProbs[..batch], entropy[..batch]);
-        _critic.Forward(features).Span.CopyTo(values[..batch]);
-        if (_actions.Length < batch)
-        {
-            _actions = new int[batch];
-        }
-
-        actions[..batch].CopyTo(_actions);
-        _evaluatedBatch = batch;
-        _evaluated = true;
-    }
+    public void Evaluate(ReadOnlySpan<byte> observations, ReadOnlySpan<int> actions, int batch, Span<float> logProbs, Span<float> entropy, Span<float> values) =>
+        _heads.Evaluate(ForwardTorso(observations, batch), actions, batch, logProbs, entropy, values);
 
     /// <inheritdoc/>
-    public void Backward(ReadOnlySpan<float> logProbGradients, ReadOnlySpan<float> entropyGradients, ReadOnlySpan<float> valueGradients)
-    {
-        if (!_evaluated)
-        {
-            ThrowNotEvaluated();
-        }
-
-        // Nothing has run the layers since Evaluate, so the actor's output buffer still holds its logits.
-        var batch = _evaluatedBatch;
-        _logitsGradient.Reshape(batch, ActionCount);
-        Categorical.Backward(_logits!.Span, ActionCount, _actions.AsSpan(0, batch), logProbGradients[..batch], entropyGradients[..batch], _logitsGradient.Span);
-        var fromActor = _actor.Backward(_logitsGradient).Span;
-
-        _valueGradient.Reshape(batch, 1);
-        valueGradients[..batch].CopyTo(_valueGradient.Span);
-        var fromCritic = _critic.Backward(_valueGradient).Span;
-
-        // Both heads read the same features: their gradients add up before the torso's backward pass.
-        _featureGradient.Reshape(batch, HiddenSize);
-        var sum = _featureGradient.Span;
-        for (var i = 0; i < sum.Length; i++)
-        {
-            sum[i] = fromActor[i] + fromCritic[i];
-        }
-
-        _torso.AccumulateParameterGradients(_featureGradient);
-    }
+    public void Backward(ReadOnlySpan<float> logProbGradients, ReadOnlySpan<float> entropyGradients, ReadOnlySpan<float> valueGradients) =>
+        _torso.AccumulateParameterGradients(_heads.Backward(logProbGradients, entropyGradients, valueGradients));
 
     /// <inheritdoc/>
     public void CopyWeightsTo(Span<float> destination) => _parameters.CopyTo(destination);
@@ -223,11 +165,6 @@ public sealed class CategoricalCnnActorCritic : IActorCritic<byte, int>
 
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ThrowNotEvaluated() =>
-        throw new InvalidOperationException("Backward needs the Evaluate call just before it (an Act or EstimateValues in between reuses the network's buffers).");
-
-    [DoesNotReturn]
-    [MethodImpl(MethodImplOptions.NoInlining)]
     private void ThrowTooFewObservations(int batch, int length, string paramName) =>
         throw new ArgumentException($"{batch} observations of {ObservationSize} bytes ({Channels}×{FrameHeight}×{FrameWidth}) need {(long)batch * ObservationSize}; got {length}.", paramName);
 
@@ -240,7 +177,7 @@ public sealed class CategoricalCnnActorCritic : IActorCritic<byte, int>
             ThrowTooFewObservations(batch, observations.Length, nameof(observations));
         }
 
-        _evaluated = false;
+        _heads.Invalidate();
         return _torso.Forward(observations[..(int)length], batch);
     }
 }

@@ -2,7 +2,6 @@ using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using Tempo.Algorithms.Policies;
 using Tempo.Core.Spaces;
-using Tempo.Nn.Distributions;
 using Tempo.Nn.Initialization;
 using Tempo.Nn.Kernels;
 using Tempo.Nn.Modules;
@@ -44,19 +43,11 @@ public sealed class MultiInputActorCritic : IActorCritic<byte, int>
     public const int VectorHiddenSize = 64;
 
     private readonly DictPartEncoder[] _encoders;
-    private readonly Linear _actor;
-    private readonly Linear _critic;
+    private readonly CategoricalHeads _heads;
     private readonly ParameterSet _parameters;
     private readonly Random _random;
     private readonly Tensor _features;
     private readonly Tensor[] _encoderGradients;
-    private readonly Tensor _logitsGradient;
-    private readonly Tensor _valueGradient = new(1, 1);
-    private readonly Tensor _featureGradient;
-    private int[] _actions = [];
-    private Tensor? _logits;
-    private int _evaluatedBatch;
-    private bool _evaluated;
 
     private MultiInputActorCritic(DictSpace space, int actionCount, Random random, int hiddenSize, KernelParallelism? parallelism)
     {
@@ -66,21 +57,15 @@ public sealed class MultiInputActorCritic : IActorCritic<byte, int>
         _random = random;
         _encoders = [.. space.Parts.Select(part => CreateEncoder(part, hiddenSize, random))];
         FeatureSize = _encoders.Sum(e => e.OutputSize);
-        _actor = LayerInit.Orthogonal(new Linear(FeatureSize, actionCount, random), LayerInit.PolicyHeadGain, random);
-        _critic = LayerInit.Orthogonal(new Linear(FeatureSize, 1, random), LayerInit.ValueHeadGain, random);
+        _heads = new CategoricalHeads(FeatureSize, actionCount, random, parallelism);
         foreach (var encoder in _encoders)
         {
             encoder.Network.Parallelism = parallelism;
         }
 
-        _actor.Parallelism = parallelism;
-        _critic.Parallelism = parallelism;
-        _parameters = new ParameterSet(
-            [.. _encoders.SelectMany(e => e.Network.NamedParameters($"extractors.{e.Part.Name}")), .. _actor.NamedParameters("actor"), .. _critic.NamedParameters("critic")]);
+        _parameters = new ParameterSet([.. _encoders.SelectMany(e => e.Network.NamedParameters($"extractors.{e.Part.Name}")), .. _heads.NamedParameters]);
         _features = new Tensor(0, FeatureSize);
         _encoderGradients = [.. _encoders.Select(e => new Tensor(0, e.OutputSize))];
-        _logitsGradient = new Tensor(1, actionCount);
-        _featureGradient = new Tensor(1, FeatureSize);
     }
 
     /// <summary>The dict of parts this model observes.</summary>
@@ -134,62 +119,23 @@ public sealed class MultiInputActorCritic : IActorCritic<byte, int>
     }
 
     /// <inheritdoc/>
-    public void Act(ReadOnlySpan<byte> observations, int batch, ActionSelection selection, Span<int> actions, Span<float> logProbs, Span<float> values)
-    {
-        var features = Encode(observations, batch);
-        var logits = _actor.Forward(features).Span;
-        CategoricalSelection.Select(logits, ActionCount, selection, _random, actions[..batch]);
-        Categorical.LogProb(logits, ActionCount, actions[..batch], logProbs[..batch]);
-        _critic.Forward(features).Span.CopyTo(values[..batch]);
-    }
+    public void Act(ReadOnlySpan<byte> observations, int batch, ActionSelection selection, Span<int> actions, Span<float> logProbs, Span<float> values) =>
+        _heads.Act(Encode(observations, batch), batch, selection, _random, actions, logProbs, values);
 
     /// <inheritdoc/>
     public void EstimateValues(ReadOnlySpan<byte> observations, int batch, Span<float> values) =>
-        _critic.Forward(Encode(observations, batch)).Span.CopyTo(values[..batch]);
+        _heads.EstimateValues(Encode(observations, batch), batch, values);
 
     /// <inheritdoc/>
-    public void Evaluate(ReadOnlySpan<byte> observations, ReadOnlySpan<int> actions, int batch, Span<float> logProbs, Span<float> entropy, Span<float> values)
-    {
-        var features = Encode(observations, batch);
-        _logits = _actor.Forward(features);
-        Categorical.LogProbAndEntropy(_logits.Span, ActionCount, actions[..batch], logProbs[..batch], entropy[..batch]);
-        _critic.Forward(features).Span.CopyTo(values[..batch]);
-        if (_actions.Length < batch)
-        {
-            _actions = new int[batch];
-        }
-
-        actions[..batch].CopyTo(_actions);
-        _evaluatedBatch = batch;
-        _evaluated = true;
-    }
+    public void Evaluate(ReadOnlySpan<byte> observations, ReadOnlySpan<int> actions, int batch, Span<float> logProbs, Span<float> entropy, Span<float> values) =>
+        _heads.Evaluate(Encode(observations, batch), actions, batch, logProbs, entropy, values);
 
     /// <inheritdoc/>
     public void Backward(ReadOnlySpan<float> logProbGradients, ReadOnlySpan<float> entropyGradients, ReadOnlySpan<float> valueGradients)
     {
-        if (!_evaluated)
-        {
-            ThrowNotEvaluated();
-        }
-
-        // Nothing has run the layers since Evaluate, so the actor's output buffer still holds its logits.
-        var batch = _evaluatedBatch;
-        _logitsGradient.Reshape(batch, ActionCount);
-        Categorical.Backward(_logits!.Span, ActionCount, _actions.AsSpan(0, batch), logProbGradients[..batch], entropyGradients[..batch], _logitsGradient.Span);
-        var fromActor = _actor.Backward(_logitsGradient).Span;
-
-        _valueGradient.Reshape(batch, 1);
-        valueGradients[..batch].CopyTo(_valueGradient.Span);
-        var fromCritic = _critic.Backward(_valueGradient).Span;
-
-        // Both heads read the same features: their gradients add up, then each encoder takes its columns.
-        _featureGradient.Reshape(batch, FeatureSize);
-        var sum = _featureGradient.Span;
-        for (var i = 0; i < sum.Length; i++)
-        {
-            sum[i] = fromActor[i] + fromCritic[i];
-        }
-
+        // The heads' summed feature gradient; each encoder takes its columns.
+        var sum = _heads.Backward(logProbGradients, entropyGradients, valueGradients).Span;
+        var batch = sum.Length / FeatureSize;
         var column = 0;
         for (var e = 0; e < _encoders.Length; e++)
         {
@@ -253,11 +199,6 @@ public sealed class MultiInputActorCritic : IActorCritic<byte, int>
 
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ThrowNotEvaluated() =>
-        throw new InvalidOperationException("Backward needs the Evaluate call just before it (an Act or EstimateValues in between reuses the network's buffers).");
-
-    [DoesNotReturn]
-    [MethodImpl(MethodImplOptions.NoInlining)]
     private void ThrowTooFewObservations(int batch, int length, string paramName) =>
         throw new ArgumentException($"{batch} observations of {ObservationSize} bytes ({ObservationSpace}) need {(long)batch * ObservationSize}; got {length}.", paramName);
 
@@ -270,7 +211,7 @@ public sealed class MultiInputActorCritic : IActorCritic<byte, int>
             ThrowTooFewObservations(batch, observations.Length, nameof(observations));
         }
 
-        _evaluated = false;
+        _heads.Invalidate();
         _features.Reshape(batch, FeatureSize);
         var features = _features.Span;
         var column = 0;

@@ -1,5 +1,6 @@
 using Tempo.Algorithms.Learners;
 using Tempo.Algorithms.Models;
+using Tempo.Core.Configuration;
 using Tempo.Core.Seeding;
 
 namespace Tempo.Algorithms.Ppo;
@@ -68,18 +69,18 @@ public sealed record PpoOptions : IActorCriticAlgorithm
     public void Validate(LearnerShape shape)
     {
         shape.Validate();
-        Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "must be positive");
-        Require(Gamma is >= 0 and <= 1, nameof(Gamma), Gamma, "must lie in [0, 1]");
-        Require(GaeLambda is >= 0 and <= 1, nameof(GaeLambda), GaeLambda, "must lie in [0, 1]");
-        Require(NumMinibatches > 0, nameof(NumMinibatches), NumMinibatches, "must be positive");
-        Require(shape.Transitions % NumMinibatches == 0, nameof(NumMinibatches), NumMinibatches, $"must divide the batch size {shape.Transitions} (env trajectories × steps)");
-        Require(UpdateEpochs > 0, nameof(UpdateEpochs), UpdateEpochs, "must be positive");
-        Require(ClipCoef > 0, nameof(ClipCoef), ClipCoef, "must be positive");
-        Require(EntCoef >= 0, nameof(EntCoef), EntCoef, "must not be negative");
-        Require(VfCoef >= 0, nameof(VfCoef), VfCoef, "must not be negative");
-        Require(MaxGradNorm > 0, nameof(MaxGradNorm), MaxGradNorm, "must be positive");
-        Require(TargetKl is null or > 0, nameof(TargetKl), TargetKl ?? 0, "must be positive when set");
-        Require(AdamEps > 0, nameof(AdamEps), AdamEps, "must be positive");
+        OptionError.Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "must be positive");
+        OptionError.Require(Gamma is >= 0 and <= 1, nameof(Gamma), Gamma, "must lie in [0, 1]");
+        OptionError.Require(GaeLambda is >= 0 and <= 1, nameof(GaeLambda), GaeLambda, "must lie in [0, 1]");
+        OptionError.Require(NumMinibatches > 0, nameof(NumMinibatches), NumMinibatches, "must be positive");
+        OptionError.Require(shape.Transitions % NumMinibatches == 0, nameof(NumMinibatches), NumMinibatches, $"must divide the batch size {shape.Transitions} (env trajectories × steps)");
+        OptionError.Require(UpdateEpochs > 0, nameof(UpdateEpochs), UpdateEpochs, "must be positive");
+        OptionError.Require(ClipCoef > 0, nameof(ClipCoef), ClipCoef, "must be positive");
+        OptionError.Require(EntCoef >= 0, nameof(EntCoef), EntCoef, "must not be negative");
+        OptionError.Require(VfCoef >= 0, nameof(VfCoef), VfCoef, "must not be negative");
+        OptionError.Require(MaxGradNorm > 0, nameof(MaxGradNorm), MaxGradNorm, "must be positive");
+        OptionError.Require(TargetKl is null or > 0, nameof(TargetKl), TargetKl ?? 0, "must be positive when set");
+        OptionError.Require(AdamEps > 0, nameof(AdamEps), AdamEps, "must be positive");
     }
 
     /// <inheritdoc/>
@@ -88,11 +89,4 @@ public sealed record PpoOptions : IActorCriticAlgorithm
         where TAction : unmanaged =>
         new PpoLearner<TObservation, TAction>(model, this, shape, random);
 
-    private static void Require(bool condition, string name, object value, string rule)
-    {
-        if (!condition)
-        {
-            throw new ArgumentException($"PPO option {name} {rule}; got {value}.", name);
-        }
-    }
 }

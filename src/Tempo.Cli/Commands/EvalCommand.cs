@@ -32,7 +32,7 @@ internal static class EvalCommand
                 registry,
                 parse.GetRequiredValue(checkpoint).FullName,
                 new EvaluationSettings { Episodes = parse.GetValue(episodes), Seed = parse.GetValue(seed), VideoPath = parse.GetValue(video) },
-                (episode, statistics) => output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"episode {episode + 1}: return {statistics.Return:F2}, length {statistics.Length}")));
+                (episode, statistics) => output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"episode {episode + 1}: return {statistics.Return:F2}, length {statistics.Length}{RunCommand.XReached(statistics.XReached)}")));
             output.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
                 $"mean return over {outcome.Episodes.Count} episodes: {outcome.MeanReturn:F2} (policy {new PolicyVersion(outcome.PolicyVersion)}, {outcome.GlobalStep} training steps)"));

@@ -1,8 +1,5 @@
 using System.CommandLine;
-using System.Globalization;
-using System.Text.Json.Nodes;
 using Tempo.Core.Envs.Registry;
-using Tempo.Runtime.Checkpoints;
 using Tempo.Runtime.Metrics;
 using Tempo.Runtime.Runs;
 
@@ -16,10 +13,11 @@ internal static class TrainCommand
         var config = new Option<FileInfo>("--config") { Description = "JSON file of settings; keys are these flags without the dashes." };
         var plain = new Option<bool>("--plain") { Description = "Print one line per report instead of a live progress line." };
         var resume = new Option<DirectoryInfo>("--resume") { Description = "Continue the run in this folder from its checkpoint (its config applies; flags override)." };
+        var force = new Option<bool>("--force") { Description = "Overwrite the run in --run-dir if it holds one (its config, metrics, events and checkpoint are deleted first)." };
         var envAssembly = EnvAssemblies.CreateOption();
         var flags = new TrainFlags();
 
-        var command = new Command("train", "Train an agent.") { config, plain, resume, envAssembly };
+        var command = new Command("train", "Train an agent.") { config, plain, resume, force, envAssembly };
         foreach (var option in flags.Options)
         {
             command.Add(option);
@@ -29,33 +27,16 @@ internal static class TrainCommand
         {
             EnvAssemblies.Register(parse, envAssembly, registry);
 
-            // Layers, later ones win: a resumed run's stored config, the config file, then the flags.
-            var layers = new List<ConfigLayer>();
-            string? resumeFrom = null;
-            if (parse.GetValue(resume) is { } resumeDirectory)
-            {
-                resumeFrom = Path.Combine(resumeDirectory.FullName, CheckpointFile.FileName);
-                var checkpoint = CheckpointFile.ReadMetadata(resumeFrom);
-                layers.Add(ConfigLayer.Parse(checkpoint.Config, $"the config stored in {resumeFrom}"));
-                layers.Add(new ConfigLayer("--resume", new JsonObject { ["run-dir"] = resumeDirectory.FullName }));
-            }
+            var (resolved, resumeFrom) = TrainingLayers.Resolve(parse, registry, defaults: null, resume, config, flags);
+            var settings = resolved with { ResumeFrom = resumeFrom, OverwriteExistingRun = parse.GetValue(force) };
 
-            if (parse.GetValue(config) is { } file)
-            {
-                layers.Add(ConfigLayer.ReadFile(file.FullName));
-            }
-
-            layers.Add(flags.Read(parse));
-            var settings = RunConfig.Resolve(registry, layers) with { ResumeFrom = resumeFrom };
-
-            using var progress = new ConsoleProgressSink(output, redrawInPlace: redrawProgress && !parse.GetValue(plain), time);
+            using var progress = new ConsoleProgressSink(output, redrawInPlace: redrawProgress && !parse.GetValue(plain), time, totalSteps: settings.Collection.TotalTimesteps);
             var outcome = Trainer.Train(registry, settings, new RunHooks { Progress = progress, Announce = progress.WriteLine, Time = time }, cancellationToken);
             progress.Dispose();
-            var mean = outcome.ReturnMean is { } m ? m.ToString("F2", CultureInfo.InvariantCulture) : "n/a";
-            output.WriteLine(string.Create(
-                CultureInfo.InvariantCulture,
-                $"trained {outcome.GlobalStep} steps in {outcome.WallTimeSeconds:F2} s; {outcome.Episodes} episodes; last-20 mean return {mean}; run folder {outcome.RunDirectory}"));
-            return 0;
+            output.WriteLine(outcome.Summary);
+
+            // Ctrl-C cancels the run; it still checkpoints, and exits with the shell's code for SIGINT (128 + 2).
+            return outcome.Cancelled ? CliErrors.Interrupted : 0;
         })));
         return command;
     }

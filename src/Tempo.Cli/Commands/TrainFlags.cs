@@ -26,6 +26,7 @@ internal sealed class TrainFlags
         Add<double>("target-return", "Stop once the mean return of the last 20 episodes reaches this.");
         Add<bool>("pause", "Pause envs that can pause while the learner trains (sync schedule).");
         Add<int>("checkpoint-every", "Write checkpoint.tempo every this many learner updates (and always at the end).");
+        Add<int>("num-learners", "Data-parallel learner ranks (threads), PPO on the sync schedule: each steps its own --num-envs envs; gradients are averaged before every optimizer step.");
         Add<double>("tick-rate", "World ticks per second of a live env (LiveCartPole-v1 defaults to 50).");
 
         Add<long>("total-timesteps", "Total env steps to train for.");
@@ -56,6 +57,34 @@ internal sealed class TrainFlags
         Add<double>("adam-eps", "Adam's epsilon.");
         Add<double>("rho-bar", "APPO, IMPALA: V-trace's truncation of the importance weights (rho-bar).");
         Add<double>("c-bar", "APPO, IMPALA: V-trace's truncation of the trace-cutting weights (c-bar).");
+
+        Add<int>("buffer-size", "DQN, SAC: replay capacity in transitions.");
+        Add<int>("batch-size", "DQN, SAC: transitions per gradient step.");
+        Add<int>("learning-starts", "DQN, SAC: env steps before the first gradient step.");
+        Add<int>("train-frequency", "DQN: env steps between gradient steps.");
+        Add<bool>("huber-loss", "DQN: Huber (smooth L1) loss instead of MSE, as SB3.");
+        Add<int>("gradient-steps", "DQN: gradient steps taken together every train-frequency env steps (SB3's gradient_steps).");
+        Add<int>("update-frequency", "Discrete SAC: env steps between updates (critic, actor and alpha steps).");
+        Add<double>("replay-ratio", "DQN, discrete SAC: gradient steps per inserted env step to hold instead of the train/update frequency (async: the learner waits for experience).");
+        Add<int>("target-network-frequency", "DQN, SAC: env steps between target network updates.");
+        Add<double>("tau", "DQN, SAC: target network update rate (1: copy).");
+        Add<double>("start-e", "DQN: exploration epsilon at the start.");
+        Add<double>("end-e", "DQN: exploration epsilon after the exploration fraction.");
+        Add<double>("exploration-fraction", "DQN: fraction of total-timesteps over which epsilon falls linearly.");
+        Add<bool>("double-dqn", "DQN: select bootstrap actions with the online network (Double DQN).");
+        Add<bool>("dueling", "DQN: dueling value and advantage heads.");
+        Add<int>("n-step", "DQN: rewards summed into one return before bootstrapping.");
+        Add<bool>("prioritized-replay", "DQN: sample transitions by priority (|TD error|).");
+        Add<double>("prioritized-replay-alpha", "DQN: prioritized replay's alpha.");
+        Add<double>("prioritized-replay-beta", "DQN: prioritized replay's starting beta, annealed to 1.");
+        Add<double>("prioritized-replay-eps", "DQN: added to |TD error| in priorities.");
+        Add<double>("policy-lr", "SAC: the actor's learning rate.");
+        Add<double>("q-lr", "SAC: the critics' (and alpha's) learning rate.");
+        Add<int>("policy-frequency", "SAC: env steps between actor updates (each then takes that many actor steps).");
+        Add<double>("alpha", "SAC: entropy coefficient (the fixed value without --autotune).");
+        Add<bool>("autotune", "SAC: tune alpha towards the target entropy -|A| (discrete SAC: scale * log|A|).");
+        Add<double>("target-entropy-scale", "Discrete SAC: the target entropy as a fraction of log|A|.");
+        Add<bool>("checkpoint-replay", "DQN, SAC: checkpoints carry the replay buffer (replay.tempo), so a resumed run continues from it.");
     }
 
     /// <summary>The options, in the order help lists them.</summary>

@@ -10,11 +10,18 @@ public readonly record struct RandomStreamKey(string Name)
     /// <summary>The synchronous schedule's acting policy's stream (action sampling).</summary>
     public static RandomStreamKey Policy { get; } = new("policy");
 
-    /// <summary>Asynchronous actor <paramref name="index"/>'s stream (action sampling).</summary>
+    /// <summary>Actor <paramref name="index"/>'s stream (action sampling): an asynchronous actor's, or on the synchronous schedule the actor of data-parallel rank <paramref name="index"/> ≥ 1 (rank 0's is <see cref="Policy"/>).</summary>
     public static RandomStreamKey Actor(int index)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         return new($"actor-{index}");
+    }
+
+    /// <summary>Data-parallel learner rank <paramref name="rank"/>'s stream (its minibatch shuffles), for ranks ≥ 1; rank 0's is <see cref="Learner"/>.</summary>
+    public static RandomStreamKey LearnerRank(int rank)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rank);
+        return new($"learner-{rank}");
     }
 
     /// <inheritdoc/>

@@ -10,6 +10,9 @@ namespace Tempo.Core.Wrappers;
 /// on that step and on every reset; the last <see cref="RecentEpisodes"/> are kept (Gymnasium's
 /// <c>return_queue</c>/<c>length_queue</c>, <c>deque_size</c> long). Returns are summed in float64
 /// (Gymnasium sums in float32). Place it below reward wrappers to record the env's own rewards.
+/// When an env in the wrapped stack exposes the player's position (<see cref="IPositionSource"/>), each episode also
+/// carries the farthest x reached (<see cref="EpisodeStatistics.XReached"/>): progress in a platformer, which the
+/// return mixes with bonuses and penalties.
 /// </remarks>
 public sealed class RecordEpisodeStatistics<TObservation, TAction> : EnvWrapper<TObservation, TAction>
     where TObservation : unmanaged
@@ -20,7 +23,9 @@ public sealed class RecordEpisodeStatistics<TObservation, TAction> : EnvWrapper<
 
     private readonly TimeProvider _timeProvider;
     private readonly BoundedQueue<EpisodeStatistics> _recentEpisodes;
+    private readonly IPositionSource? _positions;
     private double _episodeReturn;
+    private float _xReached;
     private int _episodeLength;
     private long _episodeStartTimestamp;
 
@@ -38,6 +43,7 @@ public sealed class RecordEpisodeStatistics<TObservation, TAction> : EnvWrapper<
 
         _timeProvider = timeProvider ?? TimeProvider.System;
         _recentEpisodes = new BoundedQueue<EpisodeStatistics>(queueSize);
+        _positions = inner.TryFind<IPositionSource>(out var positions) ? positions : null;
         _episodeStartTimestamp = _timeProvider.GetTimestamp();
     }
 
@@ -76,13 +82,18 @@ public sealed class RecordEpisodeStatistics<TObservation, TAction> : EnvWrapper<
     {
         _episodeReturn += result.Reward;
         _episodeLength++;
+        if (_positions is { } positions)
+        {
+            _xReached = Math.Max(_xReached, positions.X);
+        }
+
         if (!result.IsDone)
         {
             return result;
         }
 
         var wallTime = _timeProvider.GetElapsedTime(_episodeStartTimestamp).TotalSeconds;
-        var episode = new EpisodeStatistics(_episodeReturn, _episodeLength, wallTime);
+        var episode = new EpisodeStatistics(_episodeReturn, _episodeLength, wallTime, _positions is null ? null : _xReached);
         _recentEpisodes.Add(episode);
         EpisodeCount++;
 
@@ -95,6 +106,9 @@ public sealed class RecordEpisodeStatistics<TObservation, TAction> : EnvWrapper<
     {
         _episodeReturn = 0;
         _episodeLength = 0;
+
+        // After an autoreset inside the ending step the player stands at the new episode's start.
+        _xReached = _positions?.X ?? 0;
         _episodeStartTimestamp = _timeProvider.GetTimestamp();
     }
 }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using Tempo.Nn.Kernels.Selection;
 using Tempo.Nn.Kernels.Simd;
 
 namespace Tempo.Nn.Kernels;
@@ -38,14 +39,14 @@ public static unsafe class ActivationKernels
 
     /// <summary>Writes activation(input) to <paramref name="output"/> (which may be the same span as the input).</summary>
     public static void Forward(Activation activation, ReadOnlySpan<float> input, Span<float> output) =>
-        Forward(SimdSupport.Best, activation, input, output);
+        Forward(KernelSelection.Current.Path, activation, input, output);
 
     /// <summary>
     /// Writes the input gradient from the activation's output and the output gradient: ReLU passes the gradient where
     /// output &gt; 0, tanh multiplies it by 1 − output²; <paramref name="inputGradient"/> may alias either input.
     /// </summary>
     public static void Backward(Activation activation, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGradient, Span<float> inputGradient) =>
-        Backward(SimdSupport.Best, activation, output, outputGradient, inputGradient);
+        Backward(KernelSelection.Current.Path, activation, output, outputGradient, inputGradient);
 
     internal static void Forward(SimdPath path, Activation activation, ReadOnlySpan<float> input, Span<float> output)
     {

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using Tempo.Nn.Kernels.Selection;
 using Tempo.Nn.Kernels.Simd;
 
 namespace Tempo.Nn.Kernels;
@@ -19,7 +20,7 @@ public static unsafe class BiasKernels
         fixed (float* m = matrix, b = bias)
         {
             var epilogue = new GemmEpilogue(b, biasPerRow: false, Activation.None);
-            epilogue.Apply(SimdSupport.Best, m, columns, 0, rows, 0, columns);
+            epilogue.Apply(KernelSelection.Current.Path, m, columns, 0, rows, 0, columns);
         }
     }
 
@@ -34,7 +35,7 @@ public static unsafe class BiasKernels
 
         fixed (float* m = matrix, s = sums)
         {
-            switch (SimdSupport.Best)
+            switch (KernelSelection.Current.Path)
             {
                 case SimdPath.Vector512: AccumulateColumnSums<Simd512, Vector512<float>>(m, rows, columns, s); break;
                 case SimdPath.Vector256: AccumulateColumnSums<Simd256, Vector256<float>>(m, rows, columns, s); break;

@@ -1,4 +1,4 @@
-using System.Buffers;
+using Tempo.Nn.Kernels.Selection;
 using Tempo.Nn.Kernels.Simd;
 
 namespace Tempo.Nn.Kernels;
@@ -6,13 +6,20 @@ namespace Tempo.Nn.Kernels;
 /// <summary>Forward and backward passes of a 2-D convolution on NCHW batches (PyTorch's layouts).</summary>
 /// <remarks>
 /// Each image is lowered with im2col (see <see cref="Im2Col"/>) and multiplied by the weight matrix (Out × C·kh·kw), so the output lands in NCHW
-/// order without a transpose; 1×1 convolutions with stride 1 and no padding skip the lowering. Bias and activation are
+/// order without a transpose; 1×1 convolutions with stride 1 and no padding skip the lowering. Layers with few output
+/// positions lower a group of images side by side into one wider GEMM (forward and input gradient; see <c>GroupSize</c>). Bias and activation are
 /// applied by the GEMM to each output tile while it is in cache. With a <see cref="KernelParallelism"/> of several
 /// threads, batches are split by image (each thread with its own column buffer, and for the weight gradient its own
 /// partial sums, added up at the end in a fixed order); a single image uses the threads inside its GEMMs instead.
 /// </remarks>
 public static unsafe class Conv2dKernels
 {
+    /// <summary>The narrowest GEMM a group of images should make (see <see cref="GroupSize"/>): 12 panels of the widest micro-kernel's 32 columns.</summary>
+    private const int GroupColumns = 384;
+
+    /// <summary>Most images per group, which bounds the scratch (the Nature CNN's groups: 5 images of 81 positions, 8 of 49).</summary>
+    private const int MaxGroup = 16;
+
     private enum Pass
     {
         Forward,
@@ -31,7 +38,7 @@ public static unsafe class Conv2dKernels
     public static void Forward(
         in Conv2dGeometry geometry, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output,
         Activation activation = Activation.None, KernelParallelism? parallelism = null) =>
-        Forward(SimdSupport.Best, geometry, input, weight, bias, output, activation, parallelism);
+        Forward(KernelSelection.Current.Path, geometry, input, weight, bias, output, activation, parallelism);
 
     /// <summary>Computes the input gradient from the output gradient; overwrites <paramref name="inputGradient"/>.</summary>
     /// <param name="geometry">The sizes.</param>
@@ -42,7 +49,7 @@ public static unsafe class Conv2dKernels
     public static void BackwardInput(
         in Conv2dGeometry geometry, ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> weight, Span<float> inputGradient,
         KernelParallelism? parallelism = null) =>
-        BackwardInput(SimdSupport.Best, geometry, outputGradient, weight, inputGradient, parallelism);
+        BackwardInput(KernelSelection.Current.Path, geometry, outputGradient, weight, inputGradient, parallelism);
 
     /// <summary>Accumulates the weight gradient (and the bias gradient unless empty) from the output gradient.</summary>
     /// <param name="geometry">The sizes.</param>
@@ -54,7 +61,7 @@ public static unsafe class Conv2dKernels
     public static void BackwardWeight(
         in Conv2dGeometry geometry, ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> weightGradient, Span<float> biasGradient,
         KernelParallelism? parallelism = null) =>
-        BackwardWeight(SimdSupport.Best, geometry, input, outputGradient, weightGradient, biasGradient, parallelism);
+        BackwardWeight(KernelSelection.Current.Path, geometry, input, outputGradient, weightGradient, biasGradient, parallelism);
 
     internal static void Forward(
         SimdPath path, in Conv2dGeometry geometry, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output,
@@ -166,7 +173,7 @@ public static unsafe class Conv2dKernels
             return;
         }
 
-        var rented = ArrayPool<float>.Shared.Rent((int)Math.Min(int.MaxValue, ScratchFloats(g) + 16));
+        var rented = KernelScratch.Pool.Rent((int)Math.Min(int.MaxValue, ScratchFloats(g) + 16));
         try
         {
             fixed (float* pool = rented)
@@ -177,12 +184,12 @@ public static unsafe class Conv2dKernels
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(rented);
+            KernelScratch.Pool.Return(rented);
         }
     }
 
     /// <summary>
-    /// One thread's share. Forward and input-gradient passes take one image at a time from a shared counter, so a
+    /// One thread's share. Forward and input-gradient passes take one group of images (<see cref="GroupSize"/>) at a time from a shared counter, so a
     /// thread whose core is busy elsewhere does less instead of holding everyone up; the weight gradient splits the
     /// batch statically so that its sums always run in the same order (results do not depend on scheduling).
     /// </summary>
@@ -193,15 +200,16 @@ public static unsafe class Conv2dKernels
         var columns = workspace.Columns(ScratchFloats(g));
         if (job.Pass != Pass.BackwardWeight)
         {
+            var group = GroupSize(g);
             while (true)
             {
-                var image = Interlocked.Increment(ref job.NextImage) - 1;
+                var image = (Interlocked.Increment(ref job.NextGroup) - 1) * group;
                 if (image >= g.Batch)
                 {
                     return;
                 }
 
-                RunImages(ref job, image, 1, columns, job.Weight, job.Bias, null, workspace);
+                RunImages(ref job, image, Math.Min(group, g.Batch - image), columns, job.Weight, job.Bias, null, workspace);
             }
         }
 
@@ -232,115 +240,191 @@ public static unsafe class Conv2dKernels
     private static void RunImages(ref Job job, int first, int count, float* columns, float* weightOrGradient, float* biasOrGradient, KernelParallelism? parallelism, GemmWorkspace? workspace)
     {
         var g = job.Geometry;
+        if (job.Pass == Pass.BackwardWeight)
+        {
+            RunWeightGradient(ref job, first, count, columns, weightOrGradient, biasOrGradient, parallelism, workspace);
+            return;
+        }
+
         var depth = g.InChannels * g.KernelHeight * g.KernelWidth;
         var positions = g.OutHeight * g.OutWidth;
         var imageFloats = (nint)g.InChannels * g.Height * g.Width;
         var outputFloats = (nint)g.OutChannels * positions;
         var pointwise = g.KernelHeight == 1 && g.KernelWidth == 1 && g.Stride == 1 && g.Padding == 0;
-        var phases = columns + GemmBlocking.RoundUp((int)Math.Min(int.MaxValue - 64, ColumnFloats(g)), 16);
+        var group = GroupSize(g);
+        var layout = new ScratchLayout(g, group, columns);
+        for (var n = first; n < first + count; n += group)
+        {
+            var images = Math.Min(group, first + count - n);
+
+            // One image's GEMM writes its NCHW output (or reads its output gradient) in place; a group's goes through the
+            // staging matrix Out × (images·P), whose columns are the images' positions side by side.
+            var staged = images > 1 || !pointwise;
+            var width = images * positions;
+            var output = job.Output + (n * outputFloats);
+            if (job.Pass == Pass.Forward)
+            {
+                for (var i = 0; i < images && !pointwise; i++)
+                {
+                    Im2Col.Pack(job.Path, g, job.Input + ((n + i) * imageFloats), layout.Columns + (i * positions), width, layout.Phases);
+                }
+
+                if (pointwise && images > 1)
+                {
+                    StageImages(job.Input + (n * imageFloats), g.InChannels, positions, images, layout.Columns);
+                }
+
+                // output (Out × images·P) = W (Out × K) · columns (K × images·P), then bias per row and the activation per tile.
+                var direct = images == 1;
+                var problem = new GemmProblem
+                {
+                    A = weightOrGradient,
+                    RowStrideA = depth,
+                    ColumnStrideA = 1,
+                    B = pointwise && images == 1 ? job.Input + (n * imageFloats) : layout.Columns,
+                    RowStrideB = width,
+                    ColumnStrideB = 1,
+                    C = direct ? output : layout.Staging,
+                    Ldc = width,
+                    M = g.OutChannels,
+                    N = width,
+                    K = depth,
+                    Epilogue = new GemmEpilogue(biasOrGradient, biasPerRow: true, job.Activation),
+                };
+                GemmCore.Execute(job.Path, GemmStrategy.Auto, problem, parallelism, workspace);
+                if (!direct)
+                {
+                    UnstageImages(layout.Staging, g.OutChannels, positions, images, output);
+                }
+
+                continue;
+            }
+
+            // columns (K × images·P) = Wᵀ (K × Out) · dY (Out × images·P), then scatter-add back to each image (col2im).
+            if (images > 1)
+            {
+                StageImages(output, g.OutChannels, positions, images, layout.Staging);
+            }
+
+            var lowered = pointwise && images == 1 ? job.Input + (n * imageFloats) : layout.Columns;
+            var backward = new GemmProblem
+            {
+                A = weightOrGradient,
+                RowStrideA = 1,
+                ColumnStrideA = depth,
+                B = images > 1 ? layout.Staging : output,
+                RowStrideB = width,
+                ColumnStrideB = 1,
+                C = lowered,
+                Ldc = width,
+                M = depth,
+                N = width,
+                K = g.OutChannels,
+            };
+            GemmCore.Execute(job.Path, GemmStrategy.Auto, backward, parallelism, workspace);
+            for (var i = 0; i < images && staged; i++)
+            {
+                var image = job.Input + ((n + i) * imageFloats);
+                if (pointwise)
+                {
+                    UnstageImages(layout.Columns + (i * positions), g.InChannels, positions, 1, image, width);
+                }
+                else
+                {
+                    Im2Col.Unpack(job.Path, g, layout.Columns + (i * positions), width, image, layout.Phases);
+                }
+            }
+        }
+    }
+
+    /// <summary>dW += dY_n · columns_nᵀ for images [first, first + count), one image at a time (a wider GEMM would not be faster: its depth is the positions).</summary>
+    private static void RunWeightGradient(ref Job job, int first, int count, float* columns, float* weightGradient, float* biasGradient, KernelParallelism? parallelism, GemmWorkspace? workspace)
+    {
+        var g = job.Geometry;
+        var depth = g.InChannels * g.KernelHeight * g.KernelWidth;
+        var positions = g.OutHeight * g.OutWidth;
+        var imageFloats = (nint)g.InChannels * g.Height * g.Width;
+        var outputFloats = (nint)g.OutChannels * positions;
+        var pointwise = g.KernelHeight == 1 && g.KernelWidth == 1 && g.Stride == 1 && g.Padding == 0;
+        var layout = new ScratchLayout(g, GroupSize(g), columns);
         for (var n = first; n < first + count; n++)
         {
             var image = job.Input + (n * imageFloats);
             var output = job.Output + (n * outputFloats);
-            switch (job.Pass)
+            var lowered = pointwise ? image : layout.Columns;
+            if (!pointwise)
             {
-                case Pass.Forward:
-                    {
-                        var lowered = pointwise ? image : columns;
-                        if (!pointwise)
-                        {
-                            Im2Col.Pack(g, image, columns, phases);
-                        }
+                Im2Col.Pack(job.Path, g, image, layout.Columns, positions, layout.Phases);
+            }
 
-                        // output_n (Out × P) = W (Out × K) · columns (K × P), then bias per row and the activation per tile.
-                        var problem = new GemmProblem
-                        {
-                            A = weightOrGradient,
-                            RowStrideA = depth,
-                            ColumnStrideA = 1,
-                            B = lowered,
-                            RowStrideB = positions,
-                            ColumnStrideB = 1,
-                            C = output,
-                            Ldc = positions,
-                            M = g.OutChannels,
-                            N = positions,
-                            K = depth,
-                            Epilogue = new GemmEpilogue(biasOrGradient, biasPerRow: true, job.Activation),
-                        };
-                        GemmCore.Execute(job.Path, GemmStrategy.Auto, problem, parallelism, workspace);
-                        break;
-                    }
+            // dW (Out × K) += dY_n (Out × P) · columnsᵀ (P × K).
+            var problem = new GemmProblem
+            {
+                A = output,
+                RowStrideA = positions,
+                ColumnStrideA = 1,
+                B = lowered,
+                RowStrideB = 1,
+                ColumnStrideB = positions,
+                C = weightGradient,
+                Ldc = depth,
+                M = g.OutChannels,
+                N = depth,
+                K = positions,
+                Beta = 1f,
+            };
+            GemmCore.Execute(job.Path, GemmStrategy.Auto, problem, parallelism, workspace);
+            if (biasGradient != null)
+            {
+                for (var o = 0; o < g.OutChannels; o++)
+                {
+                    biasGradient[o] += Sum(output + ((nint)o * positions), positions);
+                }
+            }
+        }
+    }
 
-                case Pass.BackwardInput:
-                    {
-                        // columns (K × P) = Wᵀ (K × Out) · dY_n (Out × P), then scatter-add back to the image (col2im).
-                        var problem = new GemmProblem
-                        {
-                            A = weightOrGradient,
-                            RowStrideA = 1,
-                            ColumnStrideA = depth,
-                            B = output,
-                            RowStrideB = positions,
-                            ColumnStrideB = 1,
-                            C = pointwise ? image : columns,
-                            Ldc = positions,
-                            M = depth,
-                            N = positions,
-                            K = g.OutChannels,
-                        };
-                        GemmCore.Execute(job.Path, GemmStrategy.Auto, problem, parallelism, workspace);
-                        if (!pointwise)
-                        {
-                            Im2Col.Unpack(g, columns, image, phases);
-                        }
+    /// <summary>
+    /// Images per GEMM in the forward and input-gradient passes: enough that a GEMM is at least <see cref="GroupColumns"/>
+    /// wide. Layers with few output positions (81 and 49 in the Nature CNN) otherwise run GEMMs whose width leaves the
+    /// micro-kernel's last column panel mostly empty and whose packing and call costs are paid per image.
+    /// </summary>
+    private static int GroupSize(in Conv2dGeometry g)
+    {
+        var positions = g.OutHeight * g.OutWidth;
+        return Math.Clamp((GroupColumns + positions - 1) / positions, 1, Math.Min(MaxGroup, g.Batch));
+    }
 
-                        break;
-                    }
+    /// <summary>source (images × rows × P, NCHW) to target (rows × images·P): each image's rows side by side.</summary>
+    private static void StageImages(float* source, int rows, int positions, int images, float* target)
+    {
+        var width = (nint)images * positions;
+        for (var i = 0; i < images; i++)
+        {
+            for (var r = 0; r < rows; r++)
+            {
+                new ReadOnlySpan<float>(source + ((((nint)i * rows) + r) * positions), positions).CopyTo(new Span<float>(target + (r * width) + (i * positions), positions));
+            }
+        }
+    }
 
-                default:
-                    {
-                        var lowered = pointwise ? image : columns;
-                        if (!pointwise)
-                        {
-                            Im2Col.Pack(g, image, columns, phases);
-                        }
-
-                        // dW (Out × K) += dY_n (Out × P) · columnsᵀ (P × K).
-                        var problem = new GemmProblem
-                        {
-                            A = output,
-                            RowStrideA = positions,
-                            ColumnStrideA = 1,
-                            B = lowered,
-                            RowStrideB = 1,
-                            ColumnStrideB = positions,
-                            C = weightOrGradient,
-                            Ldc = depth,
-                            M = g.OutChannels,
-                            N = depth,
-                            K = positions,
-                            Beta = 1f,
-                        };
-                        GemmCore.Execute(job.Path, GemmStrategy.Auto, problem, parallelism, workspace);
-                        if (biasOrGradient != null)
-                        {
-                            for (var o = 0; o < g.OutChannels; o++)
-                            {
-                                biasOrGradient[o] += Sum(output + ((nint)o * positions), positions);
-                            }
-                        }
-
-                        break;
-                    }
+    /// <summary>The inverse of <see cref="StageImages"/>, from a staging matrix <paramref name="width"/> floats wide (images·P unless given).</summary>
+    private static void UnstageImages(float* source, int rows, int positions, int images, float* target, int width = 0)
+    {
+        var stride = width > 0 ? width : (nint)images * positions;
+        for (var i = 0; i < images; i++)
+        {
+            for (var r = 0; r < rows; r++)
+            {
+                new ReadOnlySpan<float>(source + (r * stride) + (i * positions), positions).CopyTo(new Span<float>(target + ((((nint)i * rows) + r) * positions), positions));
             }
         }
     }
 
     private static long ColumnFloats(in Conv2dGeometry g) => (long)g.InChannels * g.KernelHeight * g.KernelWidth * g.OutHeight * g.OutWidth;
 
-    /// <summary>Scratch per thread: the column matrix of one image, then the phase planes of the strided lowering.</summary>
-    private static long ScratchFloats(in Conv2dGeometry g) => GemmBlocking.RoundUp((int)Math.Min(int.MaxValue - 64, ColumnFloats(g)), 16) + Im2Col.PhaseFloats(g);
+    /// <summary>Scratch per thread: see <see cref="ScratchLayout"/>.</summary>
+    private static long ScratchFloats(in Conv2dGeometry g) => ScratchLayout.Floats(g, GroupSize(g));
 
     private static long GradientFloats(in Conv2dGeometry g) => (long)g.WeightLength + g.OutChannels;
 
@@ -388,6 +472,31 @@ public static unsafe class Conv2dKernels
         }
     }
 
+    /// <summary>A thread's scratch: the column matrix of a group of images, the staging matrix of their outputs, the phase planes of the strided lowering.</summary>
+    private readonly struct ScratchLayout
+    {
+        public ScratchLayout(in Conv2dGeometry g, int group, float* scratch)
+        {
+            Columns = scratch;
+            Staging = Columns + ColumnsFloats(g, group);
+            Phases = Staging + StagingFloats(g, group);
+        }
+
+        public float* Columns { get; }
+
+        public float* Staging { get; }
+
+        public float* Phases { get; }
+
+        public static long Floats(in Conv2dGeometry g, int group) => ColumnsFloats(g, group) + StagingFloats(g, group) + Im2Col.PhaseFloats(g);
+
+        private static long ColumnsFloats(in Conv2dGeometry g, int group) => RoundUp(ColumnFloats(g) * group);
+
+        private static long StagingFloats(in Conv2dGeometry g, int group) => group == 1 ? 0 : RoundUp((long)g.OutChannels * g.OutHeight * g.OutWidth * group);
+
+        private static long RoundUp(long floats) => (floats + 15) & ~15L;
+    }
+
     /// <summary>One pass over a batch: what every thread needs (lives on the caller's stack for the call).</summary>
     private struct Job
     {
@@ -408,7 +517,7 @@ public static unsafe class Conv2dKernels
         /// <summary>The output (forward) or the output gradient (backward passes).</summary>
         public float* Output;
 
-        /// <summary>The next image to hand out (forward and input-gradient passes on several threads).</summary>
-        public int NextImage;
+        /// <summary>The next group of images to hand out (forward and input-gradient passes on several threads).</summary>
+        public int NextGroup;
     }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Tempo.Nn.Kernels.Selection;
 using Tempo.Nn.Kernels.Simd;
 
 namespace Tempo.Nn.Kernels;
@@ -8,7 +9,7 @@ namespace Tempo.Nn.Kernels;
 /// Small and skinny shapes (batch-1 layers, narrow heads, N ≤ 64 with a small B) run unpacked "direct" kernels with
 /// a few tens of nanoseconds of overhead; large shapes run a cache-blocked, packed kernel. Vector512 is used where
 /// AVX-512 exists, else Vector256, Vector128 or plain scalar code. Without a <see cref="KernelParallelism"/> the
-/// call runs on the calling thread and rents any packing memory from <see cref="System.Buffers.ArrayPool{T}.Shared"/>
+/// call runs on the calling thread and rents any packing memory from a kernel pool that never trims (<see cref="KernelScratch"/>)
 /// for its duration; with one, it uses that instance's scratch and, for large shapes, its threads.
 /// C must not overlap A or B. At batch 1 the A·B form is the fastest (weights stored in×out): A·Bᵀ runs as dot products,
 /// which cost about 1.3–3× more when the shared dimension is short.
@@ -33,7 +34,7 @@ public static unsafe class Gemm
         Transpose transA, Transpose transB, int m, int n, int k,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, float beta = 0f,
         KernelParallelism? parallelism = null) =>
-        Multiply(SimdSupport.Best, GemmStrategy.Auto, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, beta, default, Activation.None, parallelism);
+        Multiply(KernelSelection.Current.Path, GemmStrategy.Auto, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, beta, default, Activation.None, parallelism);
 
     /// <summary>
     /// Computes C = activation(op(A)·op(B) + bias), with the bias (one value per column of C, or empty) and the activation
@@ -63,7 +64,7 @@ public static unsafe class Gemm
             KernelThrow.LengthMismatch(nameof(bias), bias.Length, n);
         }
 
-        Multiply(SimdSupport.Best, GemmStrategy.Auto, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, 0f, bias, activation, parallelism);
+        Multiply(KernelSelection.Current.Path, GemmStrategy.Auto, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, 0f, bias, activation, parallelism);
     }
 
     /// <summary>The validating entry point behind the public overloads, with the vector path and kernel family selectable for tests.</summary>

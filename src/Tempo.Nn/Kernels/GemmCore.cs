@@ -1,6 +1,6 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using Tempo.Nn.Kernels.Selection;
 using Tempo.Nn.Kernels.Simd;
 
 namespace Tempo.Nn.Kernels;
@@ -14,6 +14,12 @@ internal static unsafe class GemmCore
 
     /// <summary>Scratch of up to this many floats lives on the stack when no workspace is given.</summary>
     private const int StackScratchFloats = 2048;
+
+    /// <summary>Largest operand (in floats) packed once and shared; larger ones are repacked per chunk instead of holding that much memory.</summary>
+    private const long MaxSharedFloats = 8L << 20;
+
+    /// <summary>Rows (A) or columns (B) per packing unit handed out to the threads: 8 micro-panels.</summary>
+    private const int PanelsPerPackUnit = 8;
 
     private enum Kernel
     {
@@ -217,7 +223,7 @@ internal static unsafe class GemmCore
         }
         else
         {
-            rented = ArrayPool<float>.Shared.Rent((int)floats + 16);
+            rented = KernelScratch.Pool.Rent((int)floats + 16);
             scratch = null;
         }
 
@@ -250,7 +256,7 @@ internal static unsafe class GemmCore
         {
             if (rented is not null)
             {
-                ArrayPool<float>.Shared.Return(rented);
+                KernelScratch.Pool.Return(rented);
             }
         }
     }
@@ -310,6 +316,11 @@ internal static unsafe class GemmCore
 
         if (parallelism is not null)
         {
+            if (job.Kernel == Kernel.Packed && parts > 1)
+            {
+                ShareOperand(ref job, parallelism);
+            }
+
             fixed (Job* state = &job)
             {
                 parallelism.Run(&RunPart, state, parts);
@@ -318,15 +329,15 @@ internal static unsafe class GemmCore
             return;
         }
 
-        // No workspace: rent the packing blocks for this call only (ArrayPool keeps them for the next one).
-        var blocking = GemmBlocking.Default;
+        // No workspace: rent the packing blocks for this call only (the pool keeps them for the next one).
+        var blocking = KernelSelection.Current.Blocking;
         var needsPacking = job.Kernel == Kernel.Packed;
         var aFloats = needsPacking ? Math.Min(blocking.PackedAFloats, (GemmBlocking.RoundUp(job.Problem.M, MicroKernels.MaxRows) * Math.Min(blocking.DepthBlock, job.Problem.K)) + 16) : 16;
         var bFloats = needsPacking ? (int)Math.Min(blocking.PackedBFloats, (long)GemmBlocking.RoundUp(job.Problem.N, MicroKernels.MaxColumns) * Math.Min(blocking.DepthBlock, job.Problem.K)) + 16 : 16;
         var scratchFloats = job.Kernel == Kernel.Direct ? (int)DirectGemm.ScratchFloats(job.Problem, Width(job.Path), job.PaddedB) + 16 : 16;
-        var packedA = ArrayPool<float>.Shared.Rent(aFloats + 16);
-        var packedB = ArrayPool<float>.Shared.Rent(bFloats + 16);
-        var scratch = ArrayPool<float>.Shared.Rent(scratchFloats + 16);
+        var packedA = KernelScratch.Pool.Rent(aFloats + 16);
+        var packedB = KernelScratch.Pool.Rent(bFloats + 16);
+        var scratch = KernelScratch.Pool.Rent(scratchFloats + 16);
         try
         {
             fixed (float* a = packedA, b = packedB, s = scratch)
@@ -337,9 +348,9 @@ internal static unsafe class GemmCore
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(scratch);
-            ArrayPool<float>.Shared.Return(packedB);
-            ArrayPool<float>.Shared.Return(packedA);
+            KernelScratch.Pool.Return(scratch);
+            KernelScratch.Pool.Return(packedB);
+            KernelScratch.Pool.Return(packedA);
         }
     }
 
@@ -367,13 +378,18 @@ internal static unsafe class GemmCore
         }
 
         var problem = job.Problem;
-        var splitRows = job.Kernel == Kernel.Packed ? problem.M >= problem.N : problem.M >= 8 * parts;
+        if (job.Shared.Panels != null)
+        {
+            PackShared(ref job, buffers.Blocking);
+        }
+
+        var splitRows = job.Kernel == Kernel.Packed ? SplitsRows(problem) : problem.M >= 8 * parts;
         var extent = splitRows ? problem.M : problem.N;
         var alignment = splitRows ? MicroKernels.MaxRows : MicroKernels.MaxColumns;
 
-        // About three chunks per thread. Packed chunks repack the other operand, so they stay large enough
-        // (256 rows or 128 columns) to keep that repacking to a few percent of the arithmetic.
-        var minimum = job.Kernel != Kernel.Packed ? alignment : splitRows ? 256 : 128;
+        // About three chunks per thread. Packed chunks that repack the other operand (too large to share) stay large
+        // enough (256 rows or 128 columns) to keep that repacking to a few percent of the arithmetic.
+        var minimum = job.Kernel != Kernel.Packed || job.Shared.Panels != null ? alignment : splitRows ? 256 : 128;
         var chunk = Math.Max(minimum, GemmBlocking.RoundUp((extent + (3 * parts) - 1) / (3 * parts), alignment));
         while (true)
         {
@@ -390,12 +406,92 @@ internal static unsafe class GemmCore
         }
     }
 
+    /// <summary>Whether a parallel packed call splits C by rows (sharing op(B)) rather than by columns (sharing op(A)).</summary>
+    private static bool SplitsRows(in GemmProblem problem) => problem.M >= problem.N;
+
+    /// <summary>Sets up the operand every chunk needs in full (op(B) for a row split, op(A) for a column split) to be packed once, by all threads together.</summary>
+    private static void ShareOperand(ref Job job, KernelParallelism parallelism)
+    {
+        ref var problem = ref job.Problem;
+        var (microRows, microColumns) = MicroKernels.Tile(job.Path);
+        var holdsA = !SplitsRows(problem);
+        var extent = holdsA ? problem.M : problem.N;
+        var micro = holdsA ? microRows : microColumns;
+        var floats = SharedPanels.Floats(problem.K, extent, micro);
+        if (floats > MaxSharedFloats)
+        {
+            return;
+        }
+
+        var blocking = parallelism.Workspace(0).Blocking;
+        job.Shared = new SharedPanels(parallelism.Workspace(0).Shared(floats), GemmBlocking.RoundUp(extent, micro), holdsA);
+        var depthBlocks = (problem.K + blocking.DepthBlock - 1) / blocking.DepthBlock;
+        var groups = (extent + (PanelsPerPackUnit * micro) - 1) / (PanelsPerPackUnit * micro);
+        job.PackUnits = depthBlocks * groups;
+    }
+
+    /// <summary>
+    /// Packs units of the shared operand (taken from a counter) until none are left, then waits until every unit is
+    /// packed: a thread that arrives late finds the packing done and goes straight to the arithmetic.
+    /// </summary>
+    private static void PackShared(ref Job job, GemmBlocking blocking)
+    {
+        ref readonly var problem = ref job.Problem;
+        var shared = job.Shared;
+        var (microRows, microColumns) = MicroKernels.Tile(job.Path);
+        var micro = shared.HoldsA ? microRows : microColumns;
+        var groupExtent = PanelsPerPackUnit * micro;
+        var extent = shared.HoldsA ? problem.M : problem.N;
+        var groups = (extent + groupExtent - 1) / groupExtent;
+        while (true)
+        {
+            var unit = Interlocked.Increment(ref job.NextPackUnit) - 1;
+            if (unit >= job.PackUnits)
+            {
+                break;
+            }
+
+            try
+            {
+                var depth0 = unit / groups * blocking.DepthBlock;
+                var depth = Math.Min(blocking.DepthBlock, problem.K - depth0);
+                var index0 = unit % groups * groupExtent;
+                var count = Math.Min(groupExtent, extent - index0);
+                var destination = shared.Block(depth0, index0, depth);
+                if (shared.HoldsA)
+                {
+                    PackedGemm.PackA(problem, index0, depth0, count, depth, destination, microRows);
+                }
+                else
+                {
+                    switch (job.Path)
+                    {
+                        case SimdPath.Vector512: PackedGemm.PackB<Simd512, Vector512<float>>(problem, depth0, index0, depth, count, destination, microColumns); break;
+                        case SimdPath.Vector256: PackedGemm.PackB<Simd256, Vector256<float>>(problem, depth0, index0, depth, count, destination, microColumns); break;
+                        default: PackedGemm.PackB<Simd128, Vector128<float>>(problem, depth0, index0, depth, count, destination, microColumns); break;
+                    }
+                }
+            }
+            finally
+            {
+                // Counted even if packing threw, so no thread waits forever; the exception reaches the caller.
+                Interlocked.Increment(ref job.PackedUnits);
+            }
+        }
+
+        var spinner = default(SpinWait);
+        while (Volatile.Read(ref job.PackedUnits) < job.PackUnits)
+        {
+            spinner.SpinOnce(sleep1Threshold: -1);
+        }
+    }
+
     private static void RunKernel(ref Job job, in GemmProblem problem, in GemmBuffers buffers)
     {
         switch (job.Kernel)
         {
             case Kernel.Packed:
-                RunPacked(job.Path, problem, buffers);
+                RunPacked(job.Path, problem, buffers, job.Shared);
                 break;
             case Kernel.Dot:
                 RunDot(job.Path, problem);
@@ -406,13 +502,13 @@ internal static unsafe class GemmCore
         }
     }
 
-    private static void RunPacked(SimdPath path, in GemmProblem problem, in GemmBuffers buffers)
+    private static void RunPacked(SimdPath path, in GemmProblem problem, in GemmBuffers buffers, in SharedPanels shared = default)
     {
         switch (path)
         {
-            case SimdPath.Vector512: PackedGemm.Run<Simd512, Vector512<float>>(problem, buffers, 8); break;
-            case SimdPath.Vector256: PackedGemm.Run<Simd256, Vector256<float>>(problem, buffers, 6); break;
-            default: PackedGemm.Run<Simd128, Vector128<float>>(problem, buffers, 6); break;
+            case SimdPath.Vector512: PackedGemm.Run<Simd512, Vector512<float>>(problem, buffers, MicroKernels.Tile(path).Rows, shared); break;
+            case SimdPath.Vector256: PackedGemm.Run<Simd256, Vector256<float>>(problem, buffers, MicroKernels.Tile(path).Rows, shared); break;
+            default: PackedGemm.Run<Simd128, Vector128<float>>(problem, buffers, MicroKernels.Tile(SimdPath.Vector128).Rows, shared); break;
         }
     }
 
@@ -447,5 +543,17 @@ internal static unsafe class GemmCore
 
         /// <summary>The next chunk to hand out when several threads share the call.</summary>
         public int NextChunk;
+
+        /// <summary>The operand packed once for all threads, or none.</summary>
+        public SharedPanels Shared;
+
+        /// <summary>Units the shared operand is packed in.</summary>
+        public int PackUnits;
+
+        /// <summary>The next packing unit to hand out.</summary>
+        public int NextPackUnit;
+
+        /// <summary>Packing units finished.</summary>
+        public int PackedUnits;
     }
 }

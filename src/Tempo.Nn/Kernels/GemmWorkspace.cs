@@ -17,6 +17,7 @@ internal sealed unsafe class GemmWorkspace
     private readonly float[] _scratch;
     private float[] _columns = [];
     private float[] _gradients = [];
+    private float[] _shared = [];
 
     public GemmWorkspace(GemmBlocking blocking)
     {
@@ -53,6 +54,17 @@ internal sealed unsafe class GemmWorkspace
         }
 
         return Aligned(_gradients);
+    }
+
+    /// <summary>A 64-byte-aligned buffer of at least <paramref name="floats"/> floats for an operand packed once and read by every thread of a call (grows, never shrinks).</summary>
+    public float* Shared(long floats)
+    {
+        if (floats + (Alignment / sizeof(float)) > _shared.Length)
+        {
+            _shared = Allocate(checked((int)floats));
+        }
+
+        return Aligned(_shared);
     }
 
     /// <summary>Rounds the address of the array's first element up to 64 bytes (the arrays are pinned, so this is stable).</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
+using Tempo.Nn.Kernels.Selection;
 
 namespace Tempo.Nn.Kernels;
 
@@ -47,7 +48,7 @@ public sealed unsafe class KernelParallelism : IDisposable
     /// <summary>Creates an instance that runs kernels on the calling thread plus <paramref name="threadCount"/> − 1 workers.</summary>
     /// <param name="threadCount">Threads per kernel call, including the caller's; 1 means no worker threads.</param>
     public KernelParallelism(int threadCount = 1)
-        : this(threadCount, GemmBlocking.Default)
+        : this(threadCount, KernelSelection.Current.Blocking)
     {
     }
 

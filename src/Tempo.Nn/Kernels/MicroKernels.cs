@@ -19,9 +19,19 @@ internal static unsafe class MicroKernels
     /// <summary>The most columns any micro-kernel computes (2 × 16 lanes).</summary>
     public const int MaxColumns = 32;
 
+    /// <summary>Rows × columns of the packed micro-kernel for a path: 8×32 with Vector512 (16 of its 32 registers hold C), 6×(2·width) otherwise (12 of 16).</summary>
+    public static (int Rows, int Columns) Tile(SimdPath path) => path switch
+    {
+        SimdPath.Vector512 => (8, 32),
+        SimdPath.Vector256 => (6, 16),
+        SimdPath.Vector128 => (6, 8),
+        _ => (1, 1),
+    };
+
     /// <summary>The 8×(2·width) register-blocked kernel: C tile = β·C + (packed A panel)·(packed B panel) over <paramref name="depth"/>.</summary>
     /// <param name="depth">kc, the shared dimension of this pass.</param>
-    /// <param name="a">Packed A panel: depth × 8 floats, row index fastest.</param>
+    /// <param name="a">A panel: 8 consecutive floats (one per row) per step of depth, steps <paramref name="aStride"/> apart (8 when packed; lda when read in place from a transposed A).</param>
+    /// <param name="aStride">Floats from one step of A's depth to the next.</param>
     /// <param name="b">Packed B panel: depth × 2·width floats, column index fastest.</param>
     /// <param name="c">Top-left of the C tile.</param>
     /// <param name="ldc">C's row stride.</param>
@@ -29,7 +39,7 @@ internal static unsafe class MicroKernels
     /// <param name="columns">Valid columns of the tile (≤ 2·width).</param>
     /// <param name="beta">0 overwrites C, otherwise C is scaled by β and accumulated into.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Kernel8<TOps, TVector>(int depth, float* a, float* b, float* c, nint ldc, int rows, int columns, float beta)
+    public static void Kernel8<TOps, TVector>(int depth, float* a, nint aStride, float* b, float* c, nint ldc, int rows, int columns, float beta)
         where TOps : struct, ISimdOps<TVector>
         where TVector : unmanaged
     {
@@ -71,7 +81,7 @@ internal static unsafe class MicroKernels
             var a7 = TOps.Broadcast(a[7]);
             c70 = TOps.MultiplyAdd(a7, b0, c70);
             c71 = TOps.MultiplyAdd(a7, b1, c71);
-            a += 8;
+            a += aStride;
             b += 2 * width;
         }
 
@@ -110,7 +120,8 @@ internal static unsafe class MicroKernels
 
     /// <summary>The 6×(2·width) register-blocked kernel: C tile = β·C + (packed A panel)·(packed B panel) over <paramref name="depth"/>.</summary>
     /// <param name="depth">kc, the shared dimension of this pass.</param>
-    /// <param name="a">Packed A panel: depth × 6 floats, row index fastest.</param>
+    /// <param name="a">A panel: 6 consecutive floats (one per row) per step of depth, steps <paramref name="aStride"/> apart (6 when packed; lda when read in place from a transposed A).</param>
+    /// <param name="aStride">Floats from one step of A's depth to the next.</param>
     /// <param name="b">Packed B panel: depth × 2·width floats, column index fastest.</param>
     /// <param name="c">Top-left of the C tile.</param>
     /// <param name="ldc">C's row stride.</param>
@@ -118,7 +129,7 @@ internal static unsafe class MicroKernels
     /// <param name="columns">Valid columns of the tile (≤ 2·width).</param>
     /// <param name="beta">0 overwrites C, otherwise C is scaled by β and accumulated into.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Kernel6<TOps, TVector>(int depth, float* a, float* b, float* c, nint ldc, int rows, int columns, float beta)
+    public static void Kernel6<TOps, TVector>(int depth, float* a, nint aStride, float* b, float* c, nint ldc, int rows, int columns, float beta)
         where TOps : struct, ISimdOps<TVector>
         where TVector : unmanaged
     {
@@ -152,7 +163,7 @@ internal static unsafe class MicroKernels
             var a5 = TOps.Broadcast(a[5]);
             c50 = TOps.MultiplyAdd(a5, b0, c50);
             c51 = TOps.MultiplyAdd(a5, b1, c51);
-            a += 6;
+            a += aStride;
             b += 2 * width;
         }
 

@@ -11,9 +11,16 @@ namespace Tempo.Nn.Kernels;
 /// </remarks>
 internal static unsafe class PackedGemm
 {
+    /// <summary>The deepest transposed A read in place: one panel then touches at most this many lines and pages, which L1 and the TLB hold.</summary>
+    private const int InPlaceDepth = 128;
+
     /// <summary>Runs the whole problem (K ≥ 1) with <paramref name="microRows"/>×(2·width) micro-kernels.</summary>
+    /// <param name="problem">The problem or one thread's chunk of it.</param>
+    /// <param name="buffers">This thread's packing blocks.</param>
+    /// <param name="microRows">MR of the micro-kernel (8 or 6).</param>
+    /// <param name="shared">An operand already packed in full for every chunk (its rows/columns are the chunk's), or none.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run<TOps, TVector>(in GemmProblem problem, in GemmBuffers buffers, int microRows)
+    public static void Run<TOps, TVector>(in GemmProblem problem, in GemmBuffers buffers, int microRows, in SharedPanels shared)
         where TOps : struct, ISimdOps<TVector>
         where TVector : unmanaged
     {
@@ -29,6 +36,10 @@ internal static unsafe class PackedGemm
         var c = problem.C;
         var ldc = problem.Ldc;
 
+        // A stored transposed holds each step of depth's rows side by side, which is what a packed panel holds: with a
+        // short depth the micro-kernel reads them in place (one line per step, a few pages in all) instead of packing.
+        var inPlaceA = problem.RowStrideA == 1 && problem.K <= InPlaceDepth;
+
         for (var jc = 0; jc < problem.N; jc += columnBlock)
         {
             var nc = Math.Min(columnBlock, problem.N - jc);
@@ -37,26 +48,58 @@ internal static unsafe class PackedGemm
                 var kc = Math.Min(depthBlock, problem.K - pc);
                 var beta = pc == 0 ? problem.Beta : 1f;
                 var last = pc + kc == problem.K;
-                PackB<TOps, TVector>(problem, pc, jc, kc, nc, packedB, microColumns);
+                var panelsB = packedB;
+                if (shared.SharesB)
+                {
+                    panelsB = shared.Block(pc, jc, kc);
+                }
+                else
+                {
+                    PackB<TOps, TVector>(problem, pc, jc, kc, nc, packedB, microColumns);
+                }
+
                 for (var ic = 0; ic < problem.M; ic += rowBlock)
                 {
                     var mc = Math.Min(rowBlock, problem.M - ic);
-                    PackA(problem, ic, pc, mc, kc, packedA, microRows);
+                    var panelsA = packedA;
+
+                    // Rows of A read in place (whole panels only); the ragged last panel is packed at packedA.
+                    var inPlaceRows = 0;
+                    if (shared.SharesA)
+                    {
+                        panelsA = shared.Block(pc, ic, kc);
+                    }
+                    else if (inPlaceA)
+                    {
+                        inPlaceRows = mc / microRows * microRows;
+                        if (inPlaceRows < mc)
+                        {
+                            PackA(problem, ic + inPlaceRows, pc, mc - inPlaceRows, kc, packedA, microRows);
+                        }
+                    }
+                    else
+                    {
+                        PackA(problem, ic, pc, mc, kc, packedA, microRows);
+                    }
+
                     for (var jr = 0; jr < nc; jr += microColumns)
                     {
                         var nr = Math.Min(microColumns, nc - jr);
-                        var panelB = packedB + (jr * kc);
+                        var panelB = panelsB + (jr * kc);
                         for (var ir = 0; ir < mc; ir += microRows)
                         {
                             var mr = Math.Min(microRows, mc - ir);
                             var tile = c + ((ic + ir) * ldc) + jc + jr;
+                            var inPlace = ir < inPlaceRows;
+                            var panelA = inPlace ? problem.A + ic + ir + (pc * problem.ColumnStrideA) : panelsA + ((ir - inPlaceRows) * kc);
+                            var strideA = inPlace ? problem.ColumnStrideA : microRows;
                             if (microRows == 8)
                             {
-                                MicroKernels.Kernel8<TOps, TVector>(kc, packedA + (ir * kc), panelB, tile, ldc, mr, nr, beta);
+                                MicroKernels.Kernel8<TOps, TVector>(kc, panelA, strideA, panelB, tile, ldc, mr, nr, beta);
                             }
                             else
                             {
-                                MicroKernels.Kernel6<TOps, TVector>(kc, packedA + (ir * kc), panelB, tile, ldc, mr, nr, beta);
+                                MicroKernels.Kernel6<TOps, TVector>(kc, panelA, strideA, panelB, tile, ldc, mr, nr, beta);
                             }
 
                             if (last && hasEpilogue)

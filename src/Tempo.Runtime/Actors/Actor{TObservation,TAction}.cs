@@ -26,6 +26,8 @@ public sealed class Actor<TObservation, TAction>
     private readonly int _observationSize;
     private readonly int _actionSize;
     private readonly ActorSafePoint _safePoint = new();
+    private readonly List<EpisodeEnded> _heldEpisodes;
+    private bool _holdingEpisodes;
     private long _segments;
     private long _steps;
     private bool _started;
@@ -47,6 +49,7 @@ public sealed class Actor<TObservation, TAction>
         _actions = new TAction[envs.NumEnvs * _actionSize];
         _logProbs = new float[envs.NumEnvs];
         _values = new float[envs.NumEnvs];
+        _heldEpisodes = new List<EpisodeEnded>(envs.NumEnvs);
     }
 
     /// <summary>The actor's id.</summary>
@@ -98,8 +101,31 @@ public sealed class Actor<TObservation, TAction>
     public TResult ReadBetweenSteps<TResult>(Func<TResult> read, CancellationToken cancellationToken = default) =>
         _safePoint.Read(read, cancellationToken);
 
+    /// <summary>Whether a read from another thread is waiting for the actor's current step to end; lets a test know the request was made before it lets the step finish.</summary>
+    internal bool IsReadWaiting => _safePoint.IsRequested;
+
     /// <summary>Steps the envs <c>segment.Layout.Steps</c> times, filling <paramref name="segment"/>.</summary>
-    public void Collect(Segment<TObservation, TAction> segment)
+    public void Collect(Segment<TObservation, TAction> segment) => Collect(segment, holdEpisodes: false);
+
+    /// <summary>
+    /// Fills <paramref name="segment"/> as <see cref="Collect(Segment{TObservation, TAction})"/> does, but holds the episodes
+    /// that end until <see cref="DeliverHeldEpisodes"/>: actors collecting at once on several threads hand their episodes
+    /// to a shared observer afterwards, one actor after another, so it hears them in the order of collecting in turn.
+    /// </summary>
+    public void CollectHoldingEpisodes(Segment<TObservation, TAction> segment) => Collect(segment, holdEpisodes: true);
+
+    /// <summary>Tells the observer of the episodes held by <see cref="CollectHoldingEpisodes"/>, in the order they ended.</summary>
+    public void DeliverHeldEpisodes()
+    {
+        foreach (var episode in _heldEpisodes)
+        {
+            _observer?.OnEpisodeEnded(episode);
+        }
+
+        _heldEpisodes.Clear();
+    }
+
+    private void Collect(Segment<TObservation, TAction> segment, bool holdEpisodes)
     {
         ArgumentNullException.ThrowIfNull(segment);
         if (!_started)
@@ -114,12 +140,14 @@ public sealed class Actor<TObservation, TAction>
         }
 
         _safePoint.Enter();
+        _holdingEpisodes = holdEpisodes;
         try
         {
             Fill(segment, layout);
         }
         finally
         {
+            _holdingEpisodes = false;
             _safePoint.Exit();
         }
     }
@@ -191,7 +219,15 @@ public sealed class Actor<TObservation, TAction>
                 if (_buffers.FinalEpisode(i) is { } episode)
                 {
                     segment.Episodes.Add(new SegmentEpisode(i, episode));
-                    _observer?.OnEpisodeEnded(new EpisodeEnded(Id, i, _steps, episode));
+                    var ended = new EpisodeEnded(Id, i, _steps, episode);
+                    if (_holdingEpisodes)
+                    {
+                        _heldEpisodes.Add(ended);
+                    }
+                    else
+                    {
+                        _observer?.OnEpisodeEnded(ended);
+                    }
                 }
             }
 

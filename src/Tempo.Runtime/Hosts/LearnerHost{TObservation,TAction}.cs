@@ -187,7 +187,13 @@ public sealed class LearnerHost<TObservation, TAction>
         _callbacks.OnRolloutEnded(new RolloutEnded(iteration, GlobalStep));
         _callbacks.OnUpdateStarting(new UpdateStarting(iteration, GlobalStep, Paused: false));
         var statistics = _learner.Update(_batch);
-        PublishCurrentPolicy();
+
+        // A learner training from replay may take no gradient step in an update; its unchanged weights are already out.
+        if (_learner.Version != _snapshot.Version)
+        {
+            PublishCurrentPolicy();
+        }
+
         foreach (var used in _batch)
         {
             _pool.Return(used);

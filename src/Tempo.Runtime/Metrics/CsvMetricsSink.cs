@@ -12,7 +12,9 @@ namespace Tempo.Runtime.Metrics;
 /// <c>action_gap_p50_ms</c>, <c>action_gap_p99_ms</c>, <c>action_gap_max_ms</c> (live envs), <c>policy_lag_mean</c>.
 /// Then the rest of the report: <c>policy_lag_max</c>, <c>deadline_overruns</c>, <c>segments_dropped_stale</c>,
 /// <c>segments_dropped_queue_full</c>, <c>learner_updates_per_s</c>, the last update's <c>policy_version</c> and
-/// <c>gradient_steps</c>, and <c>episodic_length_mean</c> (last 20 episodes).</para>
+/// <c>gradient_steps</c>, <c>episodic_length_mean</c> (last 20 episodes), and <c>episodic_x_reached_mean</c> (the
+/// farthest x reached, last 20 episodes; envs that expose the player's position), <c>game_crashes</c> and
+/// <c>game_hangs</c> (episodes truncated because a game crashed or hung; envs that run a game).</para>
 /// <para>Then one column per learner statistic, in the learner's order, named by the part of the statistic's name after
 /// its last <c>/</c> (<c>losses/value_loss</c> is <c>value_loss</c>). The header is therefore written with the first
 /// report, and every later report's statistics must have the same names (a report without statistics leaves those
@@ -47,6 +49,9 @@ public sealed class CsvMetricsSink : IMetricsSink
         new("policy_version", static (report, row) => AppendInteger(row, report.Learner?.PolicyVersion)),
         new("gradient_steps", static (report, row) => AppendInteger(row, report.Learner?.GradientSteps)),
         new("episodic_length_mean", static (report, row) => AppendReal(row, report.EpisodicLengthMean)),
+        new("episodic_x_reached_mean", static (report, row) => AppendReal(row, report.EpisodicXReachedMean)),
+        new("game_crashes", static (report, row) => AppendInteger(row, report.GameCrashes)),
+        new("game_hangs", static (report, row) => AppendInteger(row, report.GameHangs)),
     ];
 
     private static readonly string[] _fixedColumnNames = Array.ConvertAll(_columns, static column => column.Name);

@@ -11,6 +11,9 @@ public sealed class EpisodeWindow
 
     private readonly double[] _returns;
     private readonly int[] _lengths;
+
+    // NaN where the episode's env exposes no position.
+    private readonly double[] _xReached;
     private int _next;
 
     /// <summary>Creates an empty window that keeps the last <paramref name="capacity"/> episodes.</summary>
@@ -19,6 +22,7 @@ public sealed class EpisodeWindow
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         _returns = new double[capacity];
         _lengths = new int[capacity];
+        _xReached = new double[capacity];
     }
 
     /// <summary>How many episodes the window keeps.</summary>
@@ -56,6 +60,27 @@ public sealed class EpisodeWindow
         }
     }
 
+    /// <summary>Mean farthest x reached over the episodes in the window that report one (<see cref="EpisodeStatistics.XReached"/>); null when none does.</summary>
+    public double? XReachedMean
+    {
+        get
+        {
+            var sum = 0.0;
+            var count = 0;
+            for (var i = 0; i < Count; i++)
+            {
+                var x = _xReached[IndexOfOldest(i)];
+                if (!double.IsNaN(x))
+                {
+                    sum += x;
+                    count++;
+                }
+            }
+
+            return count == 0 ? null : sum / count;
+        }
+    }
+
     /// <summary>Adds a finished episode, evicting the oldest one when the window is full.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The return is not finite or the length is negative.</exception>
     public void Add(EpisodeStatistics episode)
@@ -72,6 +97,7 @@ public sealed class EpisodeWindow
 
         _returns[_next] = episode.Return;
         _lengths[_next] = episode.Length;
+        _xReached[_next] = episode.XReached ?? double.NaN;
         _next = _next + 1 == Capacity ? 0 : _next + 1;
         if (Count < Capacity)
         {

@@ -20,6 +20,12 @@ public static class MetricNames
     /// <summary>Mean length of the last 20 finished episodes, per report.</summary>
     public const string EpisodicLengthMean = "charts/episodic_length_mean";
 
+    /// <summary>Farthest x one finished episode reached (envs exposing the player's position), logged at the step it ended.</summary>
+    public const string EpisodicXReached = "charts/episodic_x_reached";
+
+    /// <summary>Mean farthest x reached over the last 20 finished episodes, per report.</summary>
+    public const string EpisodicXReachedMean = "charts/episodic_x_reached_mean";
+
     /// <summary>Episodes finished so far.</summary>
     public const string Episodes = "charts/episodes";
 
@@ -43,6 +49,12 @@ public static class MetricNames
 
     /// <summary>Largest action gap of a live env, in milliseconds.</summary>
     public const string ActionGapMaxMilliseconds = "live/action_gap_max_ms";
+
+    /// <summary>Episodes truncated because a game crashed (envs that run a game).</summary>
+    public const string GameCrashes = "live/game_crashes";
+
+    /// <summary>Episodes truncated because a game hung, alive but frozen (envs that run a game).</summary>
+    public const string GameHangs = "live/game_hangs";
 
     /// <summary>Steps whose deadline the actor missed.</summary>
     public const string DeadlineOverruns = "live/deadline_overruns";

@@ -6,7 +6,7 @@ namespace Tempo.Runtime.Metrics;
 /// <remarks>
 /// It is fed every finished episode, so the step and wall time it reports are those of the episode that
 /// completed the solving window, not of the next periodic report. It needs a full window: one lucky early
-/// episode is not "the last 20". The peers' "wall s to 475" (shared/peers/RESULTS.md) is measured the same way.
+/// episode is not "the last 20". The peers' "wall s to 475" (benchmarks/peers/RESULTS.md) is measured the same way.
 /// </remarks>
 public sealed class SolvedDetector
 {
@@ -33,6 +33,9 @@ public sealed class SolvedDetector
     /// <summary>The episode whose end brought the window mean to the target; null until then.</summary>
     public EpisodeReport? SolvedAt { get; private set; }
 
+    /// <summary>The mean return of the last episodes when the target was reached; null until then.</summary>
+    public double? SolvedReturnMean { get; private set; }
+
     /// <summary>The one line the CLI prints when solved: <c>solved: step=&lt;global step&gt; wall_s=&lt;seconds, 2 decimals&gt;</c>.</summary>
     /// <exception cref="InvalidOperationException">The target has not been reached yet.</exception>
     public string SolvedLine => SolvedAt is { } episode
@@ -54,6 +57,7 @@ public sealed class SolvedDetector
         }
 
         SolvedAt = episode;
+        SolvedReturnMean = _window.ReturnMean;
         return true;
     }
 

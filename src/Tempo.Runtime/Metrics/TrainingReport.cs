@@ -26,6 +26,9 @@ public sealed record TrainingReport
     /// <summary>Mean length of the last 20 finished episodes; null before the first one ends.</summary>
     public double? EpisodicLengthMean { get; set; }
 
+    /// <summary>Mean farthest x reached over the last 20 finished episodes, for envs that expose the player's position; null otherwise.</summary>
+    public double? EpisodicXReachedMean { get; set; }
+
     /// <summary>Environment steps per second since the previous report.</summary>
     public required double StepsPerSecond { get; set; }
 
@@ -40,6 +43,15 @@ public sealed record TrainingReport
 
     /// <summary>Deadlines missed: for live envs, world ticks that ran a whole period or more late; for a real-time step clock, steps whose period stretched.</summary>
     public long? DeadlineOverruns { get; set; }
+
+    /// <summary>Episodes truncated because a game crashed, summed over the run's envs that run a game (<see cref="Core.Envs.IGameFaultSource"/>); null without such envs.</summary>
+    public long? GameCrashes { get; set; }
+
+    /// <summary>Episodes truncated because a game hung (alive but frozen), summed over the run's envs that run a game; null without such envs.</summary>
+    public long? GameHangs { get; set; }
+
+    /// <summary>What ended the last episode a game crashed or hung in, over the run's envs (<see cref="Core.Envs.IGameFaultSource.LastFault"/>); null before the first.</summary>
+    public string? LastGameFault { get; set; }
 
     /// <summary>Mean policy lag (learner version minus behaviour version) of the segments trained on.</summary>
     public double? PolicyLagMean { get; set; }

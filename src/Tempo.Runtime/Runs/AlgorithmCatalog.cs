@@ -2,9 +2,11 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using Tempo.Algorithms.Appo;
+using Tempo.Algorithms.Dqn;
 using Tempo.Algorithms.Impala;
 using Tempo.Algorithms.Learners;
 using Tempo.Algorithms.Ppo;
+using Tempo.Algorithms.Sac;
 using Tempo.Runtime.Runs.Recipes;
 
 namespace Tempo.Runtime.Runs;
@@ -26,6 +28,9 @@ internal static class AlgorithmCatalog
             RunConfigJsonContext.Default.PpoOptions),
         Entry.Of("appo", _ => new AppoOptions(), RunConfigJsonContext.Default.AppoOptions),
         Entry.Of("impala", _ => new ImpalaOptions(), RunConfigJsonContext.Default.ImpalaOptions),
+        Entry.Of("dqn", _ => new DqnOptions(), RunConfigJsonContext.Default.DqnOptions),
+        Entry.Of("sac", _ => new SacOptions(), RunConfigJsonContext.Default.SacOptions),
+        Entry.Of("sac-discrete", _ => new DiscreteSacOptions(), RunConfigJsonContext.Default.DiscreteSacOptions),
     ];
 
     /// <summary>The names, as configs and <c>--algo</c> spell them.</summary>
@@ -36,14 +41,14 @@ internal static class AlgorithmCatalog
 
     /// <summary>The options the algorithm named <paramref name="name"/> starts from on a recipe of <paramref name="model"/>.</summary>
     /// <exception cref="ArgumentException">No algorithm has that name.</exception>
-    public static IActorCriticAlgorithm Defaults(string name, ModelKind model) => Find(name).Defaults(model);
+    public static IAlgorithm Defaults(string name, ModelKind model) => Find(name).Defaults(model);
 
     /// <summary>The algorithm's options as flat config keys.</summary>
     /// <exception cref="ArgumentException">The algorithm has no config form (it is not in the catalog).</exception>
-    public static JsonObject Serialize(IActorCriticAlgorithm algorithm) => Find(algorithm.Name).Serialize(algorithm);
+    public static JsonObject Serialize(IAlgorithm algorithm) => Find(algorithm.Name).Serialize(algorithm);
 
     /// <summary>The options of the algorithm named <paramref name="name"/> from flat config keys.</summary>
-    public static IActorCriticAlgorithm Deserialize(string name, JsonObject keys) => Find(name).Deserialize(keys);
+    public static IAlgorithm Deserialize(string name, JsonObject keys) => Find(name).Deserialize(keys);
 
     private static Entry Find(string name) =>
         Array.Find(_entries, e => e.Name == name)
@@ -63,10 +68,10 @@ internal static class AlgorithmCatalog
         return keys;
     }
 
-    private sealed record Entry(string Name, Func<ModelKind, IActorCriticAlgorithm> Defaults, Func<IActorCriticAlgorithm, JsonObject> Serialize, Func<JsonObject, IActorCriticAlgorithm> Deserialize)
+    private sealed record Entry(string Name, Func<ModelKind, IAlgorithm> Defaults, Func<IAlgorithm, JsonObject> Serialize, Func<JsonObject, IAlgorithm> Deserialize)
     {
         public static Entry Of<TOptions>(string name, Func<ModelKind, TOptions> defaults, JsonTypeInfo<TOptions> type)
-            where TOptions : IActorCriticAlgorithm =>
+            where TOptions : IAlgorithm =>
             new(
                 name,
                 model => defaults(model),

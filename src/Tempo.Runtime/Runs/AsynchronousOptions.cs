@@ -1,3 +1,5 @@
+using Tempo.Core.Configuration;
+
 namespace Tempo.Runtime.Runs;
 
 /// <summary>Settings of the asynchronous schedule: how many actors, and what joins them to the learner.</summary>
@@ -23,24 +25,9 @@ public sealed record AsynchronousOptions
     /// <exception cref="ArgumentException">A setting is out of range.</exception>
     public void Validate()
     {
-        if (NumActors <= 0)
-        {
-            throw new ArgumentException($"num-actors must be positive; got {NumActors}.");
-        }
-
-        if (QueueCapacity <= 0)
-        {
-            throw new ArgumentException($"queue-capacity must be positive; got {QueueCapacity}.");
-        }
-
-        if (MaxActorRestarts < 0)
-        {
-            throw new ArgumentException($"max-actor-restarts must not be negative; got {MaxActorRestarts}.");
-        }
-
-        if (MaxPolicyLag < 0)
-        {
-            throw new ArgumentException($"max-policy-lag must not be negative; got {MaxPolicyLag}.");
-        }
+        OptionError.Require(NumActors > 0, nameof(NumActors), NumActors, "must be positive");
+        OptionError.Require(QueueCapacity > 0, nameof(QueueCapacity), QueueCapacity, "must be positive");
+        OptionError.Require(MaxActorRestarts >= 0, nameof(MaxActorRestarts), MaxActorRestarts, "must not be negative");
+        OptionError.Require(MaxPolicyLag >= 0, nameof(MaxPolicyLag), MaxPolicyLag, "must not be negative");
     }
 }

@@ -46,7 +46,7 @@ internal sealed class AsynchronousRun<TObservation, TAction>(RunContext context,
             var liveEnvs = LiveEnvs(slots.SelectMany(s => s.Envs));
             var model = ModelSpecFor(slots[0].Envs[0]);
             var space = slots[0].Envs[0].ObservationSpace;
-            var learner = Settings.Algorithm.CreateLearner(model.Create<TObservation, TAction>(space, new RandomSource(Settings.Seed), parallelism: null), Settings.LearnerShape, Stream(2));
+            var learner = RunAgents.CreateLearner<TObservation, TAction>(Settings, model, space, slots[0].Envs[0].ActionSpace, Stream(2), parallelism: null);
 
             // Each actor has its own policy copy (snapshots are loaded into it) and its own sampling stream.
             var parts = new List<ICheckpointPart>();
@@ -54,7 +54,7 @@ internal sealed class AsynchronousRun<TObservation, TAction>(RunContext context,
             {
                 var slot = slots[k];
                 var random = Stream(10 + k);
-                slot.Actor = new Actor<TObservation, TAction>(new ActorId(k), slot.Vector, model.Create<TObservation, TAction>(space, random, parallelism: null));
+                slot.Actor = new Actor<TObservation, TAction>(new ActorId(k), slot.Vector, RunAgents.CreatePolicy<TObservation, TAction>(Settings, model, space, slots[0].Envs[0].ActionSpace, random, parallelism: null, StepOffset, actorCount));
 
                 // A run resumed with more actors than it saved gives the new ones fresh streams. The part reads through the
                 // slot, so it follows a rebuilt actor.
@@ -67,7 +67,7 @@ internal sealed class AsynchronousRun<TObservation, TAction>(RunContext context,
             PrepareFolder();
 
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(Context.CancellationToken);
-            using var sinks = RunFolder.OpenMetrics(Settings.RunDirectory, Context.Resumed is not null, Context.Hooks.Time, Context.Hooks.Progress);
+            using var sinks = RunFolder.OpenMetrics(Context.RunDirectory, Context.Resumed is not null, Context.Hooks.Time, Context.Hooks.Progress);
             AsynchronousSchedule<TObservation, TAction>? schedule = null;
             var monitor = CreateMonitor(sinks, stop, liveEnvs, report =>
             {

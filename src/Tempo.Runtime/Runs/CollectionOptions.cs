@@ -1,3 +1,5 @@
+using Tempo.Core.Configuration;
+
 namespace Tempo.Runtime.Runs;
 
 /// <summary>How experience is collected: the envs each actor steps, the steps per rollout or segment, and the run's budget.</summary>
@@ -20,16 +22,8 @@ public sealed record CollectionOptions
     /// <exception cref="ArgumentException">A setting is not positive.</exception>
     public void Validate()
     {
-        Require(TotalTimesteps > 0, "total-timesteps", TotalTimesteps);
-        Require(NumEnvs > 0, "num-envs", NumEnvs);
-        Require(NumSteps > 0, "num-steps", NumSteps);
-    }
-
-    private static void Require(bool condition, string key, long value)
-    {
-        if (!condition)
-        {
-            throw new ArgumentException($"{key} must be positive; got {value}.");
-        }
+        OptionError.Require(TotalTimesteps > 0, nameof(TotalTimesteps), TotalTimesteps, "must be positive");
+        OptionError.Require(NumEnvs > 0, nameof(NumEnvs), NumEnvs, "must be positive");
+        OptionError.Require(NumSteps > 0, nameof(NumSteps), NumSteps, "must be positive");
     }
 }

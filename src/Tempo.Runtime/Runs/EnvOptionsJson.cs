@@ -37,7 +37,9 @@ internal static class EnvOptionsJson
         }
         catch (JsonException error)
         {
-            throw new InvalidDataException($"{source}: env-options do not fit {spec.Id}'s {type.Name}: {error.Message}", error);
+            // The serializer's message names .NET types; the user wrote JSON, so name the place in their keys instead.
+            var at = "env-options" + (error.Path ?? "$").TrimStart('$');
+            throw new InvalidDataException($"{source}: {at} does not fit the options of {spec.Id} (an unknown key, or a value of the wrong kind).", error);
         }
     }
 }

@@ -1,7 +1,9 @@
+using Tempo.Algorithms.Learners;
 using Tempo.Algorithms.Policies;
 using Tempo.Core.Envs;
 using Tempo.Core.Envs.Registry;
 using Tempo.Core.Seeding;
+using Tempo.Core.Spaces;
 using Tempo.Core.Wrappers;
 using Tempo.Runtime.Checkpoints;
 using Tempo.Runtime.Runs.Recipes;
@@ -19,12 +21,19 @@ public static class Evaluator
     /// <param name="episodeEnded">Told of each episode as it ends (its index from 0); null for none.</param>
     /// <exception cref="ArgumentException">The checkpoint's env is not registered, or its network no longer fits the env.</exception>
     /// <exception cref="InvalidDataException">The checkpoint is corrupt or predates the record of its env and network.</exception>
+    /// <exception cref="IOException">The video's folder does not exist, or MP4 was asked for without ffmpeg on PATH.</exception>
     public static EvaluationOutcome Evaluate(EnvRegistry registry, string checkpoint, EvaluationSettings? settings = null, Action<int, EpisodeStatistics>? episodeEnded = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(checkpoint);
         settings ??= new EvaluationSettings();
         settings.Validate();
+        if (settings.VideoPath is { } videoPath)
+        {
+            // A video that cannot be written is refused before any episode is played.
+            VideoWriterFactory.Check(videoPath);
+        }
+
         var path = Directory.Exists(checkpoint) ? RunFolder.CheckpointPath(checkpoint) : checkpoint;
         var metadata = CheckpointFile.ReadMetadata(path);
         if (metadata.Env is not { } env || metadata.Model is not { } model)
@@ -39,10 +48,10 @@ public static class Evaluator
         }
 
         var run = RunConfig.Resolve(registry, [ConfigLayer.Parse(metadata.Config, $"the config stored in {path}")]);
-        return ActorCriticRecipes.Dispatch(registry, run, new Evaluation(path, metadata, model, settings, episodeEnded));
+        return ActorCriticRecipes.Dispatch(registry, run, new Evaluation(path, metadata, run, model, settings, episodeEnded));
     }
 
-    private sealed class Evaluation(string path, TrainingCheckpoint checkpoint, ModelSpec saved, EvaluationSettings settings, Action<int, EpisodeStatistics>? episodeEnded)
+    private sealed class Evaluation(string path, TrainingCheckpoint checkpoint, RunSettings run, ModelSpec saved, EvaluationSettings settings, Action<int, EpisodeStatistics>? episodeEnded)
         : IRecipeVisitor<EvaluationOutcome>
     {
         public EvaluationOutcome Visit<TObservation, TAction>(ActorCriticRecipe<TObservation, TAction> recipe)
@@ -56,8 +65,7 @@ public static class Evaluator
                 throw new ArgumentException($"Checkpoint {path} holds a {saved}, but {checkpoint.Env} now needs a {spec} (checkpoint vs now: {string.Join("; ", differences)}).");
             }
 
-            var model = spec.Create<TObservation, TAction>(env.ObservationSpace, new RandomSource(settings.Seed), parallelism: null);
-            CheckpointFile.Load(path, model.NamedParameters);
+            var model = Load<TObservation, TAction>(spec, env.ObservationSpace, env.ActionSpace);
             if (env.TryFind<NormalizeObservation<TAction>>(out var normalizer))
             {
                 // Evaluate with the statistics training ended with (env 0's), frozen.
@@ -111,6 +119,25 @@ public static class Evaluator
             }
 
             return new EvaluationOutcome(checkpoint.Env!, spec, checkpoint.PolicyVersion, checkpoint.GlobalStep, episodes, settings.VideoPath is null ? null : Path.GetFullPath(settings.VideoPath));
+        }
+
+        /// <summary>The checkpoint's policy: an actor-critic model loaded directly; another algorithm's policy loaded from its learner, whose parameters (target networks too) are what the file holds.</summary>
+        private IPolicy<TObservation, TAction> Load<TObservation, TAction>(ModelSpec spec, ISpace observationSpace, ISpace actionSpace)
+            where TObservation : unmanaged
+            where TAction : unmanaged
+        {
+            if (run.Algorithm is IActorCriticAlgorithm)
+            {
+                var model = spec.Create<TObservation, TAction>(observationSpace, new RandomSource(settings.Seed), parallelism: null);
+                CheckpointFile.Load(path, model.NamedParameters);
+                return model;
+            }
+
+            var learner = RunAgents.CreateLearner<TObservation, TAction>(run, spec, observationSpace, actionSpace, new RandomSource(settings.Seed), parallelism: null);
+            CheckpointFile.Load(path, learner.Parameters);
+            var policy = RunAgents.CreatePolicy<TObservation, TAction>(run, spec, observationSpace, actionSpace, new RandomSource(settings.Seed), parallelism: null, stepsTaken: 0);
+            policy.Load(learner.Snapshot());
+            return policy;
         }
     }
 }

@@ -4,7 +4,7 @@ using Tempo.Runtime.Metrics;
 
 namespace Tempo.Runtime.Runs;
 
-/// <summary>Adds the action gaps and late world ticks of a run's live envs to its training reports.</summary>
+/// <summary>Adds the action gaps, late world ticks and game crashes and hangs of a run's live envs to its training reports.</summary>
 internal static class LiveEnvReport
 {
     /// <summary>Sets <paramref name="report"/>'s run-long action-gap p50, p99 and max to those of the worst of <paramref name="liveEnvs"/>; leaves it unchanged when there are none.</summary>
@@ -18,12 +18,22 @@ internal static class LiveEnvReport
 
         // The worst env sets the figure: one actor missing its deadline is a failure even if others keep theirs.
         double p50 = 0, p99 = 0, max = 0;
-        long lateTicks = 0;
+        long lateTicks = 0, crashes = 0, hangs = 0;
+        string? lastFault = report.LastGameFault;
+        var games = false;
         foreach (var env in liveEnvs)
         {
             if (env.TryFind<ILiveEnv>(out var live))
             {
                 lateTicks += live.LateTickCount;
+            }
+
+            if (env.TryFind<IGameFaultSource>(out var faults))
+            {
+                games = true;
+                crashes += faults.CrashCount;
+                hangs += faults.HangCount;
+                lastFault = faults.LastFault ?? lastFault;
             }
 
             if (env.TryFind<IActionGapSource>(out var source))
@@ -39,5 +49,8 @@ internal static class LiveEnvReport
         report.ActionGapP99Milliseconds = p99;
         report.ActionGapMaxMilliseconds = max;
         report.DeadlineOverruns = lateTicks;
+        report.GameCrashes = games ? crashes : null;
+        report.GameHangs = games ? hangs : null;
+        report.LastGameFault = lastFault;
     }
 }

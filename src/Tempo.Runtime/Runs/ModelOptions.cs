@@ -1,3 +1,5 @@
+using Tempo.Core.Configuration;
+
 namespace Tempo.Runtime.Runs;
 
 /// <summary>The network's widths; its input and output sizes come from the env's spaces.</summary>
@@ -11,9 +13,10 @@ public sealed record ModelOptions
     /// <exception cref="ArgumentException">A width is not positive, or there is none.</exception>
     public void Validate()
     {
-        if (HiddenSizes is not { Count: > 0 } || HiddenSizes.Any(h => h <= 0))
-        {
-            throw new ArgumentException($"hidden-sizes must be one or more positive widths; got [{string.Join(", ", HiddenSizes ?? [])}].");
-        }
+        OptionError.Require(
+            HiddenSizes is { Count: > 0 } && HiddenSizes.All(h => h > 0),
+            nameof(HiddenSizes),
+            $"[{string.Join(", ", HiddenSizes ?? [])}]",
+            "must be one or more positive widths");
     }
 }

@@ -2,6 +2,7 @@ using Tempo.Algorithms.Learners;
 using Tempo.Core.Envs;
 using Tempo.Core.Envs.Live;
 using Tempo.Core.Seeding;
+using Tempo.Nn.Serialization;
 using Tempo.Runtime.Checkpoints;
 using Tempo.Runtime.Metrics;
 using Tempo.Runtime.Runs.Checkpointing;
@@ -80,10 +81,36 @@ internal abstract class RunComposition<TObservation, TAction>(RunContext context
         {
             part.Restore(checkpoint);
         }
+
+        if (learner is IReplayLearner { CheckpointsReplay: true } replay)
+        {
+            var path = RunFolder.ReplayPath(Settings.ResumeFrom!);
+            if (!File.Exists(path))
+            {
+                throw new ArgumentException($"checkpoint-replay is on, but {Settings.ResumeFrom} has no replay buffer beside it ({path}); resume with --checkpoint-replay false to start from an empty buffer.");
+            }
+
+            using var stream = File.OpenRead(path);
+            try
+            {
+                replay.LoadReplay(stream);
+            }
+            catch (InvalidDataException error)
+            {
+                throw new InvalidDataException($"Cannot resume the replay buffer from {path}: {error.Message}", error);
+            }
+        }
     }
 
     /// <summary>Writes <c>config.json</c>: called once everything that can refuse the run has passed, so a refused run leaves its folder as it was.</summary>
-    protected void PrepareFolder() => RunFolder.Prepare(Settings.RunDirectory, RunConfig.Serialize(Settings));
+    protected void PrepareFolder()
+    {
+        RunFolder.Prepare(Settings, RunConfig.Serialize(Settings), resumed: Context.Resumed is not null);
+        if (Context.IsDefaultFolder)
+        {
+            RunFolder.PointLatest(Context.RunDirectory);
+        }
+    }
 
     /// <summary>The monitor: episode windows, reports to the sinks, and the stop once the target return is reached.</summary>
     protected TrainingMonitor CreateMonitor(IMetricsSink sinks, CancellationTokenSource stop, IEnv[] liveEnvs, Action<TrainingReport>? enrich, TimeSpan reportInterval) =>
@@ -96,7 +123,9 @@ internal abstract class RunComposition<TObservation, TAction>(RunContext context
                 Context.Hooks.Announce?.Invoke(line);
                 stop.Cancel();
             },
-            StepOffset)
+            StepOffset,
+            Context.Resumed?.Episodes ?? 0,
+            Context.Resumed?.WallTimeSeconds ?? 0)
         {
             Enrich = report =>
             {
@@ -111,10 +140,16 @@ internal abstract class RunComposition<TObservation, TAction>(RunContext context
         BackgroundCheckpointWriter writer, ICheckpointableLearner<TObservation, TAction> learner, ModelSpec model, IReadOnlyList<ICheckpointPart> parts, TrainingMonitor monitor, Func<long> globalStep)
     {
         var config = RunConfig.Serialize(Settings);
-        var path = RunFolder.CheckpointPath(Settings.RunDirectory);
-        var resumed = Context.Resumed;
+        var path = RunFolder.CheckpointPath(Context.RunDirectory);
         CheckpointImage Capture()
         {
+            // The replay buffer is written here, on the learner's thread, at the moment the rest is captured: a copy for
+            // the background writer would double a buffer that may be most of the process's memory.
+            if (learner is IReplayLearner { CheckpointsReplay: true } replay)
+            {
+                AtomicFile.Write(RunFolder.ReplayPath(path), replay.SaveReplay);
+            }
+
             var draft = new CheckpointDraft();
             foreach (var part in parts)
             {
@@ -127,12 +162,12 @@ internal abstract class RunComposition<TObservation, TAction>(RunContext context
                 Config = config,
                 Env = Settings.Env,
                 Model = model,
-                WallTimeSeconds = (resumed?.WallTimeSeconds ?? 0) + monitor.WallTimeSeconds,
+                WallTimeSeconds = monitor.WallTimeSeconds,
                 GlobalStep = StepOffset + globalStep(),
                 Updates = progress.Updates,
                 TrainedSteps = progress.TrainedSteps,
                 PolicyVersion = learner.Version.Value,
-                Episodes = (resumed?.Episodes ?? 0) + monitor.Episodes,
+                Episodes = monitor.Episodes,
                 Resumes = Context.Resumes,
                 RandomStates = draft.RandomStates,
                 ObservationNormalizers = draft.ObservationNormalizers,
@@ -165,13 +200,17 @@ internal abstract class RunComposition<TObservation, TAction>(RunContext context
 
     /// <summary>The outcome once training stopped and the last checkpoint is on disk.</summary>
     protected RunOutcome Outcome(TrainingMonitor monitor, long globalStep) => new(
-        Path.GetFullPath(Settings.RunDirectory),
+        Path.GetFullPath(Context.RunDirectory),
         StepOffset + globalStep,
         monitor.WallTimeSeconds,
-        (Context.Resumed?.Episodes ?? 0) + monitor.Episodes,
+        monitor.Episodes,
         monitor.ReturnMean,
         monitor.SolvedAt,
-        Cancelled: Context.CancellationToken.IsCancellationRequested && !monitor.IsSolved);
+        Cancelled: Context.CancellationToken.IsCancellationRequested && !monitor.IsSolved)
+    {
+        TargetReturn = Settings.TargetReturn,
+        SolvedReturnMean = monitor.SolvedReturnMean,
+    };
 
     /// <summary>The envs among <paramref name="envs"/> that run on a clock or record action gaps, whose timing the reports carry.</summary>
     protected static IEnv[] LiveEnvs(IEnumerable<IEnv<TObservation, TAction>> envs) =>

@@ -20,7 +20,7 @@ namespace Tempo.Runtime.Runs;
 public static class RunConfig
 {
     private const string DefaultEnv = "CartPole-v1";
-    private static readonly string[] _runKeys = ["env", "env-options", "tick-rate", "algo", "schedule", "seed", "run-dir", "target-return", "pause", "checkpoint-every"];
+    private static readonly string[] _runKeys = ["env", "env-options", "tick-rate", "algo", "schedule", "seed", "run-dir", "target-return", "pause", "checkpoint-every", "num-learners"];
 
     /// <summary>Writes <paramref name="settings"/> as a flat config: run keys, then collection, model, asynchronous and the algorithm's keys.</summary>
     public static string Serialize(RunSettings settings)
@@ -37,6 +37,7 @@ public static class RunConfig
             ["target-return"] = settings.TargetReturn,
             ["pause"] = settings.Pause,
             ["checkpoint-every"] = settings.CheckpointEvery,
+            ["num-learners"] = settings.NumLearners,
         };
         Append(root, JsonSerializer.SerializeToNode(settings.Collection, RunConfigJsonContext.Default.CollectionOptions));
         Append(root, JsonSerializer.SerializeToNode(settings.Model, RunConfigJsonContext.Default.ModelOptions));
@@ -63,12 +64,12 @@ public static class RunConfig
         {
             if (layerList[i].Values.TryGetPropertyValue("algo", out var algo))
             {
-                algorithmName = layerAlgorithms[i] = Read((algo, layerList[i].Source), "algo", n => n!.GetValue<string>());
+                algorithmName = layerAlgorithms[i] = Read((algo, layerList[i].Locate("algo")), "algo", n => n!.GetValue<string>());
             }
 
             if (layerList[i].Values.TryGetPropertyValue("env", out var named))
             {
-                env = layerEnvs[i] = Read((named, layerList[i].Source), "env", n => n!.GetValue<string>());
+                env = layerEnvs[i] = Read((named, layerList[i].Locate("env")), "env", n => n!.GetValue<string>());
             }
         }
 
@@ -90,7 +91,7 @@ public static class RunConfig
                     continue;
                 }
 
-                merged[key] = (value?.DeepClone(), layerList[i].Source);
+                merged[key] = (value?.DeepClone(), layerList[i].Locate(key));
             }
         }
 
@@ -114,12 +115,13 @@ public static class RunConfig
                 "env" or "algo" => settings,
                 "env-options" => settings with { EnvOptions = entry.Value is null ? null : EnvOptionsJson.Deserialize(entry.Value, spec, entry.Source) },
                 "tick-rate" => settings with { EnvOptions = Read(entry, key, n => n?.GetValue<double>()) is { } rate ? TickRateOptions(spec, rate) : settings.EnvOptions },
-                "schedule" => settings with { Schedule = Read(entry, key, n => n.Deserialize(RunConfigJsonContext.Default.ScheduleKind)) },
+                "schedule" => settings with { Schedule = Read(entry, key, n => n?.GetValueKind() == JsonValueKind.String ? n.Deserialize(RunConfigJsonContext.Default.ScheduleKind) : throw new FormatException("a schedule is named by a string"), "\"sync\" or \"async\"") },
                 "seed" => settings with { Seed = Read(entry, key, n => n!.GetValue<int>()) },
-                "run-dir" => settings with { RunDirectory = Read(entry, key, n => n!.GetValue<string>()) },
+                "run-dir" => settings with { RunDirectory = Read(entry, key, n => n?.GetValue<string>()) },
                 "target-return" => settings with { TargetReturn = Read(entry, key, n => n?.GetValue<double>()) },
                 "pause" => settings with { Pause = Read(entry, key, n => n!.GetValue<bool>()) },
                 "checkpoint-every" => settings with { CheckpointEvery = Read(entry, key, n => n!.GetValue<int>()) },
+                "num-learners" => settings with { NumLearners = Read(entry, key, n => n!.GetValue<int>()) },
                 _ => throw UnknownKey(key, entry.Source, algorithmName, [.. _runKeys, .. collection.Select(p => p.Key), .. model.Select(p => p.Key), .. asynchronous.Select(p => p.Key), .. algorithm.Select(p => p.Key)]),
             };
         }
@@ -157,25 +159,56 @@ public static class RunConfig
                 node[key] = entry.Value?.DeepClone();
 
                 // Check each key on its own, so an error names the one at fault rather than the record.
-                var single = (JsonObject)defaults.DeepClone();
-                single[key] = entry.Value?.DeepClone();
-                _ = Read(entry, key, _ => read(single));
+                _ = Read(entry, key, value =>
+                {
+                    var single = (JsonObject)defaults.DeepClone();
+                    single[key] = value?.DeepClone();
+                    return read(single);
+                });
             }
         }
 
         return read(node);
     }
 
-    private static T Read<T>((JsonNode? Value, string Source) entry, string key, Func<JsonNode?, T> read)
+    private static T Read<T>((JsonNode? Value, string Source) entry, string key, Func<JsonNode?, T> read, string? expected = null)
     {
         try
         {
             return read(entry.Value);
         }
-        catch (Exception error) when (error is InvalidOperationException or FormatException or JsonException or NullReferenceException or ArgumentException)
+        catch (Exception error) when (IsWrongType(error))
         {
-            throw new InvalidDataException($"{entry.Source}: key '{key}' has a value of the wrong type ({entry.Value?.ToJsonString() ?? "null"}).", error);
+            throw new InvalidDataException($"{entry.Source}: '{key}' must be {expected ?? Expected(read)}; got {entry.Value?.ToJsonString() ?? "null"}.", error);
         }
+    }
+
+    private static bool IsWrongType(Exception error) =>
+        error is InvalidOperationException or FormatException or JsonException or NullReferenceException or ArgumentException;
+
+    /// <summary>What a key takes, in JSON's words (never a .NET type's name): found by offering <paramref name="read"/> one value of each kind.</summary>
+    private static string Expected<T>(Func<JsonNode?, T> read)
+    {
+        bool Accepts(JsonNode? value)
+        {
+            try
+            {
+                _ = read(value);
+                return true;
+            }
+            catch (Exception error) when (IsWrongType(error))
+            {
+                return false;
+            }
+        }
+
+        return Accepts(JsonValue.Create(0.5)) ? "a number"
+            : Accepts(JsonValue.Create(1)) ? "a whole number"
+            : Accepts(JsonValue.Create(true)) ? "true or false"
+            : Accepts(new JsonArray(JsonValue.Create(1))) ? "a list of whole numbers"
+            : Accepts(JsonValue.Create("text")) ? "a string"
+            : Accepts(new JsonObject()) ? "an object of settings"
+            : "a value of another kind";
     }
 
     private static InvalidDataException UnknownKey(string key, string source, string algorithm, IEnumerable<string> known)

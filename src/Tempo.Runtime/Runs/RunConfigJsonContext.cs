@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Tempo.Algorithms.Appo;
+using Tempo.Algorithms.Dqn;
 using Tempo.Algorithms.Impala;
 using Tempo.Algorithms.Ppo;
 
@@ -19,5 +20,8 @@ namespace Tempo.Runtime.Runs;
 [JsonSerializable(typeof(PpoOptions))]
 [JsonSerializable(typeof(AppoOptions))]
 [JsonSerializable(typeof(ImpalaOptions))]
+[JsonSerializable(typeof(DqnOptions))]
+[JsonSerializable(typeof(Tempo.Algorithms.Sac.SacOptions))]
+[JsonSerializable(typeof(Tempo.Algorithms.Sac.DiscreteSacOptions))]
 [JsonSerializable(typeof(ScheduleKind))]
 internal sealed partial class RunConfigJsonContext : JsonSerializerContext;

@@ -8,9 +8,13 @@ namespace Tempo.Runtime.Runs;
 /// <param name="Settings">The validated settings.</param>
 /// <param name="Hooks">The caller's hooks.</param>
 /// <param name="Resumed">The checkpoint's metadata when resuming (already checked compatible), or null.</param>
+/// <param name="IsDefaultFolder">Whether the run folder was chosen fresh under <c>runs/</c> (then <c>runs/latest</c> links to it).</param>
 /// <param name="CancellationToken">The caller's cancellation.</param>
-internal sealed record RunContext(EnvRegistry Registry, RunSettings Settings, RunHooks Hooks, TrainingCheckpoint? Resumed, CancellationToken CancellationToken)
+internal sealed record RunContext(EnvRegistry Registry, RunSettings Settings, RunHooks Hooks, TrainingCheckpoint? Resumed, bool IsDefaultFolder, CancellationToken CancellationToken)
 {
+    /// <summary>The run folder (chosen before the run was composed, so never null here).</summary>
+    public string RunDirectory => Settings.RunDirectory!;
+
     /// <summary>How many times the run was resumed, this time included.</summary>
     public int Resumes => Resumed is null ? 0 : Resumed.Resumes + 1;
 

@@ -1,5 +1,6 @@
 using Tempo.Algorithms.Learners;
 using Tempo.Algorithms.Ppo;
+using Tempo.Core.Configuration;
 
 namespace Tempo.Runtime.Runs;
 
@@ -20,8 +21,8 @@ public sealed record RunSettings
     /// <summary>The env's options record (the type its registry spec takes), or null for its defaults.</summary>
     public object? EnvOptions { get; init; }
 
-    /// <summary>The learning algorithm and its own options (<see cref="PpoOptions"/>, <see cref="Algorithms.Appo.AppoOptions"/>, <see cref="Algorithms.Impala.ImpalaOptions"/>).</summary>
-    public IActorCriticAlgorithm Algorithm { get; init; } = new PpoOptions();
+    /// <summary>The learning algorithm and its own options (<see cref="PpoOptions"/>, <see cref="Algorithms.Appo.AppoOptions"/>, <see cref="Algorithms.Impala.ImpalaOptions"/>, <see cref="Algorithms.Dqn.DqnOptions"/>).</summary>
+    public IAlgorithm Algorithm { get; init; } = new PpoOptions();
 
     /// <summary>Who runs when.</summary>
     public ScheduleKind Schedule { get; init; } = ScheduleKind.Synchronous;
@@ -38,11 +39,23 @@ public sealed record RunSettings
     /// <summary>Synchronous schedule: pause envs that can pause while the learner trains.</summary>
     public bool Pause { get; init; } = true;
 
+    /// <summary>
+    /// Data-parallel learner ranks on this machine (K, <c>num-learners</c>), Lightning Fabric's way: rank r has its own actor
+    /// stepping <c>num-envs</c> envs (env i seeded seed + r × num-envs + i) and computes the gradients of its share of every
+    /// minibatch; the ranks' gradients are averaged before each optimizer step, so all hold the same weights. PPO on the
+    /// synchronous schedule only; 1 (the default) is the single-process learner.
+    /// </summary>
+    public int NumLearners { get; init; } = 1;
+
     /// <summary>Seed of envs (env i gets seed + i), networks and shuffles.</summary>
     public int Seed { get; init; } = 1;
 
-    /// <summary>Where <c>config.json</c>, <c>metrics.csv</c>, TensorBoard events and the checkpoint go.</summary>
-    public string RunDirectory { get; init; } = "runs/latest";
+    /// <summary>Where <c>config.json</c>, <c>metrics.csv</c>, TensorBoard events and the checkpoint go; null (the default) for a fresh folder <c>runs/&lt;env&gt;-&lt;algo&gt;-&lt;yyyyMMdd-HHmmss&gt;</c>, which <c>runs/latest</c> then links to.</summary>
+    /// <remarks>A folder that holds a run is refused unless this run resumes it (<see cref="ResumeFrom"/> is its checkpoint) or <see cref="OverwriteExistingRun"/> is set.</remarks>
+    public string? RunDirectory { get; init; }
+
+    /// <summary>Replace the run in <see cref="RunDirectory"/> if it holds one (its config, metrics, events and checkpoint are deleted first); the CLI's <c>--force</c>. Never stored in a config.</summary>
+    public bool OverwriteExistingRun { get; init; }
 
     /// <summary>Stop once the mean return of the last 20 episodes reaches this; null trains the whole budget.</summary>
     public double? TargetReturn { get; init; }
@@ -54,7 +67,8 @@ public sealed record RunSettings
     public string? ResumeFrom { get; init; }
 
     /// <summary>The batches the learner is fed: one rollout of every env (synchronous), or one segment of one actor (asynchronous).</summary>
-    public LearnerShape LearnerShape => new(Collection.NumEnvs, Collection.NumSteps, Collection.TotalTimesteps);
+    /// <remarks>With data-parallel ranks, a synchronous update is every rank's rollout: <see cref="NumLearners"/> × <c>num-envs</c> trajectories.</remarks>
+    public LearnerShape LearnerShape => new(checked(Collection.NumEnvs * NumLearners), Collection.NumSteps, Collection.TotalTimesteps);
 
     /// <summary>Throws naming the first setting that is invalid or contradicts another.</summary>
     /// <exception cref="ArgumentException">A setting is out of range, or two settings contradict each other.</exception>
@@ -68,9 +82,16 @@ public sealed record RunSettings
         ArgumentNullException.ThrowIfNull(Algorithm);
         Collection.Validate();
         Model.Validate();
-        if (CheckpointEvery <= 0)
+        OptionError.Require(CheckpointEvery > 0, nameof(CheckpointEvery), CheckpointEvery, "must be a positive number of updates");
+
+        if (NumLearners is < 1 or > 64)
         {
-            throw new ArgumentException($"checkpoint-every must be a positive number of updates; got {CheckpointEvery}.");
+            throw new ArgumentException($"num-learners must lie in 1 … 64; got {NumLearners}.");
+        }
+
+        if (NumLearners > 1 && Algorithm is not PpoOptions)
+        {
+            throw new ArgumentException($"num-learners {NumLearners}: data-parallel learning supports ppo on the sync schedule only; {Algorithm.Name} trains with one learner (num-learners 1).");
         }
 
         if (Schedule == ScheduleKind.Asynchronous)
@@ -79,7 +100,7 @@ public sealed record RunSettings
             if (Algorithm.IsOnPolicy)
             {
                 throw new ArgumentException(
-                    $"{Algorithm.Name} is on-policy and runs on the sync schedule; for the async schedule use appo (PPO with V-trace correction) or impala.");
+                    $"{Algorithm.Name} is on-policy and runs on the sync schedule; for the async schedule use appo (PPO with V-trace correction), impala or dqn.");
             }
         }
 

@@ -13,7 +13,7 @@ namespace Tempo.Runtime.Runs;
 /// var outcome = Trainer.Train(registry, ActorCriticRecipes.Defaults(registry.GetSpec("Corridor-v0")) with { TargetReturn = 0.9 });
 /// </code>
 /// <para>Everything that can refuse a run (settings that contradict each other, a checkpoint of another env,
-/// algorithm or network) refuses it before anything is written to the run folder.</para>
+/// algorithm or network, a run folder that holds another run) refuses it before anything is written to the run folder.</para>
 /// </remarks>
 public static class Trainer
 {
@@ -24,6 +24,7 @@ public static class Trainer
     /// <param name="cancellationToken">Stops the run between steps (sync: between iterations); the checkpoint still holds everything learned.</param>
     /// <exception cref="ArgumentException">A setting is invalid or contradicts another, or the checkpoint to resume was written by another kind of run.</exception>
     /// <exception cref="InvalidDataException">The checkpoint to resume is corrupt.</exception>
+    /// <exception cref="RunFolderException">The run folder holds another run (and neither resumes nor overwrites it), is a file, or cannot be written.</exception>
     public static RunOutcome Train(EnvRegistry registry, RunSettings settings, RunHooks? hooks = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(registry);
@@ -36,7 +37,10 @@ public static class Trainer
             RequireResumable(registry, resumed, path, settings);
         }
 
-        var context = new RunContext(registry, settings, hooks ?? new RunHooks(), resumed, cancellationToken);
+        hooks ??= new RunHooks();
+        var isDefaultFolder = settings.RunDirectory is null;
+        settings = settings with { RunDirectory = RunFolder.Choose(settings, hooks.Time) };
+        var context = new RunContext(registry, settings, hooks, resumed, isDefaultFolder, cancellationToken);
         return ActorCriticRecipes.Dispatch(registry, settings, new Composer(context));
     }
 
@@ -46,7 +50,7 @@ public static class Trainer
     /// moments trained for a different loss as if they were its own, and another env or network has other shapes.
     /// Other settings (learning rate, budget, actors, envs per actor, …) may change on resume.
     /// </remarks>
-    private static void RequireResumable(EnvRegistry registry, TrainingCheckpoint checkpoint, string path, RunSettings settings)
+    internal static void RequireResumable(EnvRegistry registry, TrainingCheckpoint checkpoint, string path, RunSettings settings)
     {
         var recorded = RunConfig.Resolve(registry, [ConfigLayer.Parse(checkpoint.Config, $"the config stored in {path}")]);
         var mismatches = new List<string>();

@@ -1,5 +1,6 @@
 using Tempo.Algorithms.Experience;
 using Tempo.Algorithms.Learners;
+using Tempo.Algorithms.Learners.DataParallel;
 using Tempo.Algorithms.Policies;
 using Tempo.Runtime.Actors;
 
@@ -20,13 +21,24 @@ public sealed class SynchronousSchedule<TObservation, TAction>
     private readonly SynchronousScheduleOptions _options;
     private readonly ITrainingCallbacks _callbacks;
     private readonly Segment<TObservation, TAction>[] _segments;
+    private readonly LearnerRanks? _ranks;
+    private readonly Action<int> _collectOnRank;
 
     /// <summary>Creates the schedule; actors must have been started.</summary>
+    /// <param name="actors">The actors, collecting one after another (or at once, see <paramref name="ranks"/>).</param>
+    /// <param name="learner">The learner.</param>
+    /// <param name="options">Iterations, steps per rollout, pausing.</param>
+    /// <param name="callbacks">The training hooks.</param>
+    /// <param name="ranks">
+    /// A data-parallel learner's ranks, one per actor, or null: actor k then collects on rank k's thread, all at once, and
+    /// the episodes they finish reach their observers afterwards in actor order, so a run is the same as collecting in turn.
+    /// </param>
     public SynchronousSchedule(
         IReadOnlyList<Actor<TObservation, TAction>> actors,
         ILearner<TObservation, TAction> learner,
         SynchronousScheduleOptions options,
-        ITrainingCallbacks callbacks)
+        ITrainingCallbacks callbacks,
+        LearnerRanks? ranks = null)
     {
         ArgumentNullException.ThrowIfNull(actors);
         if (actors.Count == 0)
@@ -40,6 +52,13 @@ public sealed class SynchronousSchedule<TObservation, TAction>
         _callbacks = callbacks ?? throw new ArgumentNullException(nameof(callbacks));
         options.Validate();
         _segments = actors.Select(a => new Segment<TObservation, TAction>(a.LayoutFor(options.StepsPerRollout))).ToArray();
+        if (ranks is not null && ranks.Count != actors.Count)
+        {
+            throw new ArgumentException($"Collecting at once needs one rank per actor; got {ranks.Count} ranks for {actors.Count} actors.", nameof(ranks));
+        }
+
+        _ranks = ranks;
+        _collectOnRank = k => _actors[k].CollectHoldingEpisodes(_segments[k]);
     }
 
     /// <summary>Iterations completed.</summary>
@@ -70,10 +89,7 @@ public sealed class SynchronousSchedule<TObservation, TAction>
         while (Iteration < _options.Iterations && !cancellationToken.IsCancellationRequested)
         {
             var iteration = Iteration + 1;
-            for (var k = 0; k < _actors.Length; k++)
-            {
-                _actors[k].Collect(_segments[k]);
-            }
+            Collect();
 
             _callbacks.OnRolloutEnded(new RolloutEnded(iteration, GlobalStep));
             var paused = _options.PauseDuringUpdates && CanAllPause();
@@ -100,6 +116,25 @@ public sealed class SynchronousSchedule<TObservation, TAction>
             }
 
             Iteration = iteration;
+        }
+    }
+
+    private void Collect()
+    {
+        if (_ranks is null)
+        {
+            for (var k = 0; k < _actors.Length; k++)
+            {
+                _actors[k].Collect(_segments[k]);
+            }
+
+            return;
+        }
+
+        _ranks.Run(_collectOnRank);
+        foreach (var actor in _actors)
+        {
+            actor.DeliverHeldEpisodes();
         }
     }
 

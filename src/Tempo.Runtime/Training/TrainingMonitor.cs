@@ -30,6 +30,8 @@ public sealed class TrainingMonitor : ITrainingCallbacks
     private readonly SolvedDetector? _solved;
     private readonly Action<string> _announce;
     private readonly long _stepOffset;
+    private readonly long _episodeOffset;
+    private readonly double _wallTimeOffsetSeconds;
     private long _globalStep;
     private long _lastReportStep;
     private long _lastReportTimestamp;
@@ -46,13 +48,19 @@ public sealed class TrainingMonitor : ITrainingCallbacks
     /// <param name="targetReturn">Stop once the mean return of the last 20 episodes reaches this; null to never stop early.</param>
     /// <param name="announce">Prints a line for people (the solved line).</param>
     /// <param name="stepOffset">Env steps done before this process started (a resumed run).</param>
-    public TrainingMonitor(IMetricsSink sinks, TimeProvider time, double? targetReturn, Action<string> announce, long stepOffset = 0)
+    /// <param name="episodeOffset">Episodes finished before this process started (a resumed run).</param>
+    /// <param name="wallTimeOffsetSeconds">Seconds the run trained before this process started (a resumed run).</param>
+    public TrainingMonitor(IMetricsSink sinks, TimeProvider time, double? targetReturn, Action<string> announce, long stepOffset = 0, long episodeOffset = 0, double wallTimeOffsetSeconds = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(episodeOffset);
+        ArgumentOutOfRangeException.ThrowIfNegative(wallTimeOffsetSeconds);
         _sinks = sinks ?? throw new ArgumentNullException(nameof(sinks));
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _announce = announce ?? throw new ArgumentNullException(nameof(announce));
         _solved = targetReturn is { } target ? new SolvedDetector(target) : null;
         _stepOffset = stepOffset;
+        _episodeOffset = episodeOffset;
+        _wallTimeOffsetSeconds = wallTimeOffsetSeconds;
         _startTimestamp = time.GetTimestamp();
         _lastReportTimestamp = _startTimestamp;
         _lastReportStep = stepOffset;
@@ -80,14 +88,17 @@ public sealed class TrainingMonitor : ITrainingCallbacks
     /// <summary>When and where the target was reached, if it was.</summary>
     public EpisodeReport? SolvedAt => _solved?.SolvedAt;
 
-    /// <summary>Episodes finished so far.</summary>
-    public long Episodes => _window.TotalEpisodes;
+    /// <summary>Episodes finished over the run's whole life (resumes included).</summary>
+    public long Episodes => _episodeOffset + _window.TotalEpisodes;
 
     /// <summary>Mean return of the last 20 episodes.</summary>
     public double? ReturnMean => _window.ReturnMean;
 
-    /// <summary>Seconds since the monitor started.</summary>
-    public double WallTimeSeconds => _time.GetElapsedTime(_startTimestamp).TotalSeconds;
+    /// <summary>Seconds the run has trained over its whole life: before this process (a resumed run) and since the monitor started.</summary>
+    public double WallTimeSeconds => _wallTimeOffsetSeconds + _time.GetElapsedTime(_startTimestamp).TotalSeconds;
+
+    /// <summary>The mean return of the last 20 episodes when the target was reached; null until then.</summary>
+    public double? SolvedReturnMean => _solved?.SolvedReturnMean;
 
     /// <inheritdoc/>
     public void OnEpisodeEnded(in EpisodeEnded episode)
@@ -132,10 +143,11 @@ public sealed class TrainingMonitor : ITrainingCallbacks
         var seconds = Math.Max(_time.GetElapsedTime(_lastReportTimestamp, now).TotalSeconds, 1e-9);
         var report = _report ??= new TrainingReport { GlobalStep = 0, WallTimeSeconds = 0, Episodes = 0, StepsPerSecond = 0 };
         report.GlobalStep = _globalStep;
-        report.WallTimeSeconds = _time.GetElapsedTime(_startTimestamp, now).TotalSeconds;
-        report.Episodes = _window.TotalEpisodes;
+        report.WallTimeSeconds = _wallTimeOffsetSeconds + _time.GetElapsedTime(_startTimestamp, now).TotalSeconds;
+        report.Episodes = _episodeOffset + _window.TotalEpisodes;
         report.EpisodicReturnMean = _window.ReturnMean;
         report.EpisodicLengthMean = _window.LengthMean;
+        report.EpisodicXReachedMean = _window.XReachedMean;
         report.StepsPerSecond = (_globalStep - _lastReportStep) / seconds;
         report.LearnerUpdatesPerSecond = _updatesSinceReport / seconds;
         report.Learner = KeepCopy(statistics);

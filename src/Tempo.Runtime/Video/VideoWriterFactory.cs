@@ -25,6 +25,26 @@ public static class VideoWriterFactory
         throw new ArgumentException($"Cannot write the video '{path}': it {named}; supported formats are .gif and .mp4 (MP4 needs ffmpeg).", nameof(path));
     }
 
+    /// <summary>Checks, before anything is played or rendered, that a video can be written to <paramref name="path"/>: a known format, an existing folder, and ffmpeg on PATH for MP4.</summary>
+    /// <param name="path">The video file to create or overwrite.</param>
+    /// <exception cref="ArgumentException">The extension is not .gif or .mp4.</exception>
+    /// <exception cref="DirectoryNotFoundException">The folder the file should go in does not exist.</exception>
+    /// <exception cref="FileNotFoundException">The format is MP4 and ffmpeg is not on PATH.</exception>
+    public static void Check(string path)
+    {
+        var format = GetFormat(path);
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        if (!Directory.Exists(folder))
+        {
+            throw new DirectoryNotFoundException($"Cannot write the video '{path}': the folder {folder} does not exist.");
+        }
+
+        if (format == VideoFormat.Mp4 && FfmpegLocator.Find() is null)
+        {
+            throw FfmpegMissing(path);
+        }
+    }
+
     /// <summary>Creates a writer for the path's format, looking for ffmpeg on PATH when the format is MP4.</summary>
     /// <param name="path">The video file to create or overwrite.</param>
     /// <param name="width">Frame width in pixels.</param>
@@ -42,6 +62,7 @@ public static class VideoWriterFactory
     /// <param name="height">Frame height in pixels.</param>
     /// <param name="framesPerSecond">Playback rate in frames per second.</param>
     /// <param name="ffmpegExecutable">Path of ffmpeg, or null when it is not installed; unused for GIF.</param>
+    /// <exception cref="FileNotFoundException">The format is MP4 and <paramref name="ffmpegExecutable"/> is null.</exception>
     public static IVideoWriter Create(string path, int width, int height, double framesPerSecond, string? ffmpegExecutable)
     {
         switch (GetFormat(path))
@@ -51,7 +72,7 @@ public static class VideoWriterFactory
             case VideoFormat.Mp4:
                 if (ffmpegExecutable is null)
                 {
-                    throw new InvalidOperationException($"Cannot write the video '{path}': MP4 needs ffmpeg, which was not found on PATH. Install ffmpeg (e.g. 'apt-get install ffmpeg') or write a .gif instead.");
+                    throw FfmpegMissing(path);
                 }
 
                 return new FfmpegVideoWriter(ffmpegExecutable, path, width, height, framesPerSecond);
@@ -59,6 +80,9 @@ public static class VideoWriterFactory
                 throw new UnreachableException();
         }
     }
+
+    private static FileNotFoundException FfmpegMissing(string path) =>
+        new($"Cannot write the video '{path}': MP4 needs ffmpeg, which was not found on PATH. Install ffmpeg (e.g. 'apt-get install ffmpeg') or write a .gif instead.", "ffmpeg");
 
     private static GifWriter CreateGif(string path, int width, int height, double framesPerSecond)
     {

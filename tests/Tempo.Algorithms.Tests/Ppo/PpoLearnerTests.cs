@@ -273,8 +273,9 @@ public sealed class PpoLearnerTests
 
         var error = Assert.Throws<ArgumentException>(() => new PpoLearner<float, int>(new FakeActorCritic(), options, FakeShape, new RandomSource(1)));
 
-        Assert.Contains("NumMinibatches", error.Message);
-        Assert.Contains("10", error.Message);
+        Assert.StartsWith("num-minibatches (--num-minibatches) must divide the batch size 10", error.Message, StringComparison.Ordinal);
+        Assert.Contains("got 3.", error.Message, StringComparison.Ordinal);
+        Assert.Equal(nameof(PpoOptions.NumMinibatches), error.ParamName);
     }
 
     /// <summary>GAE as a forward sum, Â_t = Σ_l (γλ)^l δ_{t+l} up to the episode's end, in double: independent of <c>Gae</c>'s backward recursion.</summary>

@@ -36,10 +36,29 @@ public sealed class GaeTests
         var returns = new float[steps * envs];
         Gae.Compute(rewards.Floats, values, terminated, new bool[steps * envs], new float[steps * envs], nextValue, gamma, lambda, advantages, returns);
 
-        for (var i = 0; i < advantages.Length; i++)
+        // Both sides run the float32 recurrence δ_t = r_t + γ·V_{t+1}·m − V_t, Â_t = δ_t + γλ·m·Â_{t+1} (m = 1 − done), maybe
+        // with other fusing. δ_t takes at most 4 roundings of terms no larger than M_t = |r_t| + γ|V_{t+1}| + |V_t|, and
+        // Â_t 3 more of terms no larger than |δ_t| + γλ|Â_{t+1}|; an error in Â_{t+1} reaches Â_t scaled by γλ·m. So
+        // each side is within E_t = u·(4·M_t + 3·(|δ_t| + γλ|Â_{t+1}|)) + γλ·m·E_{t+1} of exact, and the two within 2·E_t;
+        // the return R_t = Â_t + V_t adds one rounding of |Â_t| + |V_t| on each side.
+        const double Unit = 1.0 / (1 << 24);
+        var next = new double[envs];
+        for (var t = steps - 1; t >= 0; t--)
         {
-            Assert.Equal(expectedAdvantages[i], advantages[i], 1e-5 + (1e-4 * Math.Abs(expectedAdvantages[i])));
-            Assert.Equal(expectedReturns[i], returns[i], 1e-5 + (1e-4 * Math.Abs(expectedReturns[i])));
+            for (var i = 0; i < envs; i++)
+            {
+                var at = (t * envs) + i;
+                var mask = terminated[at] ? 0.0 : 1.0;
+                var nextValueHere = t + 1 < steps ? values[at + envs] : nextValue[i];
+                var nextAdvantage = t + 1 < steps ? Math.Abs(expectedAdvantages[at + envs]) : 0;
+                var magnitude = Math.Abs(rewards.Floats[at]) + (gamma * Math.Abs(nextValueHere)) + Math.Abs(values[at]);
+                var delta = Math.Abs(rewards.Floats[at] + (gamma * nextValueHere * mask) - values[at]);
+                next[i] = (Unit * ((4 * magnitude) + (3 * (delta + (gamma * lambda * nextAdvantage))))) + (gamma * lambda * mask * next[i]);
+                var advantageBound = 2 * next[i];
+                var returnBound = advantageBound + (2 * Unit * (Math.Abs(expectedAdvantages[at]) + Math.Abs(values[at])));
+                Assert.True(Math.Abs(expectedAdvantages[at] - advantages[at]) <= advantageBound, $"advantage[{at}]: expected {expectedAdvantages[at]:R}, got {advantages[at]:R}; bound {advantageBound:G3}");
+                Assert.True(Math.Abs(expectedReturns[at] - returns[at]) <= returnBound, $"return[{at}]: expected {expectedReturns[at]:R}, got {returns[at]:R}; bound {returnBound:G3}");
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 using Tempo.Algorithms.Experience;
 using Tempo.Algorithms.Models;
+using Tempo.Algorithms.Policies;
 using Tempo.Core.Envs;
 using Tempo.Core.Envs.Registry;
 using Tempo.Core.Vector;
@@ -37,7 +38,7 @@ internal sealed class CartPoleRun : ITrainingCallbacks, IDisposable
     public static CategoricalMlpActorCritic Model(int seed) => new(4, 2, [64, 64], new Random(seed));
 
     /// <summary>Creates and starts an actor over <paramref name="numEnvs"/> CartPole-v1 envs acting with <paramref name="policy"/>.</summary>
-    public Actor<float, int> Actor(int id, int numEnvs, CategoricalMlpActorCritic policy, int seed)
+    public Actor<float, int> Actor(int id, int numEnvs, IPolicy<float, int> policy, int seed)
     {
         var registry = EnvRegistry.CreateDefault();
         var envs = new IEnv<float, int>[numEnvs];

@@ -11,11 +11,11 @@ public sealed class EnvsCommandTests
         Assert.Empty(run.Error);
         var lines = run.OutputLines;
         Assert.Equal(
-            ["Acrobot-v1", "CartPole-v1", "Catch-v0", "CatchFeatures-v0", "LiveCartPole-v1", "LivePendulum-v1", "MountainCar-v0", "MountainCarContinuous-v0", "Pendulum-v1"],
+            ["Acrobot-v1", "CartPole-v1", "Catch-v0", "CatchFeatures-v0", "LiveCartPole-v1", "LivePendulum-v1", "MountainCar-v0", "MountainCarContinuous-v0", "Pendulum-v1", "SuperTux-v0"],
             lines.Where(l => !l.StartsWith(' ')).Select(l => l.Split(' ')[0]));
 
         // Every env is followed by its observation and action space.
-        Assert.Equal(27, lines.Length);
+        Assert.Equal(30, lines.Length);
         for (var i = 0; i < lines.Length; i += 3)
         {
             Assert.Matches("^  observation  (Box|Dict)\\(", lines[i + 1]);

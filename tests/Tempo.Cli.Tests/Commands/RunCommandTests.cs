@@ -80,7 +80,28 @@ public sealed partial class RunCommandTests
         var run = CliRun.Of("run");
 
         Assert.NotEqual(0, run.ExitCode);
-        Assert.Contains("--env", run.Error);
+        Assert.Contains("--env ID, or --config FILE", run.Error);
+    }
+
+    [Fact]
+    public void Run_EnvFromARunConfig_PlaysThatEnvWithItsOptions()
+    {
+        // The config file training reads: its env and env options (here LiveCartPole's tick rate) decide what is played.
+        var config = Path.Combine(Path.GetTempPath(), $"tempo-run-{Guid.NewGuid():N}.json");
+        File.WriteAllText(config, """{ "env": "LiveCartPole-v1", "algo": "appo", "tick-rate": 200 }""");
+        try
+        {
+            var run = CliRun.Of("run", "--config", config, "--episodes", "2", "--seed", "4");
+
+            Assert.Equal(0, run.ExitCode);
+            Assert.Empty(run.Error);
+            Assert.Equal(3, run.OutputLines.Length);
+            Assert.Matches(EpisodeLine(), run.OutputLines[0]);
+        }
+        finally
+        {
+            File.Delete(config);
+        }
     }
 
     [Fact]

@@ -93,15 +93,29 @@ public sealed partial class TrainCommandTests : IDisposable
         var run = CliRun.Of("train", "--env", "CartPole-v1", "--target-return", "15", "--total-timesteps", "100000", "--run-dir", _directory.File("run"), "--plain");
 
         Assert.Equal(0, run.ExitCode);
-        var solved = Assert.Single(run.OutputLines, l => l.StartsWith("solved", StringComparison.Ordinal));
+        var solved = Assert.Single(run.OutputLines, l => l.StartsWith("solved: ", StringComparison.Ordinal));
         var match = SolvedLine().Match(solved);
         Assert.True(match.Success, solved);
-        var trained = TrainedLine().Match(run.Output);
-        Assert.True(trained.Success, run.Output);
+
+        // The result is one last line: the step the target was reached at, the mean then, and the step training stopped at.
+        var outcome = OutcomeLine().Match(run.OutputLines[^1]);
+        Assert.True(outcome.Success, run.Output);
         var solvedStep = long.Parse(match.Groups["step"].Value, CultureInfo.InvariantCulture);
-        var trainedSteps = long.Parse(trained.Groups["steps"].Value, CultureInfo.InvariantCulture);
+        Assert.Equal(solvedStep, long.Parse(outcome.Groups["solved"].Value, CultureInfo.InvariantCulture));
+        Assert.True(double.Parse(outcome.Groups["mean"].Value, CultureInfo.InvariantCulture) >= 15);
+        var trainedSteps = long.Parse(outcome.Groups["stopped"].Value, CultureInfo.InvariantCulture);
         Assert.InRange(solvedStep, 20, trainedSteps);
         Assert.True(trainedSteps < 100_000, "training should stop once solved");
+    }
+
+    [Fact]
+    public void Train_TargetNotReached_EndsSayingNotSolvedWithTheMean()
+    {
+        var run = CliRun.Of("train", "--env", "CartPole-v1", "--target-return", "1000", "--total-timesteps", "512", "--run-dir", _directory.File("run"), "--plain");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.DoesNotContain(run.OutputLines, l => l.StartsWith("solved", StringComparison.Ordinal));
+        Assert.Matches(NotSolvedLine(), run.OutputLines[^1]);
     }
 
     [Fact]
@@ -276,9 +290,11 @@ public sealed partial class TrainCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--num-envs", "0", "num-envs must be positive")]
-    [InlineData("--num-minibatches", "3", "NumMinibatches")]
-    [InlineData("--gamma", "1.5", "Gamma")]
+    [InlineData("--num-envs", "0", "num-envs (--num-envs) must be positive; got 0.")]
+    [InlineData("--num-minibatches", "3", "num-minibatches (--num-minibatches) must divide the batch size 512 (env trajectories × steps); got 3.")]
+    [InlineData("--gamma", "1.5", "gamma (--gamma) must lie in [0, 1]; got 1.5.")]
+    [InlineData("--gae-lambda", "-0.5", "gae-lambda (--gae-lambda) must lie in [0, 1]; got -0.5.")]
+    [InlineData("--checkpoint-every", "0", "checkpoint-every (--checkpoint-every) must be a positive number of updates; got 0.")]
     [InlineData("--num-envs", "x", "'x'")]
     public void Train_BadFlag_FailsNamingIt(string flag, string value, string named)
     {
@@ -287,6 +303,31 @@ public sealed partial class TrainCommandTests : IDisposable
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains(named, run.Error);
         Assert.DoesNotContain("   at ", run.Error);
+        Assert.Single(run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Theory]
+    [InlineData("appo", "--rho-bar", "0", "rho-bar (--rho-bar) must be positive; got 0.")]
+    [InlineData("dqn", "--batch-size", "0", "batch-size (--batch-size) must be a positive number; got 0.")]
+    public void Train_BadAlgorithmFlag_FailsNamingTheFlagNotTheProperty(string algorithm, string flag, string value, string named)
+    {
+        var run = CliRun.Of("train", "--algo", algorithm, flag, value, "--total-timesteps", "512", "--run-dir", _directory.File("run"));
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains(named, run.Error);
+        Assert.DoesNotContain("   at ", run.Error);
+    }
+
+    [Fact]
+    public void Train_ConfigValueOutOfRange_FailsNamingTheConfigKey()
+    {
+        var config = _directory.File("bad.json");
+        File.WriteAllText(config, """{"num-minibatches": 0}""");
+
+        var run = CliRun.Of("train", "--config", config, "--total-timesteps", "512", "--run-dir", _directory.File("run"));
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("num-minibatches (--num-minibatches) must be positive; got 0.", run.Error);
     }
 
     [Fact]
@@ -324,6 +365,9 @@ public sealed partial class TrainCommandTests : IDisposable
     [GeneratedRegex(@"^solved: step=(?<step>\d+) wall_s=\d+\.\d\d$")]
     private static partial Regex SolvedLine();
 
-    [GeneratedRegex(@"trained (?<steps>\d+) steps in ")]
-    private static partial Regex TrainedLine();
+    [GeneratedRegex(@"^solved at step (?<solved>\d+) \(last-20 mean (?<mean>[\d.]+) >= 15\); stopped at step (?<stopped>\d+): (?<steps>\d+) steps in ")]
+    private static partial Regex OutcomeLine();
+
+    [GeneratedRegex(@"^not solved \(last-20 mean [\d.]+ < 1000\): 512 steps in ")]
+    private static partial Regex NotSolvedLine();
 }

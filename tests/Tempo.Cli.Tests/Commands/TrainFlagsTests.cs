@@ -16,7 +16,9 @@ public sealed class TrainFlagsTests
         var configKeys = new HashSet<string>(StringComparer.Ordinal) { "tick-rate" };
         foreach (var algorithm in ActorCriticRecipes.AlgorithmNames)
         {
-            var settings = ActorCriticRecipes.Defaults(registry.GetSpec("CartPole-v1"), algorithm);
+            // SAC trains continuous actions only; every other algorithm takes CartPole.
+            var env = algorithm == "sac" ? "Pendulum-v1" : "CartPole-v1";
+            var settings = ActorCriticRecipes.Defaults(registry.GetSpec(env), algorithm);
             foreach (var (key, _) in JsonNode.Parse(RunConfig.Serialize(settings))!.AsObject())
             {
                 configKeys.Add(key);

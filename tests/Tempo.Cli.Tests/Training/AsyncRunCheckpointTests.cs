@@ -234,7 +234,7 @@ public sealed class AsyncRunCheckpointTests : IDisposable
         var run = CliRun.Of("train", "--checkpoint-every", "0", "--run-dir", _directory.File("zero"));
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("checkpoint-every must be a positive number of updates; got 0", run.Error);
+        Assert.Contains("checkpoint-every (--checkpoint-every) must be a positive number of updates; got 0", run.Error);
     }
 
     private static CliRun Train(string runDir, string algo, long totalSteps) => CliRun.Of(

@@ -1,6 +1,8 @@
 using Tempo.Core.Envs;
 using Tempo.Core.Tests.TestEnvs;
+using Tempo.Core.Tests.Wrappers.Progress;
 using Tempo.Core.Wrappers;
+using Tempo.Core.Wrappers.Progress;
 
 namespace Tempo.Core.Tests.Wrappers;
 
@@ -84,6 +86,41 @@ public sealed class RecordEpisodeStatisticsTests
         Assert.Equal(3, env.EpisodeCount);
         Assert.Equal([2.0, 3.0], env.RecentEpisodes.Select(e => e.Return));
         Assert.Equal([2, 3], env.RecentEpisodes.Select(e => e.Length));
+    }
+
+    [Fact]
+    public void Step_EnvWithPositionsBelowOtherWrappers_ReportsTheFarthestXOfEachEpisode()
+    {
+        // The position source sits under another wrapper, as a game env under its stack: found through the chain.
+        var game = new PositionEnv { X = 96 };
+        using var env = new RecordEpisodeStatistics<float, int>(new WallTimeLimit<float, int>(game, game, TimeSpan.FromHours(1), _clock), timeProvider: _clock);
+        var observation = new float[1];
+        env.Reset(observation);
+        foreach (var x in new[] { 150f, 400f, 380f })
+        {
+            game.X = x;
+            Assert.Null(env.Step([0], observation).Episode);
+        }
+
+        game.X = 20; // the last step falls back (a death far behind the best x)
+        game.EndNext = true;
+        Assert.Equal(new EpisodeStatistics(0, 4, 0, XReached: 400), env.Step([0], observation).Episode);
+
+        // The next episode starts over from the spawn: walking only left, its best x is where it started.
+        game.X = 96;
+        env.Reset(observation);
+        game.X = 50;
+        game.EndNext = true;
+        Assert.Equal(96, env.Step([0], observation).Episode!.Value.XReached);
+    }
+
+    [Fact]
+    public void Step_EnvWithoutPositions_ReportsNoXReached()
+    {
+        using var env = new RecordEpisodeStatistics<float, int>(new CountingEnv(episodeLength: 1, rewards: [1f]), timeProvider: _clock);
+        env.Reset(_observation);
+
+        Assert.Null(env.Step([0], _observation).Episode!.Value.XReached);
     }
 
     [Fact]

@@ -28,9 +28,23 @@ public sealed class CategoricalTests
         Categorical.Probabilities(logits, categoryCount, probabilities);
         Categorical.LogProbabilities(logits, categoryCount, logProbabilities);
 
-        AssertClose(Data(categorical.GetProperty("log_prob")), logProb, "log_prob");
-        AssertClose(Data(categorical.GetProperty("entropy")), entropy, "entropy");
-        AssertClose(Data(categorical.GetProperty("probs")), probabilities, "probs");
+        // Per row, exact values and a bound E on either side's float32 error (DistributionBounds.Categorical: the
+        // roundings of max-shift, exp, the sum, log and the subtractions), so Tempo and torch agree within 2E.
+        var expectedLogProb = Data(categorical.GetProperty("log_prob"));
+        var expectedEntropy = Data(categorical.GetProperty("entropy"));
+        var expectedProbabilities = Data(categorical.GetProperty("probs"));
+        for (var row = 0; row < batch; row++)
+        {
+            var bounds = DistributionBounds.Categorical(logits.AsSpan(row * categoryCount, categoryCount));
+            Float32Bounds.AssertWithin(expectedLogProb[row], logProb[row], 2 * bounds.LogProbabilityErrors[actions[row]], $"log_prob[{row}]");
+            Float32Bounds.AssertWithin(expectedEntropy[row], entropy[row], 2 * bounds.EntropyError, $"entropy[{row}]");
+            for (var j = 0; j < categoryCount; j++)
+            {
+                var i = (row * categoryCount) + j;
+                Float32Bounds.AssertWithin(expectedProbabilities[i], probabilities[i], 2 * bounds.ProbabilityErrors[j], $"probs[{i}]");
+            }
+        }
+
         Assert.Equal(logProb, combinedLogProb);
         Assert.Equal(entropy, combinedEntropy);
         for (var row = 0; row < batch; row++)
@@ -77,21 +91,21 @@ public sealed class CategoricalTests
         var categorical = fixture.RootElement.GetProperty("categorical");
         var logits = Data(categorical.GetProperty("logits"));
         var actions = categorical.GetProperty("actions").EnumerateArray().Select(a => a.GetInt32()).ToArray();
-        const int CategoryCount = 4;
+        var categoryCount = categorical.GetProperty("logits").GetProperty("shape")[1].GetInt32();
 
         // CleanRL's PPO loss on these terms: −mean(logp·A) − c·mean(H), here with A = 1 and c = 0.01.
         var logProbGradient = actions.Select(_ => -1f / actions.Length).ToArray();
         var entropyGradient = actions.Select(_ => -0.01f / actions.Length).ToArray();
         var gradient = new float[logits.Length];
 
-        Categorical.Backward(logits, CategoryCount, actions, logProbGradient, entropyGradient, gradient);
+        Categorical.Backward(logits, categoryCount, actions, logProbGradient, entropyGradient, gradient);
 
         double Loss(double[] z)
         {
             double loss = 0;
             for (var row = 0; row < actions.Length; row++)
             {
-                var (logProb, entropy) = Reference(z.AsSpan(row * CategoryCount, CategoryCount), actions[row]);
+                var (logProb, entropy) = Reference(z.AsSpan(row * categoryCount, categoryCount), actions[row]);
                 loss += (logProbGradient[row] * logProb) + (entropyGradient[row] * entropy);
             }
 
@@ -295,12 +309,18 @@ public sealed class CategoricalTests
     internal static float[] Data(JsonElement tensor) =>
         tensor.GetProperty("data").EnumerateArray().Select(value => value.GetSingle()).ToArray();
 
+    /// <summary>Compares a float32 analytic gradient with central differences of a double-precision reference loss.</summary>
+    /// <remarks>
+    /// Not a parity bound (torch comparisons use <see cref="DistributionBounds"/>): it separates a wrong formula from
+    /// rounding. The differences (h = 1e-6, double) are within h²/6·|L‴| + n·2^-53·Σ|L terms|/h ≲ 1e-8 for these
+    /// losses (|logits| ≤ 5, |L| ≤ 100, n ≤ 100), and the float32 gradient within ~10u·(|g| + 1) ≈ 6e-7·(|g| + 1) of
+    /// exact, so 1e-5 + 1e-4·|g| holds both with a margin of 10 while any wrong term (order |g| or 1) fails it.
+    /// </remarks>
     internal static void AssertClose(float[] expected, float[] actual, string what)
     {
         Assert.Equal(expected.Length, actual.Length);
         for (var i = 0; i < expected.Length; i++)
         {
-            // The fixtures README's float32 tolerance: relative 1e-4, absolute 1e-5.
             var tolerance = 1e-5 + (1e-4 * Math.Abs(expected[i]));
             Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance, $"{what}[{i}]: expected {expected[i]:R}, got {actual[i]:R}.");
         }

@@ -1,4 +1,5 @@
 using Tempo.Nn.Kernels;
+using Tempo.Tests.Shared;
 
 namespace Tempo.Nn.Tests.Kernels;
 
@@ -38,8 +39,19 @@ internal static class GemmReference
         return (expected, magnitude);
     }
 
-    /// <summary>Asserts |actual − expected| ≤ tolerance·(1 + magnitude) for every element, and that padding between rows is untouched.</summary>
-    public static void AssertClose(double[] expected, double[] magnitude, float[] actual, int m, int n, int ldc, string label, double tolerance = 2e-6)
+    /// <summary>
+    /// How far a float32 GEMM element may be from exact: a sum of <paramref name="terms"/> products (k, plus β·C and a
+    /// bias when present) in any order and with or without FMA is within γ_terms·Σ|terms| (Higham §3.1); a tanh after it
+    /// is 1-Lipschitz and adds its own <see cref="Float32Bounds.TanhRelativeAccuracy"/>·u of |tanh|, ReLU nothing.
+    /// </summary>
+    public static double Bound(double expected, double magnitude, int terms, bool tanh = false)
+    {
+        var sumBound = Float32Bounds.Gamma(terms) * magnitude;
+        return tanh ? sumBound + (Float32Bounds.TanhRelativeAccuracy * Float32Bounds.Unit * (Math.Abs(expected) + sumBound)) : sumBound;
+    }
+
+    /// <summary>Asserts every element is within <see cref="Bound"/> of exact, and that padding between rows is untouched.</summary>
+    public static void AssertClose(double[] expected, double[] magnitude, float[] actual, int m, int n, int ldc, int terms, string label, bool tanh = false)
     {
         for (var i = 0; i < m; i++)
         {
@@ -47,7 +59,7 @@ internal static class GemmReference
             {
                 var e = expected[(i * n) + j];
                 var got = actual[(i * ldc) + j];
-                var allowed = tolerance * (1 + magnitude[(i * n) + j]);
+                var allowed = Bound(e, magnitude[(i * n) + j], terms, tanh);
                 if (!(Math.Abs(got - e) <= allowed))
                 {
                     Assert.Fail($"{label}: C[{i},{j}] = {got}, expected {e} (±{allowed}).");

@@ -94,13 +94,16 @@ public sealed class GemmTests
             Assert.True(2L * m * n * k >= KernelParallelism.MinimumParallelFlops);
             Gemm.Multiply(SimdSupport.Best, strategy, transA, transB, m, n, k, a, lda, b, ldb, single, n, 0.5f, default, Activation.None, null);
             Gemm.Multiply(SimdSupport.Best, strategy, transA, transB, m, n, k, a, lda, b, ldb, dual, n, 0.5f, default, Activation.None, two);
+            // Two threads split C into chunks whose elements may take other kernel paths (edge tiles): whatever order each
+            // run added its sums in, both are within the bound of exact, so within twice it of each other.
+            var (expected, magnitude) = GemmReference.Compute(transA, transB, m, n, k, a, lda, b, ldb, initial, n, 0.5f);
             for (var i = 0; i < single.Length; i++)
             {
-                Assert.True(Math.Abs(single[i] - dual[i]) <= 1e-5f * (1 + Math.Abs(single[i])), $"{m}x{n}x{k} element {i}: {single[i]} vs {dual[i]}");
+                var allowed = 2 * GemmReference.Bound(expected[i], magnitude[i], k + 1);
+                Assert.True(Math.Abs(single[i] - dual[i]) <= allowed, $"{m}x{n}x{k} element {i}: {single[i]} vs {dual[i]} (±{allowed})");
             }
 
-            var (expected, magnitude) = GemmReference.Compute(transA, transB, m, n, k, a, lda, b, ldb, initial, n, 0.5f);
-            GemmReference.AssertClose(expected, magnitude, dual, m, n, n, $"2 threads {m}x{n}x{k}");
+            GemmReference.AssertClose(expected, magnitude, dual, m, n, n, k + 1, $"2 threads {m}x{n}x{k}");
         }
     }
 
@@ -140,7 +143,7 @@ public sealed class GemmTests
                     {
                         var c = Enumerable.Repeat(float.NaN, m * n).ToArray();
                         Gemm.Multiply(path, strategy, Transpose.No, transB, m, n, k, a, lda, b, ldb, c, n, 0f, bias, activation, null);
-                        GemmReference.AssertClose(expected, magnitude, c, m, n, n, $"{path} {strategy} {transB} {m}x{n}x{k} {activation}");
+                        GemmReference.AssertClose(expected, magnitude, c, m, n, n, k + 1, $"{path} {strategy} {transB} {m}x{n}x{k} {activation}", activation == Activation.Tanh);
                     }
                 }
             }
@@ -164,9 +167,14 @@ public sealed class GemmTests
             var dual = new float[m * n];
             Gemm.MultiplyBiasActivation(Transpose.No, transB, m, n, k, a, k, b, ldb, bias, Activation.Tanh, single, n);
             Gemm.MultiplyBiasActivation(Transpose.No, transB, m, n, k, a, k, b, ldb, bias, Activation.Tanh, dual, n, two);
+
+            // Both runs are within the bound of exact (k products and the bias, then tanh), so within twice it of each other.
+            var (sums, magnitude) = GemmReference.Compute(Transpose.No, transB, m, n, k, a, k, b, ldb, new float[m * n], n, 0f);
             for (var i = 0; i < single.Length; i++)
             {
-                Assert.True(Math.Abs(single[i] - dual[i]) <= 1e-5f, $"{m}x{n}x{k} element {i}: {single[i]} vs {dual[i]}");
+                var z = sums[i] + bias[i % n];
+                var allowed = 2 * GemmReference.Bound(Math.Tanh(z), magnitude[i] + Math.Abs(bias[i % n]), k + 1, tanh: true);
+                Assert.True(Math.Abs(single[i] - dual[i]) <= allowed, $"{m}x{n}x{k} element {i}: {single[i]} vs {dual[i]} (±{allowed})");
             }
         }
     }
@@ -180,7 +188,7 @@ public sealed class GemmTests
         var c = new float[5 * 9];
         Gemm.Multiply(Transpose.No, Transpose.No, 5, 9, 7, a, 7, b, 9, c, 9);
         var (expected, magnitude) = GemmReference.Compute(Transpose.No, Transpose.No, 5, 9, 7, a, 7, b, 9, c, 9, 0f);
-        GemmReference.AssertClose(expected, magnitude, c, 5, 9, 9, "public");
+        GemmReference.AssertClose(expected, magnitude, c, 5, 9, 9, 7, "public");
     }
 
     [Fact]
@@ -272,7 +280,7 @@ public sealed class GemmTests
         var (expected, magnitude) = GemmReference.Compute(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, beta);
         Gemm.Multiply(path, strategy, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, beta, default, Activation.None, parallelism);
         var label = $"{path} {strategy} {transA}/{transB} {m}x{n}x{k} beta={beta} ld+{padding}";
-        GemmReference.AssertClose(expected, magnitude, c, m, n, ldc, label);
+        GemmReference.AssertClose(expected, magnitude, c, m, n, ldc, beta == 0f ? k : k + 1, label);
         for (var i = 0; i < c.Length; i++)
         {
             var column = i % ldc;

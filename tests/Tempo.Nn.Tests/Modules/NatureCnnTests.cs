@@ -1,16 +1,12 @@
 using Tempo.Nn.Initialization;
 using Tempo.Nn.Modules;
 using Tempo.Nn.Tensors;
+using Tempo.Tests.Shared;
 
 namespace Tempo.Nn.Tests.Modules;
 
 public sealed class NatureCnnTests
 {
-    // The fixture's conv-layer gradients sum over whole feature maps and batches; float32 summation order
-    // differs from PyTorch's, so they get a slightly looser tolerance than single layers (fixtures/README.md).
-    private const double GradientRelative = 1e-3;
-    private const double GradientAbsolute = 1e-5;
-
     [Fact]
     public void ForwardAndBackward_TorchFixtureWithActorCriticHeads_MatchEveryOutputAndGradient()
     {
@@ -39,8 +35,8 @@ public sealed class NatureCnnTests
 
         var frames = TorchFixture.Data(fixture.GetProperty("frames_uint8")).Select(v => checked((byte)v)).ToArray();
         var features = torso.Forward(frames, frameShape[0]);
-        TorchFixture.AssertClose(fixture.GetProperty("logits"), policy.Forward(features), "logits");
-        TorchFixture.AssertClose(fixture.GetProperty("value"), value.Forward(features), "value");
+        var logits = policy.Forward(features);
+        var values = value.Forward(features);
 
         var featureGradient = new Tensor([.. features.Shape]);
         AddInto(featureGradient, policy.Backward(TorchFixture.ToTensor(fixture.GetProperty("grad_logits"))));
@@ -48,18 +44,85 @@ public sealed class NatureCnnTests
         torso.ZeroGradients();
         torso.AccumulateParameterGradients(featureGradient);
 
+        // Bounds: the same network in double beside a running bound on any float32 implementation's distance from exact
+        // (BoundedStack: every sum within γ_n·Σ|terms|, carried through |W|, ReLU and the pixel scaling), so Tempo and
+        // torch must agree within twice that per element. The two heads are one affine map of the features: their
+        // gradients meet in the features' gradient as one sum of actions + 1 terms, added in some order.
+        var reference = Reference(fixture, frameShape, hidden);
+        var actionCount = TorchFixture.Shape(parameters.GetProperty("pi.weight"))[0];
+        var expectedLogits = TorchFixture.Data(fixture.GetProperty("logits"));
+        var expectedValues = TorchFixture.Data(fixture.GetProperty("value"));
+        var headBounds = reference.OutputError.Select(e => 2 * e).ToArray();
+        var batch = frameShape[0];
+        Float32Bounds.AssertWithin(
+            expectedLogits.Select(v => (double)v).ToArray(), logits.Span, Rows(headBounds, batch, actionCount + 1, 0, actionCount), "logits");
+        Float32Bounds.AssertWithin(
+            expectedValues.Select(v => (double)v).ToArray(), values.Span, Rows(headBounds, batch, actionCount + 1, actionCount, 1), "value");
+
         var gradients = fixture.GetProperty("grads");
-        foreach (var (torch, ours) in torchNames)
+        string[] torchLayers = ["c1", "c2", "c3", "fc"];
+        for (var layer = 0; layer < torchLayers.Length; layer++)
         {
-            TorchFixture.AssertClose(gradients.GetProperty($"{torch}.weight"), byName[$"{ours}.weight"].Gradient, $"{torch}.weight", GradientRelative, GradientAbsolute);
-            TorchFixture.AssertClose(gradients.GetProperty($"{torch}.bias"), byName[$"{ours}.bias"].Gradient, $"{torch}.bias", GradientRelative, GradientAbsolute);
+            var (torch, ours) = (torchLayers[layer], torchNames[torchLayers[layer]]);
+            var bound = reference.Gradients[layer];
+            AssertGradient(gradients.GetProperty($"{torch}.weight"), byName[$"{ours}.weight"].Gradient.Span, bound.WeightError, $"{torch}.weight");
+            AssertGradient(gradients.GetProperty($"{torch}.bias"), byName[$"{ours}.bias"].Gradient.Span, bound.BiasError, $"{torch}.bias");
         }
 
-        TorchFixture.AssertClose(gradients.GetProperty("pi.weight"), policy.Weight.Gradient, "pi.weight");
-        TorchFixture.AssertClose(gradients.GetProperty("pi.bias"), policy.Bias.Gradient, "pi.bias");
-        TorchFixture.AssertClose(gradients.GetProperty("v.weight"), value.Weight.Gradient, "v.weight");
-        TorchFixture.AssertClose(gradients.GetProperty("v.bias"), value.Bias.Gradient, "v.bias");
+        var heads = reference.Gradients[^1];
+        var policyWeights = actionCount * hidden;
+        AssertGradient(gradients.GetProperty("pi.weight"), policy.Weight.Gradient.Span, heads.WeightError[..policyWeights], "pi.weight");
+        AssertGradient(gradients.GetProperty("pi.bias"), policy.Bias.Gradient.Span, heads.BiasError[..actionCount], "pi.bias");
+        AssertGradient(gradients.GetProperty("v.weight"), value.Weight.Gradient.Span, heads.WeightError[policyWeights..], "v.weight");
+        AssertGradient(gradients.GetProperty("v.bias"), value.Bias.Gradient.Span, heads.BiasError[actionCount..], "v.bias");
     }
+
+    /// <summary>CleanRL's network in double with its error bounds: x/255 (one rounding in torch, two in ours), three convolutions, fc, and both heads as one affine map.</summary>
+    private static BoundedStack Reference(System.Text.Json.JsonElement fixture, int[] frameShape, int hidden)
+    {
+        var p = fixture.GetProperty("params");
+        float[] Get(string name) => TorchFixture.Data(p.GetProperty(name));
+        int[] Shape(string name) => TorchFixture.Shape(p.GetProperty(name));
+        var c3 = Shape("c3.weight");
+        var (batch, channels, height, width) = (frameShape[0], frameShape[1], frameShape[2], frameShape[3]);
+        var conv3Size = (int)Math.Sqrt(Shape("fc.weight")[1] / c3[0]);
+        var actions = Shape("pi.weight")[0];
+        var stack = new BoundedStack(batch, channels, height, width, [
+            new BoundedStack.Scale(1.0 / 255, Roundings: 2),
+            new BoundedStack.Affine(Get("c1.weight"), Get("c1.bias"), Shape("c1.weight")[0], 8, 8, Stride: 4),
+            new BoundedStack.Relu(),
+            new BoundedStack.Affine(Get("c2.weight"), Get("c2.bias"), Shape("c2.weight")[0], 4, 4, Stride: 2),
+            new BoundedStack.Relu(),
+            new BoundedStack.Affine(Get("c3.weight"), Get("c3.bias"), c3[0], 3, 3),
+            new BoundedStack.Relu(),
+            new BoundedStack.Affine(Get("fc.weight"), Get("fc.bias"), hidden, conv3Size, conv3Size),
+            new BoundedStack.Relu(),
+            new BoundedStack.Affine([.. Get("pi.weight"), .. Get("v.weight")], [.. Get("pi.bias"), .. Get("v.bias")], actions + 1, 1, 1),
+        ]);
+        stack.Forward(TorchFixture.Data(fixture.GetProperty("frames_uint8")));
+        var gradLogits = TorchFixture.Data(fixture.GetProperty("grad_logits"));
+        var gradValue = TorchFixture.Data(fixture.GetProperty("grad_value"));
+        var upstream = new double[batch * (actions + 1)];
+        for (var b = 0; b < batch; b++)
+        {
+            for (var a = 0; a < actions; a++)
+            {
+                upstream[(b * (actions + 1)) + a] = gradLogits[(b * actions) + a];
+            }
+
+            upstream[(b * (actions + 1)) + actions] = gradValue[b];
+        }
+
+        stack.Backward(upstream);
+        return stack;
+    }
+
+    /// <summary>Columns [first, first + count) of a row-major [rows, width] array.</summary>
+    private static double[] Rows(double[] data, int rows, int width, int first, int count) =>
+        Enumerable.Range(0, rows).SelectMany(r => data.Skip((r * width) + first).Take(count)).ToArray();
+
+    private static void AssertGradient(System.Text.Json.JsonElement expected, ReadOnlySpan<float> actual, double[] error, string what) =>
+        Float32Bounds.AssertWithin(TorchFixture.Data(expected).Select(v => (double)v).ToArray(), actual, error.Select(e => 2 * e).ToArray(), what);
 
     [Fact]
     public void Backward_FiniteDifferences_MatchAnalyticGradients()

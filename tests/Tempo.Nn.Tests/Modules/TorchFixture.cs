@@ -56,4 +56,29 @@ internal static class TorchFixture
             }
         }
     }
+
+    /// <summary>
+    /// Asserts |actual − expected| ≤ 2·γ_n·Σ|terms| elementwise, γ_n = n·u/(1 − n·u), u = 2^-24: a float32 sum of n terms is
+    /// within γ_n·Σ|terms| of the exact sum in any order of addition, with or without fused multiply-adds (Higham,
+    /// Accuracy and Stability of Numerical Algorithms, §3.1), so two such sums are within twice that of each other.
+    /// </summary>
+    /// <param name="expected">PyTorch's result.</param>
+    /// <param name="actual">Tempo's result.</param>
+    /// <param name="n">The most terms any element sums.</param>
+    /// <param name="magnitudes">Σ|terms| of each element.</param>
+    /// <param name="what">Names the result in a failure.</param>
+    public static void AssertWithinSumBound(JsonElement expected, ReadOnlySpan<float> actual, int n, double[] magnitudes, string what)
+    {
+        const double Unit = 1.0 / (1 << 24);
+        var gamma = n * Unit / (1 - (n * Unit));
+        var reference = Data(expected);
+        Assert.Equal(reference.Length, actual.Length);
+        Assert.Equal(reference.Length, magnitudes.Length);
+        for (var index = 0; index < reference.Length; index++)
+        {
+            var bound = 2 * gamma * magnitudes[index];
+            var error = Math.Abs((double)actual[index] - reference[index]);
+            Assert.True(error <= bound, $"{what}[{index}]: expected {reference[index]:R}, got {actual[index]:R}, {error:G3} apart; bound 2·γ_{n}·Σ|terms| = {bound:G3}.");
+        }
+    }
 }

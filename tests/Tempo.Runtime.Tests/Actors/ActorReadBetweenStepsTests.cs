@@ -44,7 +44,10 @@ public sealed class ActorReadBetweenStepsTests : IDisposable
 
         var read = Task.Run(() => _actor.ReadBetweenSteps(() => (Thread: Environment.CurrentManagedThreadId, _env.InStep, _env.Completed)));
 
-        // The read must wait while the step is held (a read inside a step would see half-changed state).
+        // The read must wait while the step is held (a read inside a step would see half-changed state). On a busy
+        // machine the task may not even have made its request yet, and releasing the step before it has would let the
+        // actor into step 3 (held until the end) with the read still to come: wait for the request first.
+        Assert.True(SpinWait.SpinUntil(() => _actor.IsReadWaiting || read.IsCompleted, _patience), "the read was never requested");
         Assert.False(await Finishes(read, TimeSpan.FromMilliseconds(200)), "the read ran while the actor was inside a step");
         _env.Release(1);
         Assert.Equal((await actorThread, false, 2), await read.WaitAsync(_patience));

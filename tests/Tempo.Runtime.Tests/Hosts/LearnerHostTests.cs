@@ -76,6 +76,26 @@ public sealed class LearnerHostTests
         Assert.Equal(4, transport.Policies.Statistics.Published);
     }
 
+    [Fact]
+    public void Run_UpdateThatLeftTheWeightsUnchanged_DoesNotRepublishTheSameVersion()
+    {
+        var transport = new InProcessTransport<float, int>(_layout, 3, new SegmentChannelOptions { Capacity = 16 }, 16);
+        for (var k = 1; k <= 6; k++)
+        {
+            Write(transport, actor: 0, steps: 10 * k);
+        }
+
+        // A replay learner that takes a gradient step every second update, as DQN's train-frequency can make it.
+        var learner = new ScriptedLearner(3) { ChangesEvery = 2 };
+        var host = new LearnerHost<float, int>(learner, transport.Pool, transport.Reader, transport.Policies, new DelegateCallbacks(), new LearnerHostOptions { TotalSteps = 60, LowerPriority = false });
+
+        host.Run();
+
+        Assert.Equal(6, host.Statistics.Updates);
+        Assert.Equal(new PolicyVersion(3), transport.Policies.LatestVersion);
+        Assert.Equal(1 + 3, transport.Policies.Statistics.Published);
+    }
+
     private static LearnerHost<float, int> Host(InProcessTransport<float, int> transport, ITrainingCallbacks callbacks, LearnerHostOptions? options = null) =>
         new(new ScriptedLearner(3), transport.Pool, transport.Reader, transport.Policies, callbacks, options ?? new LearnerHostOptions { LowerPriority = false });
 

@@ -47,6 +47,30 @@ public sealed class ConsoleProgressSinkTests : IDisposable
     }
 
     [Fact]
+    public void Write_InPlaceWithTheTotal_DrawsABarTheStepsOutOfTheTotalAndTheTimeLeft()
+    {
+        var sink = new ConsoleProgressSink(_output, redrawInPlace: true, _clock, TimeSpan.Zero, totalSteps: 10_000);
+        sink.Write(SampleReports.Simulator() with { GlobalStep = 1_000, WallTimeSeconds = 1 });
+        _output.GetStringBuilder().Clear();
+
+        // 2,000 steps in the 2 s since the first report: 1,000 steps/s, so the 7,000 left take 7 s.
+        sink.Write(SampleReports.Simulator() with { GlobalStep = 3_000, WallTimeSeconds = 3, EpisodicReturnMean = 21.5 });
+
+        Assert.Equal("\r[######--------------] 30% 3000/10000 | sps 4096 | episodes 0 | return 21.50 | 3.0 s | ETA 0:00:07", _output.ToString());
+    }
+
+    [Fact]
+    public void Write_PlainLinesWithTheTotal_StayAsWithout()
+    {
+        using (var sink = new ConsoleProgressSink(_output, redrawInPlace: false, _clock, totalSteps: 10_000))
+        {
+            sink.Write(SampleReports.Simulator());
+        }
+
+        Assert.Equal($"{SimulatorLine}\n", _output.ToString());
+    }
+
+    [Fact]
     public void Write_SimulatorReport_LeavesOutReturnGapAndLag()
     {
         using var sink = new ConsoleProgressSink(_output, redrawInPlace: false, _clock);
@@ -149,6 +173,23 @@ public sealed class ConsoleProgressSinkTests : IDisposable
         sink.WriteLine("solved: step=7 wall_s=0.50");
 
         Assert.Equal("step 7 | sps 4096 | episodes 0 | 0.5 s\nsolved: step=7 wall_s=0.50\n", _output.ToString());
+    }
+
+    [Fact]
+    public void A_new_game_fault_is_printed_once_on_its_own_line_before_the_progress()
+    {
+        using var sink = new ConsoleProgressSink(_output, redrawInPlace: false, _clock);
+        var report = AtStep(7);
+        report.LastGameFault = "SuperTux crash 1: the game exited with code 139";
+        sink.Write(report);
+        sink.Write(report);
+        report.LastGameFault = "SuperTux crash 2: the game exited with code 139";
+        sink.Write(report);
+
+        var progress = "step 7 | sps 4096 | episodes 0 | 0.5 s\n";
+        Assert.Equal(
+            $"game fault: SuperTux crash 1: the game exited with code 139\n{progress}{progress}game fault: SuperTux crash 2: the game exited with code 139\n{progress}",
+            _output.ToString());
     }
 
     [Fact]

@@ -11,7 +11,7 @@ public sealed class CsvMetricsSinkTests : IDisposable
         "global_step,wall_time_s,episodes,episodic_return_mean,sps," +
         "action_gap_p50_ms,action_gap_p99_ms,action_gap_max_ms,policy_lag_mean," +
         "policy_lag_max,deadline_overruns,segments_dropped_stale,segments_dropped_queue_full,learner_updates_per_s," +
-        "policy_version,gradient_steps,episodic_length_mean";
+        "policy_version,gradient_steps,episodic_length_mean,episodic_x_reached_mean,game_crashes,game_hangs";
 
     // The header of a run whose reports carry an actor-critic learner's statistics (SampleReports.Full).
     private const string ExpectedHeader =

@@ -50,6 +50,23 @@ public sealed class EpisodeWindowTests
     }
 
     [Fact]
+    public void XReachedMean_AveragesTheEpisodesThatReportOne_AndIsNullWhenNoneDoes()
+    {
+        var window = new EpisodeWindow(capacity: 3);
+        window.Add(Episode(1));
+        Assert.Null(window.XReachedMean);
+
+        window.Add(new EpisodeStatistics(1, 1, 0, XReached: 800));
+        window.Add(new EpisodeStatistics(1, 1, 0, XReached: 1400));
+        Assert.Equal(1100.0, window.XReachedMean);
+
+        // The episode without a position leaves the window; the oldest with one follows.
+        window.Add(new EpisodeStatistics(1, 1, 0, XReached: 2300));
+        window.Add(new EpisodeStatistics(1, 1, 0, XReached: 2300));
+        Assert.Equal((1400.0 + 2300 + 2300) / 3, window.XReachedMean);
+    }
+
+    [Fact]
     public void ReturnMean_SmallWindow_EvictsOldestFirst()
     {
         var window = new EpisodeWindow(capacity: 3);

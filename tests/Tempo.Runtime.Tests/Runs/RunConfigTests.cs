@@ -67,7 +67,7 @@ public sealed class RunConfigTests
     {
         var error = Assert.Throws<InvalidDataException>(() => RunConfig.Resolve(_registry, [Layer("""{ "algo": "impala", "gae-lambda": 0.9 }""")]));
 
-        Assert.Equal("layer 1: 'gae-lambda' is a setting of ppo; this run trains impala, which has no such setting.", error.Message);
+        Assert.Equal("layer 1, line 1, column 21: 'gae-lambda' is a setting of ppo; this run trains impala, which has no such setting.", error.Message);
     }
 
     [Fact]
@@ -80,17 +80,31 @@ public sealed class RunConfigTests
     }
 
     [Theory]
-    [InlineData("""{ "seed": "one" }""", "seed")]
-    [InlineData("""{ "num-envs": "four" }""", "num-envs")]
-    [InlineData("""{ "learning-rate": true }""", "learning-rate")]
-    [InlineData("""{ "hidden-sizes": 64 }""", "hidden-sizes")]
-    [InlineData("""{ "schedule": "sometimes" }""", "schedule")]
-    public void Resolve_ValueOfTheWrongType_FailsNamingTheKeyAndLayer(string json, string key)
+    [InlineData("""{ "seed": "one" }""", "seed", "a whole number", "\"one\"")]
+    [InlineData("""{ "num-envs": "four" }""", "num-envs", "a whole number", "\"four\"")]
+    [InlineData("""{ "num-envs": 1.5 }""", "num-envs", "a whole number", "1.5")]
+    [InlineData("""{ "learning-rate": true }""", "learning-rate", "a number", "true")]
+    [InlineData("""{ "hidden-sizes": 64 }""", "hidden-sizes", "a list of whole numbers", "64")]
+    [InlineData("""{ "norm-adv": 3 }""", "norm-adv", "true or false", "3")]
+    [InlineData("""{ "run-dir": 5 }""", "run-dir", "a string", "5")]
+    [InlineData("""{ "schedule": "sometimes" }""", "schedule", "\"sync\" or \"async\"", "\"sometimes\"")]
+    [InlineData("""{ "schedule": 1 }""", "schedule", "\"sync\" or \"async\"", "1")]
+    public void Resolve_ValueOfTheWrongType_FailsNamingTheKeyLayerPositionAndKindInJsonWords(string json, string key, string expected, string got)
     {
         var error = Assert.Throws<InvalidDataException>(() => RunConfig.Resolve(_registry, [Layer(json)]));
 
-        Assert.StartsWith($"layer 1: key '{key}' has a value of the wrong type", error.Message);
-        Assert.DoesNotContain("Tempo.", error.Message);
+        // Column 3: the key's opening quote, after "{ ".
+        Assert.Equal($"layer 1, line 1, column 3: '{key}' must be {expected}; got {got}.", error.Message);
+    }
+
+    [Fact]
+    public void Resolve_WrongTypeOnALaterLine_NamesThatLineAndColumn()
+    {
+        var json = "{\n  \"seed\": 1,\n\n    \"total-timesteps\": \"lots\"\n}";
+
+        var error = Assert.Throws<InvalidDataException>(() => RunConfig.Resolve(_registry, [Layer(json)]));
+
+        Assert.Equal("layer 1, line 4, column 5: 'total-timesteps' must be a whole number; got \"lots\".", error.Message);
     }
 
     [Fact]
@@ -98,7 +112,7 @@ public sealed class RunConfigTests
     {
         var error = Assert.Throws<InvalidDataException>(() => RunConfig.Resolve(_registry, [Layer("""{ "num-env": 2 }""")]));
 
-        Assert.StartsWith("layer 1: unknown key 'num-env'. Known keys: env, ", error.Message);
+        Assert.StartsWith("layer 1, line 1, column 3: unknown key 'num-env'. Known keys: env, ", error.Message);
         Assert.Contains("num-envs", error.Message);
     }
 

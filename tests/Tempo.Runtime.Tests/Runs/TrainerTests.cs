@@ -86,7 +86,7 @@ public sealed class TrainerTests : IDisposable
 
     [Theory]
     [InlineData(4, 3, "must divide the batch size 512")]
-    [InlineData(1, 4, "NumMinibatches must not exceed the 1 env trajectories")]
+    [InlineData(1, 4, "num-minibatches (--num-minibatches) must not exceed the 1 env trajectories")]
     public void Train_MinibatchesThatDoNotFitTheBatch_AreRefusedNotClamped(int numEnvs, int numMinibatches, string named)
     {
         var algorithm = numMinibatches == 4 ? (Algorithms.Learners.IActorCriticAlgorithm)new AppoOptions { NumMinibatches = numMinibatches } : new PpoOptions { NumMinibatches = numMinibatches };

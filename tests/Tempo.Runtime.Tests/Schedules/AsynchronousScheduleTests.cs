@@ -18,7 +18,7 @@ using Tempo.Runtime.Transport;
 namespace Tempo.Runtime.Tests.Schedules;
 
 /// <summary>
-/// The asynchronous schedule's promises (shared/DESIGN.md): a slow learner never stalls the actors, stale and
+/// The asynchronous schedule's promises (docs/design.md): a slow learner never stalls the actors, stale and
 /// overflowing segments are dropped and counted, and a run stops cleanly on cancellation or failure.
 /// </summary>
 /// <remarks>Timing assertions use wide margins: the test machine has two cores shared with parallel builds.</remarks>

@@ -24,6 +24,9 @@ internal sealed class ScriptedLearner(int weightCount) : ILearner<float, int>
     /// <summary>Runs inside every update after the first, on the learner's thread (e.g. to wait for the actors to act meanwhile).</summary>
     public Action? DuringUpdate { get; init; }
 
+    /// <summary>Every how many updates the weights change (a replay learner may take no gradient step in an update); 1: every update.</summary>
+    public int ChangesEvery { get; init; } = 1;
+
     /// <summary>The 1-based update that throws, or null.</summary>
     public int? FailOnUpdate { get; init; }
 
@@ -70,7 +73,11 @@ internal sealed class ScriptedLearner(int weightCount) : ILearner<float, int>
             }
         }
 
-        Version = Version.Next();
+        if (Updates % ChangesEvery == 0)
+        {
+            Version = Version.Next();
+        }
+
         _statistics.PolicyVersion = Version.Value;
         return _statistics;
     }

@@ -11,7 +11,7 @@ using Tempo.Runtime.Schedules;
 
 namespace Tempo.Runtime.Tests.Schedules;
 
-/// <summary>The synchronous schedule's contract: "Pause hooks are exact" (shared/DESIGN.md), with a real PPO learner.</summary>
+/// <summary>The synchronous schedule's contract: "Pause hooks are exact" (docs/design.md), with a real PPO learner.</summary>
 public sealed class SynchronousScheduleTests
 {
     private const int Iterations = 3;

@@ -1,20 +1,17 @@
 using System.Diagnostics;
 using System.Text;
-using Tempo.Runtime.Video;
+using Tempo.Tests.Shared;
 
 namespace Tempo.Runtime.Tests.Video;
 
-/// <summary>Finds and runs ffmpeg and ffprobe for the MP4 tests, failing loudly when they are not installed.</summary>
+/// <summary>Finds and runs ffmpeg and ffprobe for the MP4 tests: skipped loudly when they are missing, failed in CI.</summary>
 internal static class FfmpegTools
 {
-    private const string Missing =
-        "is not on PATH. The MP4 video tests need ffmpeg and ffprobe: install the 'ffmpeg' package " +
-        "(apt-get install ffmpeg; scripts/install-test-deps.sh installs it).";
+    /// <summary>ffmpeg's path; a missing ffmpeg skips the test loudly, or fails it in CI (<see cref="ExternalTool"/>).</summary>
+    public static string RequireFfmpeg() => ExternalTool.Require("ffmpeg", "ffmpeg");
 
-    public static string RequireFfmpeg() => FfmpegLocator.Find() ?? throw new Xunit.Sdk.XunitException($"ffmpeg {Missing}");
-
-    public static string RequireFfprobe() =>
-        FfmpegLocator.FindProgram("ffprobe", Environment.GetEnvironmentVariable("PATH")) ?? throw new Xunit.Sdk.XunitException($"ffprobe {Missing}");
+    /// <summary>ffprobe's path (Debian ships it in the ffmpeg package), with the same skip-or-fail rule.</summary>
+    public static string RequireFfprobe() => ExternalTool.Require("ffprobe", "ffmpeg");
 
     /// <summary>Runs a program to completion and returns its exit code, standard output bytes and error text.</summary>
     public static (int ExitCode, byte[] Output, string Error) Run(string executable, params string[] arguments)

@@ -4,8 +4,8 @@ using Tempo.Runtime.Video;
 namespace Tempo.Runtime.Tests.Video;
 
 /// <summary>
-/// MP4 writing through a real ffmpeg, checked with ffprobe and ffmpeg's decoder. These tests fail (never skip)
-/// when ffmpeg is missing; the ones about process failures use small shell scripts standing in for ffmpeg.
+/// MP4 writing through a real ffmpeg, checked with ffprobe and ffmpeg's decoder. Without ffmpeg these tests
+/// skip loudly, and fail in CI; the ones about process failures use small shell scripts standing in for ffmpeg.
 /// </summary>
 public sealed class FfmpegVideoWriterTests : IDisposable
 {
@@ -28,7 +28,7 @@ public sealed class FfmpegVideoWriterTests : IDisposable
         return path;
     }
 
-    [Fact]
+    [SkippableFact]
     public void Complete_ShortClip_FfprobeSeesEveryFrameAtTheFrameSize()
     {
         var path = PathOf("clip.mp4");
@@ -50,7 +50,7 @@ public sealed class FfmpegVideoWriterTests : IDisposable
         Assert.Equal("25", stream["nb_read_frames"]);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Complete_OddSize_IsPaddedToEvenDimensions()
     {
         var path = PathOf("odd.mp4");
@@ -69,7 +69,7 @@ public sealed class FfmpegVideoWriterTests : IDisposable
         Assert.Equal("7", stream["nb_read_frames"]);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Complete_SolidColours_DecodeToTheSameColoursInOrder()
     {
         const int width = 32, height = 32;
@@ -102,7 +102,7 @@ public sealed class FfmpegVideoWriterTests : IDisposable
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Dispose_WithoutComplete_FinishesTheFile()
     {
         var path = PathOf("disposed.mp4");
@@ -117,7 +117,7 @@ public sealed class FfmpegVideoWriterTests : IDisposable
         Assert.Equal("4", FfmpegTools.ProbeVideoStream(path)["nb_read_frames"]);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Complete_FfmpegFails_ThrowsWithItsExitCodeAndErrorOutput()
     {
         // A directory where the file should go makes ffmpeg fail when it opens its output.
@@ -139,7 +139,7 @@ public sealed class FfmpegVideoWriterTests : IDisposable
         Assert.Contains("Is a directory", exception.Message);
     }
 
-    [Fact]
+    [SkippableFact]
     public void WriteFrame_WrongLength_ThrowsNamingExpectedAndActualBytes()
     {
         using var writer = new FfmpegVideoWriter(FfmpegTools.RequireFfmpeg(), PathOf("length.mp4"), 4, 2, 10);
@@ -153,7 +153,7 @@ public sealed class FfmpegVideoWriterTests : IDisposable
         Assert.Equal(1, writer.FrameCount);
     }
 
-    [Fact]
+    [SkippableFact]
     public void WriteFrame_AfterComplete_Throws()
     {
         using var writer = new FfmpegVideoWriter(FfmpegTools.RequireFfmpeg(), PathOf("after.mp4"), 4, 4, 10);
@@ -231,7 +231,7 @@ public sealed class FfmpegVideoWriterTests : IDisposable
             () => new FfmpegVideoWriter(PathOf("no-such-ffmpeg"), PathOf("x.mp4"), width, height, framesPerSecond));
     }
 
-    [Fact]
+    [SkippableFact]
     public void GifWriter_Output_DecodedByFfmpegMatchesTheFrames()
     {
         // ffmpeg's GIF decoder is a second, independent reader of what GifWriter writes.

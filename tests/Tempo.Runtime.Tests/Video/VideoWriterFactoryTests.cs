@@ -80,7 +80,7 @@ public sealed class VideoWriterFactoryTests : IDisposable
     {
         var path = PathOf("episode.mp4");
 
-        var exception = Assert.Throws<InvalidOperationException>(() => VideoWriterFactory.Create(path, 24, 16, 30, ffmpegExecutable: null));
+        var exception = Assert.Throws<FileNotFoundException>(() => VideoWriterFactory.Create(path, 24, 16, 30, ffmpegExecutable: null));
 
         Assert.Contains("ffmpeg", exception.Message);
         Assert.Contains("Install ffmpeg", exception.Message);
@@ -88,7 +88,7 @@ public sealed class VideoWriterFactoryTests : IDisposable
         Assert.False(File.Exists(path));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Create_Mp4_UsesFfmpegFromPath()
     {
         FfmpegTools.RequireFfmpeg();

@@ -13,6 +13,12 @@ public interface ILiveEnv
     /// <summary>The wall-clock time between two world ticks.</summary>
     TimeSpan TickPeriod { get; }
 
+    /// <summary>Seconds of world time per wall-clock second: 1 for a world that runs at wall-clock speed, more for a game told to run faster.</summary>
+    double WorldSpeed => 1;
+
+    /// <summary>World time the ticks so far covered: <see cref="TickCount"/> ticks of <see cref="TickPeriod"/> × <see cref="WorldSpeed"/> each; it stands still while paused.</summary>
+    TimeSpan WorldTime => TickPeriod * WorldSpeed * TickCount;
+
     /// <summary>World ticks that ran a whole period or more after their deadline (the machine could not keep the world's clock).</summary>
     long LateTickCount { get; }
 }

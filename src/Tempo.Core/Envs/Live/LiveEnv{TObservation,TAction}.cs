@@ -81,6 +81,12 @@ public abstract class LiveEnv<TObservation, TAction> : Env<TObservation, TAction
     /// <inheritdoc/>
     public TimeSpan TickPeriod => Ticks.TickPeriod;
 
+    /// <inheritdoc/>
+    public double WorldSpeed => Ticks.WorldSpeed;
+
+    /// <inheritdoc/>
+    public TimeSpan WorldTime => Ticks.WorldTickPeriod * TickCount;
+
     /// <summary>How long the most recent action is applied without a new one before the world gets no input.</summary>
     public TimeSpan HoldTime => Ticks.EffectiveHoldTime;
 
@@ -179,6 +185,7 @@ public abstract class LiveEnv<TObservation, TAction> : Env<TObservation, TAction
             }
 
             _clock.Pause();
+            OnPaused();
         }
     }
 
@@ -196,11 +203,22 @@ public abstract class LiveEnv<TObservation, TAction> : Env<TObservation, TAction
             }
 
             RequireWorld(nameof(Resume));
+            OnResuming();
 
             // No world time passed, so the hold time of the action being held did not run either.
             _hold.Postpone(_clock.Resume());
             _observation.CopyTo(observation);
         }
+    }
+
+    /// <summary>Called under <see cref="WorldLock"/> right after the clock paused: a world with a clock of its own (a game) stops it here.</summary>
+    protected virtual void OnPaused()
+    {
+    }
+
+    /// <summary>Called under <see cref="WorldLock"/> right before the clock resumes: a world with a clock of its own restarts it here.</summary>
+    protected virtual void OnResuming()
+    {
     }
 
     /// <summary>Resets the world state (drawing it from <paramref name="seed"/> when given) and writes its observation; called under <see cref="WorldLock"/>.</summary>

@@ -1,7 +1,7 @@
 namespace Tempo.Nn.Kernels.Simd;
 
-/// <summary>Which vector width a kernel runs with; tests force each one, production uses <see cref="SimdSupport.Best"/>.</summary>
-internal enum SimdPath
+/// <summary>Which vector width the kernels run with (see <see cref="Selection.KernelSelection"/>, which chooses one per process).</summary>
+public enum SimdPath
 {
     /// <summary>Plain scalar loops: the reference path, and the fallback for hardware without SIMD.</summary>
     Scalar,

@@ -101,12 +101,15 @@ public sealed class TensorBoardMetricsSink : IMetricsSink
         _scalars.Clear();
         Add(MetricNames.EpisodicReturnMean, report.EpisodicReturnMean);
         Add(MetricNames.EpisodicLengthMean, report.EpisodicLengthMean);
+        Add(MetricNames.EpisodicXReachedMean, report.EpisodicXReachedMean);
         Add(MetricNames.Episodes, report.Episodes);
         Add(MetricNames.StepsPerSecond, report.StepsPerSecond);
         Add(MetricNames.ActionGapP50Milliseconds, report.ActionGapP50Milliseconds);
         Add(MetricNames.ActionGapP99Milliseconds, report.ActionGapP99Milliseconds);
         Add(MetricNames.ActionGapMaxMilliseconds, report.ActionGapMaxMilliseconds);
         Add(MetricNames.DeadlineOverruns, report.DeadlineOverruns);
+        Add(MetricNames.GameCrashes, report.GameCrashes);
+        Add(MetricNames.GameHangs, report.GameHangs);
         Add(MetricNames.PolicyLagMean, report.PolicyLagMean);
         Add(MetricNames.PolicyLagMax, report.PolicyLagMax);
         Add(MetricNames.SegmentsDroppedStale, report.SegmentsDroppedStale);
@@ -136,8 +139,10 @@ public sealed class TensorBoardMetricsSink : IMetricsSink
         [
             new(MetricNames.EpisodicReturn, (float)episode.Statistics.Return),
             new(MetricNames.EpisodicLength, episode.Statistics.Length),
+            new(MetricNames.EpisodicXReached, (float)(episode.Statistics.XReached ?? 0)),
         ];
-        EventEncoder.WriteScalarsEvent(_buffer, CurrentUnixSeconds(), episode.GlobalStep, scalars);
+        var written = episode.Statistics.XReached is null ? scalars[..2] : scalars;
+        EventEncoder.WriteScalarsEvent(_buffer, CurrentUnixSeconds(), episode.GlobalStep, written);
         WriteBufferedEvent();
     }
 

@@ -1,4 +1,7 @@
+using Tempo.Algorithms.Dqn;
+using Tempo.Algorithms.Learners;
 using Tempo.Algorithms.Models;
+using Tempo.Algorithms.Sac;
 using Tempo.Core.Envs.Registry;
 using Tempo.Core.Wrappers;
 
@@ -8,7 +11,7 @@ namespace Tempo.Runtime.Runs.Recipes;
 /// <remarks>A recipe fixes the env's wrapper stack, the architecture, and the defaults a run of it starts from before a config or flags change them.</remarks>
 public static class ActorCriticRecipes
 {
-    /// <summary>The algorithms a run can be configured with by name (<c>ppo</c>, <c>appo</c>, <c>impala</c>).</summary>
+    /// <summary>The algorithms a run can be configured with by name (<c>ppo</c>, <c>appo</c>, <c>impala</c>, <c>dqn</c>).</summary>
     public static IReadOnlyList<string> AlgorithmNames => AlgorithmCatalog.Names;
 
     /// <summary>The architecture the recipe for <paramref name="spec"/>'s env trains.</summary>
@@ -41,6 +44,53 @@ public static class ActorCriticRecipes
         ArgumentNullException.ThrowIfNull(spec);
         var model = ModelFor(spec);
         var settings = new RunSettings { Env = spec.Id, Algorithm = AlgorithmCatalog.Defaults(algorithm, model) };
+        if (settings.Algorithm is DqnOptions dqn)
+        {
+            // dqn.py: one env, 500k steps, a 120-84 Q-network (dqn_atari.py on frames: the Nature CNN's 512-wide layer);
+            // rollouts of train-frequency steps, each ending in its gradient step.
+            RequireValueModel(spec, dqn);
+            return settings with
+            {
+                Collection = new CollectionOptions { TotalTimesteps = 500_000, NumEnvs = 1, NumSteps = dqn.TrainFrequency },
+                Model = new ModelOptions { HiddenSizes = model == ModelKind.CategoricalCnn ? [512] : [120, 84] },
+
+                // An update is train-frequency steps here, not a rollout of hundreds: a checkpoint every 50k steps.
+                CheckpointEvery = Math.Max(1, 50_000 / dqn.TrainFrequency),
+
+                // A replay learner learns from old experience by design: on the async schedule no segment is too stale to keep.
+                Async = settings.Async with { MaxPolicyLag = long.MaxValue },
+            };
+        }
+
+        if (settings.Algorithm is DiscreteSacOptions discreteSac)
+        {
+            // sac_atari.py: one env, rollouts of update-frequency steps, each ending in its update; its 5M steps suit
+            // Atari, so the budget here is dqn.py's 500k, and the MLPs are 64-64 (sac_atari.py has a CNN only).
+            RequireDiscreteVectorModel(spec, discreteSac);
+            return settings with
+            {
+                Collection = new CollectionOptions { TotalTimesteps = 500_000, NumEnvs = 1, NumSteps = discreteSac.UpdateFrequency },
+                Model = new ModelOptions { HiddenSizes = [64, 64] },
+                CheckpointEvery = Math.Max(1, 50_000 / discreteSac.UpdateFrequency),
+                Async = settings.Async with { MaxPolicyLag = long.MaxValue },
+            };
+        }
+
+        if (settings.Algorithm is SacOptions sac)
+        {
+            // sac_continuous_action.py: one env, 1M steps, 256-256 networks, a gradient step after every env step.
+            RequireContinuousModel(spec, sac);
+            return settings with
+            {
+                Collection = new CollectionOptions { TotalTimesteps = 1_000_000, NumEnvs = 1, NumSteps = 1 },
+                Model = new ModelOptions { HiddenSizes = [256, 256] },
+
+                // An update is one env step here: a checkpoint every 50k steps.
+                CheckpointEvery = 50_000,
+                Async = settings.Async with { MaxPolicyLag = long.MaxValue },
+            };
+        }
+
         return model switch
         {
             ModelKind.GaussianMlp => settings with { Collection = new CollectionOptions { TotalTimesteps = 1_000_000, NumEnvs = 1, NumSteps = 2048 } },
@@ -60,13 +110,46 @@ public static class ActorCriticRecipes
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(visitor);
         var spec = registry.GetSpec(settings.Env);
+        if (settings.Algorithm is DqnOptions dqn)
+        {
+            RequireValueModel(spec, dqn);
+            if (ModelFor(spec) == ModelKind.CategoricalCnn)
+            {
+                // dqn_atari.py's network on the env's own frames, as ppo_atari.py's recipe below.
+                return visitor.Visit(new ActorCriticRecipe<byte, int>(
+                    ModelKind.QCnn,
+                    () => new RecordEpisodeStatistics<byte, int>(registry.Make<byte, int>(settings.Env, settings.EnvOptions)),
+                    KernelThreads: 2));
+            }
+        }
+
         var id = settings.Env;
         var options = settings.EnvOptions;
+        if (settings.Algorithm is DiscreteSacOptions discreteSac)
+        {
+            // sac_atari.py records episode statistics on the env's own observations.
+            RequireDiscreteVectorModel(spec, discreteSac);
+            return visitor.Visit(new ActorCriticRecipe<float, int>(
+                ModelKind.DiscreteSacMlp,
+                () => new RecordEpisodeStatistics<float, int>(registry.Make<float, int>(id, options)),
+                KernelThreads: 2));
+        }
+
+        if (settings.Algorithm is SacOptions sac)
+        {
+            // sac_continuous_action.py records episode statistics and nothing else: no normalization, actions squashed into the box.
+            RequireContinuousModel(spec, sac);
+            return visitor.Visit(new ActorCriticRecipe<float, float>(
+                ModelKind.SacMlp,
+                () => new RecordEpisodeStatistics<float, float>(registry.Make<float, float>(id, options)),
+                KernelThreads: 2));
+        }
+
         switch (ModelFor(spec))
         {
             case ModelKind.CategoricalMlp:
                 return visitor.Visit(new ActorCriticRecipe<float, int>(
-                    ModelKind.CategoricalMlp,
+                    settings.Algorithm is IActorCriticAlgorithm ? ModelKind.CategoricalMlp : ModelKind.QMlp,
                     () => new RecordEpisodeStatistics<float, int>(registry.Make<float, int>(id, options)),
                     KernelThreads: 2));
 
@@ -95,6 +178,36 @@ public static class ActorCriticRecipes
                     ModelKind.CategoricalCnn,
                     () => new RecordEpisodeStatistics<byte, int>(registry.Make<byte, int>(id, options)),
                     KernelThreads: 2));
+        }
+    }
+
+    /// <summary>Throws unless <paramref name="spec"/>'s env gives SAC's networks what they read: float vectors and float box actions.</summary>
+    private static void RequireContinuousModel(EnvSpec spec, SacOptions sac)
+    {
+        if (ModelFor(spec) != ModelKind.GaussianMlp)
+        {
+            throw new ArgumentException(
+                $"{sac.Name} here trains sac_continuous_action.py's MLPs on float observations with continuous actions; {spec.Id} has observations of {spec.ObservationElementType.Name} and actions of {spec.ActionElementType.Name}.");
+        }
+    }
+
+    /// <summary>Throws unless <paramref name="spec"/>'s env gives discrete SAC's MLPs what they read: float vectors and discrete actions.</summary>
+    private static void RequireDiscreteVectorModel(EnvSpec spec, DiscreteSacOptions sac)
+    {
+        if (ModelFor(spec) != ModelKind.CategoricalMlp)
+        {
+            throw new ArgumentException(
+                $"{sac.Name} here trains MLPs on float observations with discrete actions; {spec.Id} has observations of {spec.ObservationElementType.Name} and actions of {spec.ActionElementType.Name}.");
+        }
+    }
+
+    /// <summary>Throws unless <paramref name="spec"/>'s env gives a Q-network what it reads: float vectors or byte frames, and discrete actions.</summary>
+    private static void RequireValueModel(EnvSpec spec, DqnOptions dqn)
+    {
+        if (ModelFor(spec) is not (ModelKind.CategoricalMlp or ModelKind.CategoricalCnn))
+        {
+            throw new ArgumentException(
+                $"{dqn.Name} here trains dqn.py's MLP Q-network on float observations or dqn_atari.py's CNN on byte frames, with discrete actions; {spec.Id} has observations of {spec.ObservationElementType.Name} and actions of {spec.ActionElementType.Name}.");
         }
     }
 }

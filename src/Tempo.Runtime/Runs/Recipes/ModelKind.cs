@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Tempo.Runtime.Runs.Recipes;
 
-/// <summary>The actor-critic architectures a run builds, chosen from the env's spaces.</summary>
+/// <summary>The architectures a run builds, chosen from the env's spaces and what the algorithm learns (a policy and its value, or action values).</summary>
 public enum ModelKind
 {
     /// <summary>CleanRL's <c>ppo.py</c> agent: separate tanh MLPs, categorical policy, over float vectors.</summary>
@@ -20,4 +20,20 @@ public enum ModelKind
     /// <summary>SB3's <c>MultiInputPolicy</c> shape over a dict observation: a Nature CNN per byte image part, a tanh MLP per vector part, concatenated and shared by both heads, categorical policy.</summary>
     [JsonStringEnumMemberName("categorical-multi-input")]
     CategoricalMultiInput,
+
+    /// <summary>CleanRL's <c>dqn.py</c> Q-network: a ReLU MLP from float vectors to one Q value per discrete action (optionally dueling).</summary>
+    [JsonStringEnumMemberName("q-mlp")]
+    QMlp,
+
+    /// <summary>CleanRL's <c>dqn_atari.py</c> Q-network: the Nature CNN over byte frames, then a linear layer to one Q value per discrete action.</summary>
+    [JsonStringEnumMemberName("q-cnn")]
+    QCnn,
+
+    /// <summary>CleanRL's <c>sac_continuous_action.py</c> networks: a ReLU MLP actor (tanh-squashed Gaussian) and two ReLU MLP soft Q-networks over float vectors and box actions.</summary>
+    [JsonStringEnumMemberName("sac-mlp")]
+    SacMlp,
+
+    /// <summary>CleanRL's <c>sac_atari.py</c> networks over float vectors: ReLU MLPs for the categorical actor and the two soft Q-networks (one Q value per discrete action).</summary>
+    [JsonStringEnumMemberName("sac-discrete-mlp")]
+    DiscreteSacMlp,
 }

@@ -207,7 +207,9 @@ public sealed partial class SegmentCodec<TObservation, TAction>
             var length = ReadInt32(source, offset + 8);
             var wallTime = BinaryPrimitives.ReadDoubleLittleEndian(source[(offset + 12)..]);
             var env = ReadInt32(source, offset + 20);
-            if (!double.IsFinite(episodeReturn) || length < 1 || !double.IsFinite(wallTime) || wallTime < 0 || (uint)env >= (uint)Layout.Envs)
+            var xReached = BinaryPrimitives.ReadInt64LittleEndian(source[(offset + 24)..]);
+            if (!double.IsFinite(episodeReturn) || length < 1 || !double.IsFinite(wallTime) || wallTime < 0 || (uint)env >= (uint)Layout.Envs
+                || !(xReached == NoXReachedBits || double.IsFinite(BitConverter.Int64BitsToDouble(xReached))))
             {
                 return false;
             }
@@ -265,13 +267,21 @@ public sealed partial class SegmentCodec<TObservation, TAction>
                 new EpisodeStatistics(
                     BinaryPrimitives.ReadDoubleLittleEndian(source[offset..]),
                     ReadInt32(source, offset + 8),
-                    BinaryPrimitives.ReadDoubleLittleEndian(source[(offset + 12)..]))));
+                    BinaryPrimitives.ReadDoubleLittleEndian(source[(offset + 12)..]),
+                    ReadXReached(source, offset + 24))));
         }
 
         target.Actor = new ActorId(ReadInt32(source, ActorOffset));
         target.BehaviourVersion = new PolicyVersion(BinaryPrimitives.ReadInt64LittleEndian(source[BehaviourVersionOffset..]));
         target.Sequence = BinaryPrimitives.ReadInt64LittleEndian(source[SequenceOffset..]);
         target.ActorSteps = BinaryPrimitives.ReadInt64LittleEndian(source[ActorStepsOffset..]);
+    }
+
+    // One NaN pattern on the wire stands for an env without positions (validated before).
+    private static double? ReadXReached(ReadOnlySpan<byte> source, int offset)
+    {
+        var bits = BinaryPrimitives.ReadInt64LittleEndian(source[offset..]);
+        return bits == NoXReachedBits ? null : BitConverter.Int64BitsToDouble(bits);
     }
 
     [DoesNotReturn]

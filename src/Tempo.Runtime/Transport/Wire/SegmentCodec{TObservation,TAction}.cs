@@ -195,6 +195,7 @@ public sealed partial class SegmentCodec<TObservation, TAction>
             BinaryPrimitives.WriteInt32LittleEndian(message[(episodeOffset + 8)..], episode.Length);
             BinaryPrimitives.WriteDoubleLittleEndian(message[(episodeOffset + 12)..], episode.WallTimeSeconds);
             BinaryPrimitives.WriteInt32LittleEndian(message[(episodeOffset + 20)..], env);
+            BinaryPrimitives.WriteInt64LittleEndian(message[(episodeOffset + 24)..], episode.XReached is { } x ? BitConverter.DoubleToInt64Bits(x) : NoXReachedBits);
             episodeOffset += EpisodeLength;
         }
 

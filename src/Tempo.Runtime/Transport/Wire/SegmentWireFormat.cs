@@ -2,7 +2,7 @@ using Tempo.Algorithms.Experience;
 
 namespace Tempo.Runtime.Transport.Wire;
 
-/// <summary>The constants and sizes of the segment wire format (schema version 2), documented field by field in <c>docs/formats/segment.md</c>.</summary>
+/// <summary>The constants and sizes of the segment wire format (schema version 3), documented field by field in <c>docs/formats/segment.md</c>.</summary>
 /// <remarks>
 /// All integers and floats are little-endian. A message is an 80-byte header, the dense arrays, the truncated steps'
 /// final observations (sparse), the finished episodes, and a CRC-32C of everything before it.
@@ -13,7 +13,7 @@ public static class SegmentWireFormat
     public const uint Magic = 0x47455354;
 
     /// <summary>The schema version this code writes and reads.</summary>
-    public const ushort SchemaVersion = 2;
+    public const ushort SchemaVersion = 3;
 
     /// <summary>Bytes before the first array.</summary>
     public const int HeaderLength = 80;
@@ -21,8 +21,11 @@ public static class SegmentWireFormat
     /// <summary>Bytes of the trailing CRC-32C.</summary>
     public const int ChecksumLength = 4;
 
-    /// <summary>Bytes of one finished episode: return (float64), length (int32), wall time in seconds (float64), env index (int32).</summary>
-    public const int EpisodeLength = 24;
+    /// <summary>Bytes of one finished episode: return (float64), length (int32), wall time in seconds (float64), env index (int32), x reached (float64, NaN for none).</summary>
+    public const int EpisodeLength = 32;
+
+    /// <summary>The bits of the x-reached field of an episode whose env exposes no positions: .NET's <see cref="double.NaN"/>, the only NaN a reader accepts (so that every accepted message is canonical).</summary>
+    public const long NoXReachedBits = unchecked((long)0xFFF8_0000_0000_0000);
 
     internal const int MagicOffset = 0;
     internal const int SchemaVersionOffset = 4;

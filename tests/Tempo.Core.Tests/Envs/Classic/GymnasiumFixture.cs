@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Tempo.Core.Tests.Envs.Classic;
 
-/// <summary>One Gymnasium reference file (format in shared/fixtures/README.md): an env id, its time limit, trajectories.</summary>
+/// <summary>One Gymnasium reference file (format in tests/fixtures/README.md): an env id, its time limit, trajectories.</summary>
 internal sealed record GymnasiumFixture(string EnvId, int MaxEpisodeSteps, IReadOnlyList<GymnasiumCase> Cases)
 {
     public static GymnasiumFixture Load(string path)

@@ -14,8 +14,10 @@ namespace Tempo.Core.Tests.Envs.Classic;
 /// Acrobot and Pendulum call NumPy's <c>np.sin</c>/<c>np.cos</c>; the NumPy 1.24 that wrote the fixtures used
 /// AVX-512 SVML kernels, which differ from the C library's (what Gymnasium gets on other CPUs, and what .NET calls)
 /// by 1–2 float64 ulps in about one call in five. Acrobot's dynamics are chaotic, so over a few hundred free-running
-/// steps these differences grow to ~5e-5 in its observations; its replay allows <see cref="AcrobotDrift"/> on top of
-/// the ulp tolerance, while its transitions get none.
+/// steps these differences grow to ~5e-5 in its observations. The replay therefore allows, on top of the ulp
+/// tolerance, the drift <see cref="TrajectoryDrift"/> derives for each step from the transition check's per-step
+/// tolerance carried through the dynamics' Jacobians (for every env alike: it stays near 1e-15 where nothing amplifies
+/// the last bits); transitions get no drift.
 /// </para>
 /// </remarks>
 public sealed class GymnasiumParityTests
@@ -27,13 +29,14 @@ public sealed class GymnasiumParityTests
     private const int RewardUlps = 2;
 
     /// <summary>
-    /// Float64 states after one transition may differ by this many float64 ulps of max(|x|, 1) (NumPy's SVML sin/cos);
-    /// the scale floor is there because a small state variable is a sum of order-one terms and inherits their rounding.
+    /// How much a reward may move per unit of state drift (∞-norm): Pendulum's −(θ² + 0.1·θ̇² + 0.001·u²) has
+    /// |∂/∂θ| ≤ 2π and |∂/∂θ̇| ≤ 1.6 (θ normalized to [−π, π], |θ̇| ≤ 8), together below 8; the other envs' rewards are
+    /// constants or read only the action and the termination branch.
     /// </summary>
-    private const int StateUlps = 8;
+    private const double RewardPerStateDrift = 8;
 
-    /// <summary>Absolute drift allowed in free-running Acrobot observations (chaos amplifying SVML's last-bit differences).</summary>
-    private const double AcrobotDrift = 1e-3;
+    /// <summary>Float64 states after one transition may differ by this many float64 ulps (see <see cref="StepTolerance"/>).</summary>
+    private const int StateUlps = 8;
 
     private static string[] ExpectedFiles =>
         ["CartPole-v1.json", "Acrobot-v1.json", "MountainCar-v0.json", "MountainCarContinuous-v0.json", "Pendulum-v1.json"];
@@ -82,22 +85,45 @@ public sealed class GymnasiumParityTests
         var registry = EnvRegistry.CreateDefault();
         var spec = registry.GetSpec(fixture.EnvId);
         Assert.Equal(fixture.MaxEpisodeSteps, spec.MaxEpisodeSteps);
-        var drift = restartFromRecordedStates || fixture.EnvId != "Acrobot-v1" ? 0.0 : AcrobotDrift;
-
         if (spec.ActionElementType == typeof(int))
         {
-            Replay(registry.Make<float, int>(fixture.EnvId), testCase, action => (int)action[0], restartFromRecordedStates, drift);
+            Replay(() => registry.Make<float, int>(fixture.EnvId), testCase, action => (int)action[0], restartFromRecordedStates);
         }
         else
         {
-            Replay(registry.Make<float, float>(fixture.EnvId), testCase, action => (float)action[0], restartFromRecordedStates, drift);
+            Replay(() => registry.Make<float, float>(fixture.EnvId), testCase, action => (float)action[0], restartFromRecordedStates);
         }
     }
 
-    private static void Replay<TAction>(
-        IEnv<float, TAction> env, GymnasiumCase testCase, Func<double[], TAction> toAction, bool restartFromRecordedStates, double drift)
+    /// <summary>
+    /// How far one step from Gymnasium's float64 state may land from Gymnasium's next state x: <see cref="StateUlps"/>
+    /// float64 ulps of max(|x|, 1) (NumPy's SVML sin/cos); the scale floor is there because a small state variable is a
+    /// sum of order-one terms and inherits their rounding.
+    /// </summary>
+    private static double StepTolerance(double x)
+    {
+        var scale = Math.Max(Math.Abs(x), 1.0);
+        return StateUlps * (Math.BitIncrement(scale) - scale);
+    }
+
+    private static void Replay<TAction>(Func<IEnv<float, TAction>> makeEnv, GymnasiumCase testCase, Func<double[], TAction> toAction, bool restartFromRecordedStates)
         where TAction : unmanaged
     {
+        // Every classic-control observation element is a state variable or the cosine or sine of one, so it moves by at
+        // most the largest state variable's drift (all 1-Lipschitz); transitions start from Gymnasium's state and get none.
+        double[] drift;
+        if (restartFromRecordedStates)
+        {
+            drift = new double[testCase.Steps.Count];
+        }
+        else
+        {
+            using var probe = makeEnv();
+            drift = [.. TrajectoryDrift.StateBounds(probe, testCase, toAction, StepTolerance).Select(bound => bound.Max())];
+        }
+
+        var env = makeEnv();
+
         using var _ = env;
         var observation = new float[env.ObservationSpace.FlatSize];
         env.Reset(observation, seed: testCase.Seed);
@@ -126,8 +152,8 @@ public sealed class GymnasiumParityTests
             var expected = testCase.Steps[t];
             var result = env.Step([toAction(testCase.Actions[t])], observation);
             var where = $"step {t}";
-            AssertObservation(expected.Observation, observation, drift, where);
-            AssertClose((float)expected.Reward, result.Reward, RewardUlps * Ulp((float)expected.Reward), $"{where}, reward");
+            AssertObservation(expected.Observation, observation, drift[t], where);
+            AssertClose((float)expected.Reward, result.Reward, (RewardUlps * Ulp((float)expected.Reward)) + (RewardPerStateDrift * drift[t]), $"{where}, reward");
             Assert.True(expected.Terminated == result.Terminated, $"{where}: terminated {result.Terminated}, Gymnasium {expected.Terminated}");
             Assert.True(expected.Truncated == result.Truncated, $"{where}: truncated {result.Truncated}, Gymnasium {expected.Truncated}");
             if (restartFromRecordedStates)
@@ -136,9 +162,7 @@ public sealed class GymnasiumParityTests
                 for (var i = 0; i < state.Length; i++)
                 {
                     var reference = expected.State[i];
-                    var scale = Math.Max(Math.Abs(reference), 1.0);
-                    var tolerance = StateUlps * (Math.BitIncrement(scale) - scale);
-                    Assert.True(Math.Abs(state[i] - reference) <= tolerance, $"{where}, state {i}: {state[i]:R}, Gymnasium {reference:R}");
+                    Assert.True(Math.Abs(state[i] - reference) <= StepTolerance(reference), $"{where}, state {i}: {state[i]:R}, Gymnasium {reference:R}");
                 }
             }
         }

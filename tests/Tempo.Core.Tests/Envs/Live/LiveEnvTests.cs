@@ -77,10 +77,16 @@ public sealed class LiveEnvTests
 
         Assert.True(result.Reward >= 3);
         var log = env.Log;
-        var missed = log.Where(t => t.EpisodeTick > appliedAt && t.EpisodeTick < _observation[0]).ToArray();
+
+        // The new action takes over at one tick; Step returns that tick's observation or, when the tick thread ran on
+        // before the waiting agent got the lock back (a loaded machine), a later one that still applied the new action.
+        var observedAt = (int)_observation[0];
+        var firstNew = log.First(t => t.EpisodeTick > appliedAt && t.Input == 1).EpisodeTick;
+        Assert.True(firstNew <= observedAt, $"the observation (tick {observedAt}) predates the tick that applied the action ({firstNew})");
+        var missed = log.Where(t => t.EpisodeTick > appliedAt && t.EpisodeTick < firstNew).ToArray();
         Assert.NotEmpty(missed);
         Assert.All(missed, tick => Assert.Equal(2, tick.Input));
-        Assert.Equal(1, log.Single(t => t.EpisodeTick == (int)_observation[0]).Input);
+        Assert.All(log.Where(t => t.EpisodeTick >= firstNew && t.EpisodeTick <= observedAt), tick => Assert.Equal(1, tick.Input));
     }
 
     [Fact]
@@ -396,6 +402,60 @@ public sealed class LiveEnvTests
 
         Assert.Throws<ArgumentOutOfRangeException>(options.Validate);
         Assert.Throws<ArgumentOutOfRangeException>(() => new RecordingLiveEnv(options));
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(double.NaN)]
+    [InlineData(200.0)]
+    public void LiveTickOptions_WorldSpeedOutOfRange_Throws(double speed)
+    {
+        var options = new LiveTickOptions { WorldSpeed = speed };
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(options.Validate);
+        Assert.Contains(nameof(LiveTickOptions.WorldSpeed), error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LiveTickOptions_AWallClockRateAbove10000_Throws()
+    {
+        var options = new LiveTickOptions { TickRateHertz = 5000, WorldSpeed = 3 };
+
+        Assert.Throws<ArgumentOutOfRangeException>(options.Validate);
+    }
+
+    [Fact]
+    public void LiveTickOptions_WorldSpeed_ShortensTheWallClockPeriodAndHoldTime()
+    {
+        // 60 ticks per second of game time in a game running 3x: 180 ticks per wall-clock second.
+        var options = new LiveTickOptions { TickRateHertz = 60, WorldSpeed = 3 };
+        var held = options with { HoldTime = TimeSpan.FromMilliseconds(300) };
+
+        Assert.Equal(TimeSpan.FromSeconds(1 / 180.0), options.TickPeriod);
+        Assert.Equal(TimeSpan.FromSeconds(1 / 60.0), options.WorldTickPeriod);
+        Assert.Equal(5 * TimeSpan.FromSeconds(1 / 180.0), options.EffectiveHoldTime);
+        Assert.Equal(TimeSpan.FromMilliseconds(100), held.EffectiveHoldTime);
+    }
+
+    [Fact]
+    public void WorldTime_CountsEachTickAsOneWorldTickPeriod_AtAnyWorldSpeed()
+    {
+        using var env = new RecordingLiveEnv(new LiveTickOptions { TickRateHertz = 200, WorldSpeed = 2, HoldTime = LongHold });
+        env.Reset(_observation);
+        for (var i = 0; i < 10; i++)
+        {
+            env.Step([1], _observation);
+        }
+
+        env.Pause();
+        var ticks = env.TickCount;
+        ILiveEnv live = env;
+
+        // 200 ticks per world second take 2.5 ms of wall-clock time each at speed 2, and cover 5 ms of world time.
+        Assert.Equal(TimeSpan.FromSeconds(1 / 400.0), live.TickPeriod);
+        Assert.Equal(2, live.WorldSpeed);
+        Assert.Equal(TimeSpan.FromSeconds(1 / 200.0) * ticks, live.WorldTime);
+        Assert.True(ticks >= 10, $"{ticks} ticks after 10 steps");
     }
 
     [Fact]

@@ -221,6 +221,7 @@ public sealed class SegmentCodecRejectionTests
         "NaN observation", "NaN bootstrap observation", "NaN final observation", "action = count", "action = -1",
         "negative actor", "negative version", "negative sequence",
         "episode of length 0", "NaN episode return", "infinite episode return", "negative wall time", "NaN wall time", "episode in env N", "negative env", "negative actor steps",
+        "infinite x reached", "x reached NaN not the canonical one",
     ];
 
     [Theory]
@@ -249,6 +250,8 @@ public sealed class SegmentCodecRejectionTests
             "infinite episode return" => () => SpoilEpisode(segment, 1, e => e with { Return = double.PositiveInfinity }),
             "negative wall time" => () => SpoilEpisode(segment, 0, e => e with { WallTimeSeconds = -0.5 }),
             "NaN wall time" => () => SpoilEpisode(segment, 0, e => e with { WallTimeSeconds = double.NaN }),
+            "infinite x reached" => () => SpoilEpisode(segment, 1, e => e with { XReached = double.PositiveInfinity }),
+            "x reached NaN not the canonical one" => () => SpoilEpisode(segment, 0, e => e with { XReached = BitConverter.Int64BitsToDouble(0x7FF8_0000_0000_0001) }),
             "episode in env N" => () => segment.Episodes[0] = segment.Episodes[0] with { EnvIndex = segment.Layout.Envs },
             "negative env" => () => segment.Episodes[1] = segment.Episodes[1] with { EnvIndex = -1 },
             "negative actor steps" => () => segment.ActorSteps = -1,

@@ -114,8 +114,8 @@ public sealed class SegmentCodecTests
         segment.Episodes.Add(new SegmentEpisode(0, new EpisodeStatistics(1, 1, 0)));
         segment.Episodes.Add(new SegmentEpisode(3, new EpisodeStatistics(2, 2, 0)));
 
-        // Each truncation adds index (4) + observation (16); each episode 24.
-        Assert.Equal(17556 + (3 * 20) + (2 * 24), codec.GetEncodedLength(segment));
+        // Each truncation adds index (4) + observation (16); each episode 32.
+        Assert.Equal(17556 + (3 * 20) + (2 * 32), codec.GetEncodedLength(segment));
     }
 
     [Fact]
@@ -127,12 +127,12 @@ public sealed class SegmentCodecTests
         segment.Truncated[4] = true;
         segment.FinalObservations[8] = 1.5f;
         segment.FinalObservations[9] = -2.5f;
-        segment.Episodes.Add(new SegmentEpisode(1, new EpisodeStatistics(12.5, 7, 0.75)));
+        segment.Episodes.Add(new SegmentEpisode(1, new EpisodeStatistics(12.5, 7, 0.75, XReached: 1234.5)));
 
         var bytes = Encode(codec, segment);
 
         Assert.Equal("TSEG", Encoding.ASCII.GetString(bytes, 0, 4));
-        Assert.Equal(2, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
+        Assert.Equal(3, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
         Assert.Equal(1, bytes[6]);
         Assert.Equal(9, bytes[7]);
         Assert.Equal((uint)bytes.Length, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8)));
@@ -190,7 +190,8 @@ public sealed class SegmentCodecTests
         Assert.Equal(7, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(offset + 8)));
         Assert.Equal(0.75, BinaryPrimitives.ReadDoubleLittleEndian(bytes.AsSpan(offset + 12)));
         Assert.Equal(1, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(offset + 20)));
-        offset += 24;
+        Assert.Equal(1234.5, BinaryPrimitives.ReadDoubleLittleEndian(bytes.AsSpan(offset + 24)));
+        offset += 32;
         Assert.Equal(bytes.Length - 4, offset);
         Assert.Equal(ReferenceCrc32C.Compute(bytes.AsSpan(0, offset)), BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(offset)));
     }

@@ -1,0 +1,48 @@
+using StackExchange.Redis;
+using Tempo.Redis;
+
+namespace Tempo.Dashboard.Fleet;
+
+/// <summary>Reads a fleet's status from Redis once a heartbeat and keeps the last reading; a Redis that is down is a message, not a crash.</summary>
+internal sealed class FleetWatcher(RedisUrl url, string run, Action<string> log) : IDisposable
+{
+    private RedisFleet? _fleet;
+    private string? _lastError;
+
+    /// <summary>The last reading.</summary>
+    public FleetView Current { get; private set; } = new(url.ToString(), run, null, "Not read yet.", null, []);
+
+    /// <summary>Reads the fleet now (connecting first if needed) and returns the reading.</summary>
+    public FleetView Poll()
+    {
+        try
+        {
+            _fleet ??= RedisFleet.Connect(url, run);
+            var status = _fleet.ReadStatus();
+            Current = new FleetView(url.ToString(), run, status.RunId, null, DateTimeOffset.UtcNow, status.Members.Select(FleetMemberView.Of).ToArray());
+            if (_lastError is not null)
+            {
+                log($"fleet {run} at {url}: reachable again");
+                _lastError = null;
+            }
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException or InvalidOperationException)
+        {
+            var error = $"Cannot read fleet {run} from {url}: {FirstLine(exception.Message)}";
+            if (error != _lastError)
+            {
+                log(error);
+                _lastError = error;
+            }
+
+            // Members stay as last seen, so the table still says who was there.
+            Current = Current with { Error = error };
+        }
+
+        return Current;
+    }
+
+    public void Dispose() => _fleet?.Dispose();
+
+    private static string FirstLine(string message) => message.Split('\n')[0].Trim();
+}

@@ -1,0 +1,211 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Tempo.Redis;
+
+namespace Tempo.Dashboard.Tests;
+
+/// <summary>The endpoints and the event stream of a dashboard started from code, over run folders written by hand.</summary>
+/// <remarks>Files are polled every 50 ms; waits allow seconds, a hundred polls, for a loaded 2-core machine.</remarks>
+public sealed class DashboardServerTests
+{
+    private static readonly List<string> _log = [];
+
+    private static DashboardOptions Options(params string[] runs) => new()
+    {
+        RunDirectories = runs,
+        Port = 0,
+        FilePollInterval = TimeSpan.FromMilliseconds(50),
+        Log = line =>
+        {
+            lock (_log)
+            {
+                _log.Add(line);
+            }
+        },
+    };
+
+    private static async Task<JsonElement> GetJsonAsync(HttpClient client, Uri address, string path, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        using var response = await client.GetAsync(new Uri(address, path));
+        Assert.Equal(expected, response.StatusCode);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+    }
+
+    [Fact]
+    public async Task RunsCurvesAndGapsCarryWhatTheFolderHolds()
+    {
+        using var folder = new TestRunFolder();
+        folder.WriteHeader();
+        folder.Append(TestRunFolder.Row(0), TestRunFolder.Row(1));
+        await using var dashboard = await DashboardServer.StartAsync(Options(folder.Path));
+        using var client = new HttpClient();
+
+        var runs = await GetJsonAsync(client, dashboard.Address, "/api/runs");
+        var run = Assert.Single(runs.EnumerateArray());
+        Assert.Equal("cartpole-a", run.GetProperty("name").GetString());
+        Assert.Equal(JsonValueKind.Null, run.GetProperty("error").ValueKind);
+        Assert.Equal("LiveCartPole-v1", run.GetProperty("facts").GetProperty("env").GetString());
+        Assert.Equal("appo", run.GetProperty("facts").GetProperty("algorithm").GetString());
+        Assert.Equal(2, run.GetProperty("rowCount").GetInt32());
+        Assert.Equal(0, run.GetProperty("rows").GetArrayLength());
+
+        var curves = await GetJsonAsync(client, dashboard.Address, "/api/runs/cartpole-a/curves");
+        var columns = curves.GetProperty("columns").EnumerateArray().Select(c => c.GetString()).ToArray();
+        Assert.Equal(TestRunFolder.Header.Split(','), columns);
+        var rows = curves.GetProperty("rows");
+        Assert.Equal(1024, rows[1][Array.IndexOf(columns, "global_step")].GetDouble());
+        Assert.Equal(20, rows[1][Array.IndexOf(columns, "episodic_return_mean")].GetDouble());
+        Assert.Equal(4.5, rows[1][Array.IndexOf(columns, "value_loss")].GetDouble());
+
+        var gaps = await GetJsonAsync(client, dashboard.Address, "/api/runs/cartpole-a/gaps");
+        Assert.Equal(20, gaps.GetProperty("periodMs").GetDouble());
+        var gapColumns = gaps.GetProperty("columns").EnumerateArray().Select(c => c.GetString()).ToList();
+        Assert.Equal(21, gaps.GetProperty("rows")[1][gapColumns.IndexOf("action_gap_p99_ms")].GetDouble());
+        Assert.Equal(1, gaps.GetProperty("rows")[1][gapColumns.IndexOf("deadline_overruns")].GetDouble());
+
+        var unknown = await GetJsonAsync(client, dashboard.Address, "/api/runs/nope/curves", HttpStatusCode.NotFound);
+        Assert.Contains("No run named 'nope'", unknown.GetProperty("error").GetString(), StringComparison.Ordinal);
+        var fleet = await GetJsonAsync(client, dashboard.Address, "/api/fleet", HttpStatusCode.NotFound);
+        Assert.Contains("--redis", fleet.GetProperty("error").GetString(), StringComparison.Ordinal);
+
+        using var page = await client.GetAsync(dashboard.Address);
+        Assert.Contains("uPlot.iife.min.js", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var script = await client.GetAsync(new Uri(dashboard.Address, "/static/vendor/uplot/uPlot.iife.min.js"));
+        Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+    }
+
+    [Fact]
+    public async Task AGrowingRunFolderStreamsItsNewRowsAfterTheSnapshot()
+    {
+        using var folder = new TestRunFolder();
+        folder.WriteHeader();
+        folder.Append(TestRunFolder.Row(0));
+        await using var dashboard = await DashboardServer.StartAsync(Options(folder.Path));
+        using var client = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        using var events = await EventStream.OpenAsync(client, dashboard.Address);
+
+        var snapshot = await events.NextAsync("snapshot", 10);
+        Assert.Equal(1, snapshot.GetProperty("runs")[0].GetProperty("rows").GetArrayLength());
+        Assert.Equal(JsonValueKind.Null, snapshot.GetProperty("fleet").ValueKind);
+
+        // Half a row first: nothing may be sent until its line break arrives.
+        var second = TestRunFolder.Row(1);
+        File.AppendAllText(folder.Metrics, second[..10]);
+        await Task.Delay(300);
+        File.AppendAllText(folder.Metrics, second[10..] + "\n" + TestRunFolder.Row(2) + "\n");
+        var points = await events.NextAsync("points", 10);
+        Assert.Equal("cartpole-a", points.GetProperty("run").GetString());
+        Assert.Equal(1, points.GetProperty("firstRow").GetInt32());
+        var rows = points.GetProperty("rows");
+        Assert.Equal(2, rows.GetArrayLength());
+        Assert.Equal(1024, rows[0][0].GetDouble());
+        Assert.Equal(1536, rows[1][0].GetDouble());
+
+        // A run that starts again in the same folder replaces the file: the page gets the whole run anew.
+        File.WriteAllText(folder.Metrics, TestRunFolder.Header + "\n");
+        var restarted = await events.NextAsync("run", 10, run => run.GetProperty("rowCount").GetInt32() == 0);
+        Assert.Equal("cartpole-a", restarted.GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task BadFoldersAndACorruptRowAreMessagesAndTheServerKeepsServing()
+    {
+        using var good = new TestRunFolder("corrupt");
+        good.WriteHeader();
+        good.Append(TestRunFolder.Row(0), "1024,2.5,3,oops,1,,,,,,,,,,,,,,,", TestRunFolder.Row(2));
+        using var empty = new TestRunFolder("empty", withConfig: false);
+        var missing = Path.Combine(good.Root, "does-not-exist");
+        await using var dashboard = await DashboardServer.StartAsync(Options(good.Path, empty.Path, missing) with
+        {
+            Redis = RedisUrl.Parse("redis://127.0.0.1:1"),
+            Run = "down",
+        });
+        using var client = new HttpClient();
+
+        var runs = (await GetJsonAsync(client, dashboard.Address, "/api/runs")).EnumerateArray().ToDictionary(r => r.GetProperty("name").GetString()!);
+        var corrupt = runs["corrupt"];
+        Assert.Equal(2, corrupt.GetProperty("rowCount").GetInt32());
+        Assert.Contains("line 3, column episodic_return_mean: 'oops' is not a number", corrupt.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Contains("holds no run", runs["empty"].GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Contains("does not exist", runs["does-not-exist"].GetProperty("error").GetString(), StringComparison.Ordinal);
+        var fleet = await GetJsonAsync(client, dashboard.Address, "/api/fleet");
+        Assert.Contains("Cannot read fleet down from redis://127.0.0.1:1", fleet.GetProperty("error").GetString(), StringComparison.Ordinal);
+        lock (_log)
+        {
+            Assert.Contains(_log, line => line.Contains("'oops' is not a number", StringComparison.Ordinal));
+            Assert.Contains(_log, line => line.Contains("Cannot read fleet down", StringComparison.Ordinal));
+        }
+
+        // The missing folder appears later and is picked up without a restart.
+        Directory.CreateDirectory(missing);
+        File.WriteAllText(Path.Combine(missing, "metrics.csv"), TestRunFolder.Header + "\n" + TestRunFolder.Row(0) + "\n");
+        Assert.True(await WaitUntilAsync(async () =>
+            (await GetJsonAsync(client, dashboard.Address, "/api/runs/does-not-exist/curves")).GetProperty("rowCount").GetInt32() == 1, 10));
+    }
+
+    [Fact]
+    public async Task ATokenIsNeededAndTheQueryTokenBecomesACookie()
+    {
+        using var folder = new TestRunFolder();
+        var token = DashboardServer.NewToken();
+        await using var dashboard = await DashboardServer.StartAsync(Options(folder.Path) with { Token = token });
+        Assert.EndsWith("?token=" + token, dashboard.PageUrl.ToString(), StringComparison.Ordinal);
+        using var handler = new HttpClientHandler { UseCookies = true };
+        using var client = new HttpClient(handler);
+
+        using (var refused = await client.GetAsync(new Uri(dashboard.Address, "/api/runs")))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            Assert.Contains("access token", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        using (var wrong = await client.GetAsync(new Uri(dashboard.Address, "/api/runs?token=" + DashboardServer.NewToken())))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+
+        using (var page = await client.GetAsync(dashboard.PageUrl))
+        {
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        }
+
+        // The cookie the page got lets its own requests through without the token in their URLs.
+        using (var runs = await client.GetAsync(new Uri(dashboard.Address, "/api/runs")))
+        {
+            Assert.Equal(HttpStatusCode.OK, runs.StatusCode);
+        }
+
+        using var bearerClient = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(dashboard.Address, "/api/runs"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var bearer = await bearerClient.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, bearer.StatusCode);
+    }
+
+    [Fact]
+    public async Task ANonLoopbackAddressNeedsAllowRemote()
+    {
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() => DashboardServer.StartAsync(Options() with { Bind = IPAddress.Any }));
+        Assert.Contains("--bind 0.0.0.0", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("--allow-remote", refused.Message, StringComparison.Ordinal);
+        var shortToken = await Assert.ThrowsAsync<ArgumentException>(() => DashboardServer.StartAsync(Options() with { Token = "abc" }));
+        Assert.Contains("'abc' is too short", shortToken.Message, StringComparison.Ordinal);
+    }
+
+    private static async Task<bool> WaitUntilAsync(Func<Task<bool>> condition, double seconds)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition())
+            {
+                return true;
+            }
+
+            await Task.Delay(50);
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,126 @@
+using System.Text.Json;
+using Microsoft.Playwright;
+using Tempo.Tests.Shared;
+
+namespace Tempo.Dashboard.Tests;
+
+/// <summary>The dashboard over a real fleet: server side through the event stream, and the page in a real chromium.</summary>
+/// <remarks>
+/// Waits: a .NET process starts in 1–3 s on a loaded 2-core machine and the learner needs a few segments before its
+/// first report; a killed actor stops beating and is gone when its heartbeat key expires (5 s time to live) and the
+/// next fleet read (every 1 s) sees it. 60 s and 30 s leave several times that.
+/// </remarks>
+public sealed class FleetDashboardTests
+{
+    [SkippableFact]
+    public async Task ActorsAppearInTheFleetEventsAndAKilledOneTurnsGone()
+    {
+        using var fleet = new FleetFixture("dash-fleet", actors: 2);
+        await using var dashboard = await DashboardServer.StartAsync(new DashboardOptions
+        {
+            RunDirectories = [fleet.RunDirectory],
+            Redis = fleet.Redis.Url,
+            Run = fleet.Run,
+            Port = 0,
+            Log = _ => { },
+        });
+        using var client = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        using var events = await EventStream.OpenAsync(client, dashboard.Address);
+
+        var both = await Within(90, events.NextAsync("fleet", 90, f => State(f, "actor-0") is "acting" or "buffering" && State(f, "actor-1") is "acting" or "buffering" && State(f, "learner") == "learning"), fleet);
+        Assert.Equal(JsonValueKind.Null, both.GetProperty("error").ValueKind);
+
+        fleet.Actor(1).Kill9();
+        var gone = await Within(30, events.NextAsync("fleet", 30, f => State(f, "actor-1") == "gone"), fleet);
+        Assert.NotEqual("gone", State(gone, "actor-0"));
+
+        // The learner's run folder grows meanwhile; its rows reach the stream too.
+        await Within(60, events.NextAsync("points", 60, p => p.GetProperty("run").GetString() == "dash-fleet"), fleet);
+    }
+
+    [SkippableFact]
+    public async Task ThePageDrawsATrainingRunLiveAndShowsAKilledActorAsGone()
+    {
+        var chromium = ExternalTool.Require("chromium", "chromium");
+        using var fleet = new FleetFixture("dash-browser", actors: 2);
+        var token = DashboardServer.NewToken();
+        await using var dashboard = await DashboardServer.StartAsync(new DashboardOptions
+        {
+            RunDirectories = [fleet.RunDirectory],
+            Redis = fleet.Redis.Url,
+            Run = fleet.Run,
+            Port = 0,
+            Token = token,
+            Log = _ => { },
+        });
+        var screenshots = Environment.GetEnvironmentVariable("TEMPO_DASHBOARD_SCREENSHOTS") is { Length: > 0 } dir
+            ? Directory.CreateDirectory(dir).FullName
+            : Directory.CreateTempSubdirectory("tempo-dash-shots-").FullName;
+        var profile = Directory.CreateTempSubdirectory("tempo-chromium-");
+        try
+        {
+            using var playwright = await Playwright.CreateAsync();
+            // The system chromium, never a downloaded one; a fresh profile of the test's own (Playwright passes it as --user-data-dir).
+            await using var browser = await playwright.Chromium.LaunchPersistentContextAsync(profile.FullName, new BrowserTypeLaunchPersistentContextOptions
+            {
+                ExecutablePath = chromium,
+                Headless = true,
+                Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+                ViewportSize = new ViewportSize { Width = 1400, Height = 1300 },
+            });
+            var page = await browser.NewPageAsync();
+            var errors = new List<string>();
+            page.PageError += (_, message) => errors.Add(message);
+            await page.GotoAsync(dashboard.PageUrl.ToString());
+            await page.WaitForSelectorAsync("#connection[data-state=live]", new PageWaitForSelectorOptions { Timeout = 30_000 });
+
+            // The return curve gains points while the run trains.
+            var first = await Within(90, WaitForPointsAsync(page, "#chart-return-steps", atLeast: 2, seconds: 90), fleet);
+            await Within(60, WaitForPointsAsync(page, "#chart-return-steps", atLeast: first + 2, seconds: 60), fleet);
+            // Alive is acting or, on a loaded machine, briefly buffering; the point is that it is not gone yet.
+            // Both actors must be up before one is killed (a process can take many seconds to start on a loaded machine).
+            await Within(90, page.WaitForSelectorAsync("#fleet tr[data-member=actor-0]:not([data-state=gone])", new PageWaitForSelectorOptions { Timeout = 90_000 }), fleet);
+            await Within(90, page.WaitForSelectorAsync("#fleet tr[data-member=actor-1]:not([data-state=gone])", new PageWaitForSelectorOptions { Timeout = 90_000 }), fleet);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(screenshots, "dashboard-training.png"), FullPage = true });
+
+            fleet.Actor(1).Kill9();
+            await Within(30, page.WaitForSelectorAsync("#fleet tr[data-member=actor-1][data-state=gone]", new PageWaitForSelectorOptions { Timeout = 30_000 }), fleet);
+            Assert.NotEqual("gone", await page.GetAttributeAsync("#fleet tr[data-member=actor-0]", "data-state"));
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(screenshots, "dashboard-actor-gone.png"), FullPage = true });
+            Assert.Empty(errors);
+        }
+        finally
+        {
+            profile.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<int> WaitForPointsAsync(IPage page, string chart, int atLeast, double seconds)
+    {
+        await page.WaitForFunctionAsync(
+            "([selector, n]) => Number(document.querySelector(selector)?.dataset.points ?? 0) >= n",
+            new object[] { chart, atLeast },
+            new PageWaitForFunctionOptions { Timeout = (float)(seconds * 1000), PollingInterval = 200 });
+        return int.Parse((await page.GetAttributeAsync(chart, "data-points"))!, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static string? State(JsonElement fleet, string member) =>
+        fleet.GetProperty("members").EnumerateArray()
+            .Where(m => m.GetProperty("status").GetProperty("member").GetString() == member)
+            .Select(m => m.GetProperty("state").GetString())
+            .FirstOrDefault();
+
+    // Failure messages carry what the processes printed.
+    private static async Task<T> Within<T>(double seconds, Task<T> task, FleetFixture fleet)
+    {
+        try
+        {
+            return await task;
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or TimeoutException or PlaywrightException)
+        {
+            Assert.Fail($"not reached within {seconds} s: {exception.Message}\n{fleet.Output}");
+            throw;
+        }
+    }
+}

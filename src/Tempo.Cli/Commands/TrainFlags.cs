@@ -34,6 +34,7 @@ internal sealed class TrainFlags
         Add<int>("num-steps", "Steps per env per rollout (sync) or segment (async).");
         Add<int[]>("hidden-sizes", "Hidden layer widths of actor and critic, e.g. --hidden-sizes 64 64 (the CNN: the width of its one fully connected layer).");
         Add<int>("num-actors", "Async schedule: actor threads, each with --num-envs envs.");
+        Add<int>("segments-per-update", "Async schedule: segments (each --num-envs trajectories of --num-steps) per learner update.");
         Add<long>("max-policy-lag", "Async schedule: drop segments more than this many versions behind the learner.");
         Add<int>("queue-capacity", "Async schedule: segments the channel holds before its full policy applies.");
         Add<bool>("wire-check", "Async schedule: send every segment and snapshot through the wire codecs in process, as a fleet would.");

@@ -9,6 +9,14 @@ public sealed record AsynchronousOptions
     /// <summary>Actors, each on its own thread with <see cref="CollectionOptions.NumEnvs"/> envs.</summary>
     public int NumActors { get; init; } = 2;
 
+    /// <summary>
+    /// Segments per learner update (Sample Factory's batch of several rollouts): a batch holds
+    /// <see cref="CollectionOptions.NumEnvs"/> × this many env trajectories. With one live game per actor a segment is a
+    /// single trajectory, too small a batch for normalized advantages and minibatches; several segments, from whichever
+    /// actors sent them, make one.
+    /// </summary>
+    public int SegmentsPerUpdate { get; init; } = 1;
+
     /// <summary>Segments the actor-to-learner channel holds before its full policy applies (live envs: drop the oldest; simulators: wait).</summary>
     public int QueueCapacity { get; init; } = 16;
 
@@ -26,6 +34,7 @@ public sealed record AsynchronousOptions
     public void Validate()
     {
         OptionError.Require(NumActors > 0, nameof(NumActors), NumActors, "must be positive");
+        OptionError.Require(SegmentsPerUpdate > 0, nameof(SegmentsPerUpdate), SegmentsPerUpdate, "must be positive");
         OptionError.Require(QueueCapacity > 0, nameof(QueueCapacity), QueueCapacity, "must be positive");
         OptionError.Require(MaxActorRestarts >= 0, nameof(MaxActorRestarts), MaxActorRestarts, "must not be negative");
         OptionError.Require(MaxPolicyLag >= 0, nameof(MaxPolicyLag), MaxPolicyLag, "must not be negative");

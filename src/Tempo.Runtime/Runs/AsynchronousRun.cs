@@ -94,6 +94,7 @@ internal sealed class AsynchronousRun<TObservation, TAction>(RunContext context,
                     {
                         TotalSteps = remaining,
                         StepsPerSegment = collection.NumSteps,
+                        SegmentsPerUpdate = Settings.Async.SegmentsPerUpdate,
                         QueueCapacity = Settings.Async.QueueCapacity,
                         MaxPolicyLag = Settings.Async.MaxPolicyLag,
                         MaxRestartsPerActor = Settings.Async.MaxActorRestarts,

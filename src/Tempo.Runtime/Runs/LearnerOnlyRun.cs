@@ -62,7 +62,7 @@ internal sealed class LearnerOnlyRun<TObservation, TAction>(RunContext context, 
                 transport.Reader,
                 transport.Publisher,
                 new CompositeTrainingCallbacks(transport.Callbacks, Callbacks(monitor, checkpointer)),
-                new LearnerHostOptions { MaxPolicyLag = Settings.Async.MaxPolicyLag, TotalSteps = remaining, LowerPriority = false });
+                new LearnerHostOptions { SegmentsPerUpdate = Settings.Async.SegmentsPerUpdate, MaxPolicyLag = Settings.Async.MaxPolicyLag, TotalSteps = remaining, LowerPriority = false });
             var running = host;
             transport.Start(() =>
             {

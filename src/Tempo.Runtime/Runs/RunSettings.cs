@@ -66,9 +66,12 @@ public sealed record RunSettings
     /// <summary>A checkpoint file to continue from (its run's counters, weights, optimizer and streams), or null for a fresh run.</summary>
     public string? ResumeFrom { get; init; }
 
-    /// <summary>The batches the learner is fed: one rollout of every env (synchronous), or one segment of one actor (asynchronous).</summary>
+    /// <summary>The batches the learner is fed: one rollout of every env (synchronous), or <see cref="AsynchronousOptions.SegmentsPerUpdate"/> segments (asynchronous).</summary>
     /// <remarks>With data-parallel ranks, a synchronous update is every rank's rollout: <see cref="NumLearners"/> × <c>num-envs</c> trajectories.</remarks>
-    public LearnerShape LearnerShape => new(checked(Collection.NumEnvs * NumLearners), Collection.NumSteps, Collection.TotalTimesteps);
+    public LearnerShape LearnerShape => new(
+        checked(Collection.NumEnvs * (Schedule == ScheduleKind.Asynchronous ? Async.SegmentsPerUpdate : NumLearners)),
+        Collection.NumSteps,
+        Collection.TotalTimesteps);
 
     /// <summary>Throws naming the first setting that is invalid or contradicts another.</summary>
     /// <exception cref="ArgumentException">A setting is out of range, or two settings contradict each other.</exception>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Tempo.Runtime.Checkpoints;
 
 namespace Tempo.Cli.Tests.Commands;
 
@@ -180,6 +181,28 @@ public sealed partial class TrainCommandTests : IDisposable
         var last = lines[^1].Split(',');
         Assert.Equal("0", last[Array.IndexOf(header, "segments_dropped_queue_full")]);
         Assert.Equal("0", last[Array.IndexOf(header, "segments_dropped_stale")]);
+    }
+
+    [Fact]
+    public void Train_AsyncSegmentsPerUpdate_BatchesSeveralSegmentsIntoOneUpdate()
+    {
+        // One env per actor makes each segment one trajectory; three minibatches of whole trajectories need three
+        // segments per update. The learner refuses a batch of any other shape, so a finished run with updates proves
+        // every update held exactly three segments.
+        var runDir = _directory.File("run");
+        var refused = CliRun.Of(
+            "train", "--env", "CartPole-v1", "--algo", "appo", "--schedule", "async", "--num-actors", "2", "--num-envs", "1", "--num-steps", "16",
+            "--num-minibatches", "3", "--total-timesteps", "960", "--run-dir", _directory.File("refused"), "--plain");
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("num-minibatches", refused.Error, StringComparison.Ordinal);
+
+        var run = CliRun.Of(
+            "train", "--env", "CartPole-v1", "--algo", "appo", "--schedule", "async", "--num-actors", "2", "--num-envs", "1", "--num-steps", "16",
+            "--segments-per-update", "3", "--num-minibatches", "3", "--total-timesteps", "960", "--run-dir", runDir, "--plain");
+
+        Assert.True(run.ExitCode == 0, run.Error + run.Output);
+        var checkpoint = CheckpointFile.ReadMetadata(Path.Combine(runDir, "checkpoint.tempo"));
+        Assert.InRange(checkpoint.Updates, 1, checkpoint.GlobalStep / (3 * 16));
     }
 
     [Fact]

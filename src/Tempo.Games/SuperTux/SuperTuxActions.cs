@@ -8,11 +8,14 @@ public static class SuperTuxActions
     public static IReadOnlyList<string> Default { get; } =
         ["noop", "left", "right", "jump", "right+jump", "left+jump", "run+right", "run+right+jump", "duck"];
 
+    /// <summary>The X key name of <c>jump</c>.</summary>
+    public const string JumpKey = "space";
+
     private static readonly Dictionary<string, string> _keys = new(StringComparer.Ordinal)
     {
         ["left"] = "Left",
         ["right"] = "Right",
-        ["jump"] = "space",
+        ["jump"] = JumpKey,
         ["run"] = "Control_L",
         ["duck"] = "Down",
     };

@@ -17,7 +17,10 @@ namespace Tempo.Games.SuperTux;
 /// <para>
 /// <b>Observation</b> (one frame; the registered env stacks them): a dict of <c>frames</c> (<c>[size, size]</c> gray
 /// bytes) and <c>features</c> (x / 1000, y / 1000, Δx per tick / 10, coins collected / 10, seconds since the episode
-/// started / 100, as floats), or the frame alone when <see cref="SuperTuxOptions.PixelsOnly"/>.
+/// started / 100, and 1 while the action in force holds jump, else 0, as floats), or the frame alone when
+/// <see cref="SuperTuxOptions.PixelsOnly"/>. SuperTux jumps on the key's press edge only, so whether a jump action jumps
+/// depends on the action before it; without the held-jump feature a policy cannot see that, and a greedy policy that
+/// keeps a jump action held never jumps again.
 /// </para>
 /// <para>
 /// <b>Reward and end.</b> New progress in x beyond the episode's farthest x, coins, and: falling below the level is
@@ -39,7 +42,7 @@ public sealed class SuperTuxEnv : LiveEnv<byte, int>, IPositionSource, IRenderab
     /// <summary>The dict part holding the features.</summary>
     public const string FeaturesPart = "features";
 
-    private const int FeatureCount = 5;
+    private const int FeatureCount = 6;
     private const int MaxFailedReads = 5;
 
     // How often the hang check compares the whole window with its last copy: a full compare every tick would cost more
@@ -51,6 +54,8 @@ public sealed class SuperTuxEnv : LiveEnv<byte, int>, IPositionSource, IRenderab
     private readonly GameInstance _game;
     private readonly DictPart? _frames;
     private readonly DictPart? _features;
+    private readonly bool[] _holdsJump;
+    private bool _jumpHeld;
     private readonly int _finishX;
     private readonly long _hangAfter;
     private byte[] _hangFrame = [];
@@ -95,6 +100,7 @@ public sealed class SuperTuxEnv : LiveEnv<byte, int>, IPositionSource, IRenderab
             _finishX = generated.FinishX;
         }
 
+        _holdsJump = [.. options.Actions.Select(a => SuperTuxActions.Keys(a).Contains(SuperTuxActions.JumpKey))];
         if (ObservationSpace is DictSpace dict)
         {
             _frames = dict[FramesPart];
@@ -235,6 +241,7 @@ public sealed class SuperTuxEnv : LiveEnv<byte, int>, IPositionSource, IRenderab
         _bestX = _lastX = x;
         _startCoins = _lastCoins = memory.Read(_coins);
         _episodeStart = _lastChange = Stopwatch.GetTimestamp();
+        _jumpHeld = false;
         _ = Capture(observation);
         WriteFeatures(observation, 0);
     }
@@ -258,10 +265,12 @@ public sealed class SuperTuxEnv : LiveEnv<byte, int>, IPositionSource, IRenderab
             if (action.IsEmpty)
             {
                 _controls.ReleaseAll();
+                _jumpHeld = false;
             }
             else
             {
                 _controls.Act(action[0]);
+                _jumpHeld = _holdsJump[action[0]];
             }
         }
         catch (InvalidOperationException e)
@@ -467,6 +476,7 @@ public sealed class SuperTuxEnv : LiveEnv<byte, int>, IPositionSource, IRenderab
         features[2] = Math.Clamp(dx / 10, -100, 100);
         features[3] = Math.Clamp((float)(_lastCoins - _startCoins) / 10, -100, 100);
         features[4] = Math.Clamp((float)Stopwatch.GetElapsedTime(_episodeStart).TotalSeconds / 100, 0, 100);
+        features[5] = _jumpHeld ? 1 : 0;
     }
 
     private StepResult Finish()

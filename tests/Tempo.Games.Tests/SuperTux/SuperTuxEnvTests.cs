@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Tempo.Core.Envs;
 using Tempo.Core.Envs.Registry;
+using Tempo.Core.Spaces;
 using Tempo.Games.Display;
 using Tempo.Games.SuperTux;
 using Tempo.Tests.Shared;
@@ -55,6 +56,27 @@ public sealed class SuperTuxEnvTests
         Assert.NotEqual(pid, game.Game.ProcessId);
         Assert.InRange(game.X, SuperTuxLevel.SpawnX - 1, SuperTuxLevel.SpawnX + 1);
         Assert.False(env.Step([RunRight], observation).IsDone);
+    }
+
+    [SkippableFact]
+    public void Features_show_whether_the_action_in_force_holds_jump()
+    {
+        // SuperTux jumps on the key's press edge: a policy must see that jump is already held to know that choosing a
+        // jump action again will not jump.
+        Require();
+        var registry = EnvRegistry.CreateDefault();
+        registry.RegisterFrom(typeof(SuperTuxRegistration).Assembly);
+        using var env = registry.Make<byte, int>(SuperTuxEnvs.Id, new SuperTuxOptions { LevelWidthTiles = 30 });
+        var features = ((DictSpace)env.ObservationSpace)[SuperTuxEnv.FeaturesPart];
+        var observation = new byte[env.ObservationSpace.FlatSize];
+        env.Reset(observation);
+        Assert.Equal(0f, features.Get<float>(observation)[5]);
+        env.Step([RightJump], observation);
+        Assert.Equal(1f, features.Get<float>(observation)[5]);
+        env.Step([RightJump], observation);
+        Assert.Equal(1f, features.Get<float>(observation)[5]);
+        env.Step([RunRight], observation);
+        Assert.Equal(0f, features.Get<float>(observation)[5]);
     }
 
     [SkippableFact]

@@ -52,7 +52,7 @@ public sealed class BadInputPageTests
         Assert.Contains("line 3, column global_step: '??garbage' is not a number. (and 1 more bad rows, skipped)", corruptLine, StringComparison.Ordinal);
         Assert.Contains("holds no run", await ProblemAsync(page, "empty"), StringComparison.Ordinal);
         Assert.Contains("does not exist (yet); watching for it", await ProblemAsync(page, "not-yet"), StringComparison.Ordinal);
-        Assert.Contains("Cannot read fleet down-and-back from " + redis.UrlText, await ProblemAsync(page, "fleet"), StringComparison.Ordinal);
+        Assert.Contains($"Cannot read fleet down-and-back from {redis.Url}: Redis does not answer", await ProblemAsync(page, "fleet"), StringComparison.Ordinal);
         Assert.Equal("2", await page.GetAttributeAsync("#facts tr[data-run=corrupt]", "data-rows"));
         Assert.Contains(log, line => line.Contains("line 3, column global_step", StringComparison.Ordinal));
         Assert.Contains(log, line => line.Contains("holds no run", StringComparison.Ordinal));

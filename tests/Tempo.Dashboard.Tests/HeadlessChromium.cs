@@ -62,7 +62,12 @@ internal sealed class HeadlessChromium : IAsyncDisposable
     public async Task<IPage> NewPageAsync(int width = 1400, int height = 1300)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
-        return await context.NewPageAsync();
+        var page = await context.NewPageAsync();
+        // Playwright's 30 s default was too short for a page load beside a training learner and two actors on a
+        // 2-core machine at load 25 (seen once); 90 s matches the tests' other waits.
+        page.SetDefaultTimeout(90_000);
+        page.SetDefaultNavigationTimeout(90_000);
+        return page;
     }
 
     public async ValueTask DisposeAsync()

@@ -97,7 +97,6 @@ public sealed class DashboardServer : IAsyncDisposable
             }
         }
 
-        server._fleet?.Poll();
         server._watching = Task.WhenAll(server.WatchRunsAsync(server._stop.Token), server.WatchFleetAsync(server._stop.Token));
         return server;
     }
@@ -227,12 +226,14 @@ public sealed class DashboardServer : IAsyncDisposable
         using var timer = new PeriodicTimer(_options.FleetPollInterval);
         try
         {
-            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
+            // The first read starts at once but not in StartAsync: connecting to a Redis that is down waits out the
+            // client's first-connection wait (10 s), and the page and the files need not wait for it.
+            do
             {
-                // Connecting to a Redis that is down blocks for its connect timeout; keep that off the file loop.
                 var fleet = await Task.Run(_fleet.Poll, stop).ConfigureAwait(false);
                 _hub.Publish("fleet", fleet);
             }
+            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false));
         }
         catch (OperationCanceledException)
         {

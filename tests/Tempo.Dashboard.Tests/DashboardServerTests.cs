@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Tempo.Redis;
+using Tempo.Redis.Tests;
 
 namespace Tempo.Dashboard.Tests;
 
@@ -129,8 +130,10 @@ public sealed class DashboardServerTests
         Assert.Contains("line 3, column episodic_return_mean: 'oops' is not a number", corrupt.GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Contains("holds no run", runs["empty"].GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Contains("does not exist", runs["does-not-exist"].GetProperty("error").GetString(), StringComparison.Ordinal);
-        var fleet = await GetJsonAsync(client, dashboard.Address, "/api/fleet");
-        Assert.Contains("Cannot read fleet down from redis://127.0.0.1:1", fleet.GetProperty("error").GetString(), StringComparison.Ordinal);
+        // The fleet is read beside the files, not before the server starts: its first read waits out a 10 s connect.
+        Assert.True(await WaitUntilAsync(async () =>
+            (await GetJsonAsync(client, dashboard.Address, "/api/fleet")).GetProperty("error").GetString() is { } error
+            && error.Contains("Cannot read fleet down from redis://127.0.0.1:1/0: Redis does not answer (down or unreachable)", StringComparison.Ordinal), 30));
         lock (_log)
         {
             Assert.Contains(_log, line => line.Contains("'oops' is not a number", StringComparison.Ordinal));
@@ -142,6 +145,47 @@ public sealed class DashboardServerTests
         File.WriteAllText(Path.Combine(missing, "metrics.csv"), TestRunFolder.Header + "\n" + TestRunFolder.Row(0) + "\n");
         Assert.True(await WaitUntilAsync(async () =>
             (await GetJsonAsync(client, dashboard.Address, "/api/runs/does-not-exist/curves")).GetProperty("rowCount").GetInt32() == 1, 10));
+    }
+
+    [Fact]
+    public async Task AFileThatIsNotMetricsSaysSoOnOneLine()
+    {
+        using var folder = new TestRunFolder("binary");
+        // What a binary file put in the wrong folder begins with: control characters, no metrics header.
+        File.WriteAllText(folder.Metrics, "\u0000\u0001PK\u0003\u0004 not a csv\n1,2,3\n");
+        await using var dashboard = await DashboardServer.StartAsync(Options(folder.Path));
+        using var client = new HttpClient();
+
+        var run = await GetJsonAsync(client, dashboard.Address, "/api/runs/binary/curves");
+        var error = run.GetProperty("error").GetString()!;
+        Assert.Contains("line 1: '??PK?? not a csv' is not a metrics header (it has no global_step column)", error, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error);
+        lock (_log)
+        {
+            Assert.Contains(_log, line => line.Contains("'??PK?? not a csv' is not a metrics header", StringComparison.Ordinal));
+        }
+    }
+
+    [SkippableFact]
+    public async Task ARedisThatIsDownIsAnErrorInTheStreamAndTheLogUntilItComesBack()
+    {
+        using var redis = RedisServer.Start();
+        redis.Kill();
+        await using var dashboard = await DashboardServer.StartAsync(Options() with { Redis = redis.Url, Run = "back" });
+        using var client = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        using var events = await EventStream.OpenAsync(client, dashboard.Address);
+
+        // A fleet read every 1 s; the client's reconnect backoff is at most 2 s and a connect 2 s; 30 s and 60 s leave several times both on a loaded machine.
+        var down = await events.NextAsync("fleet", 30, f => f.GetProperty("error").ValueKind == JsonValueKind.String);
+        Assert.Contains($"Cannot read fleet back from {redis.Url}: Redis does not answer", down.GetProperty("error").GetString(), StringComparison.Ordinal);
+        redis.Start();
+        var back = await events.NextAsync("fleet", 60, f => f.GetProperty("error").ValueKind == JsonValueKind.Null);
+        Assert.Equal("back", back.GetProperty("run").GetString());
+        lock (_log)
+        {
+            Assert.Contains(_log, line => line.Contains("Cannot read fleet back", StringComparison.Ordinal));
+            Assert.Contains(_log, line => line.Contains($"fleet back at {redis.Url}: reachable again", StringComparison.Ordinal));
+        }
     }
 
     [Fact]

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.Playwright;
-using Tempo.Tests.Shared;
 
 namespace Tempo.Dashboard.Tests;
 
@@ -41,7 +40,7 @@ public sealed class FleetDashboardTests
     [SkippableFact]
     public async Task ThePageDrawsATrainingRunLiveAndShowsAKilledActorAsGone()
     {
-        var chromium = ExternalTool.Require("chromium", "chromium");
+        await using var chromium = await HeadlessChromium.StartAsync();
         using var fleet = new FleetFixture("dash-browser", actors: 2);
         var token = DashboardServer.NewToken();
         await using var dashboard = await DashboardServer.StartAsync(new DashboardOptions
@@ -53,46 +52,26 @@ public sealed class FleetDashboardTests
             Token = token,
             Log = _ => { },
         });
-        var screenshots = Environment.GetEnvironmentVariable("TEMPO_DASHBOARD_SCREENSHOTS") is { Length: > 0 } dir
-            ? Directory.CreateDirectory(dir).FullName
-            : Directory.CreateTempSubdirectory("tempo-dash-shots-").FullName;
-        var profile = Directory.CreateTempSubdirectory("tempo-chromium-");
-        try
-        {
-            using var playwright = await Playwright.CreateAsync();
-            // The system chromium, never a downloaded one; a fresh profile of the test's own (Playwright passes it as --user-data-dir).
-            await using var browser = await playwright.Chromium.LaunchPersistentContextAsync(profile.FullName, new BrowserTypeLaunchPersistentContextOptions
-            {
-                ExecutablePath = chromium,
-                Headless = true,
-                Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-                ViewportSize = new ViewportSize { Width = 1400, Height = 1300 },
-            });
-            var page = await browser.NewPageAsync();
-            var errors = new List<string>();
-            page.PageError += (_, message) => errors.Add(message);
-            await page.GotoAsync(dashboard.PageUrl.ToString());
-            await page.WaitForSelectorAsync("#connection[data-state=live]", new PageWaitForSelectorOptions { Timeout = 30_000 });
+        var page = await chromium.NewPageAsync();
+        var errors = new List<string>();
+        page.PageError += (_, message) => errors.Add(message);
+        await page.GotoAsync(dashboard.PageUrl.ToString());
+        await page.WaitForSelectorAsync("#connection[data-state=live]", new PageWaitForSelectorOptions { Timeout = 30_000 });
 
-            // The return curve gains points while the run trains.
-            var first = await Within(90, WaitForPointsAsync(page, "#chart-return-steps", atLeast: 2, seconds: 90), fleet);
-            await Within(60, WaitForPointsAsync(page, "#chart-return-steps", atLeast: first + 2, seconds: 60), fleet);
-            // Alive is acting or, on a loaded machine, briefly buffering; the point is that it is not gone yet.
-            // Both actors must be up before one is killed (a process can take many seconds to start on a loaded machine).
-            await Within(90, page.WaitForSelectorAsync("#fleet tr[data-member=actor-0]:not([data-state=gone])", new PageWaitForSelectorOptions { Timeout = 90_000 }), fleet);
-            await Within(90, page.WaitForSelectorAsync("#fleet tr[data-member=actor-1]:not([data-state=gone])", new PageWaitForSelectorOptions { Timeout = 90_000 }), fleet);
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(screenshots, "dashboard-training.png"), FullPage = true });
+        // The return curve gains points while the run trains.
+        var first = await Within(90, WaitForPointsAsync(page, "#chart-return-steps", atLeast: 2, seconds: 90), fleet);
+        await Within(60, WaitForPointsAsync(page, "#chart-return-steps", atLeast: first + 2, seconds: 60), fleet);
+        // Alive is acting or, on a loaded machine, briefly buffering; the point is that it is not gone yet.
+        // Both actors must be up before one is killed (a process can take many seconds to start on a loaded machine).
+        await Within(90, page.WaitForSelectorAsync("#fleet tr[data-member=actor-0]:not([data-state=gone])", new PageWaitForSelectorOptions { Timeout = 90_000 }), fleet);
+        await Within(90, page.WaitForSelectorAsync("#fleet tr[data-member=actor-1]:not([data-state=gone])", new PageWaitForSelectorOptions { Timeout = 90_000 }), fleet);
+        await Screenshots.SaveAsync(page, "dashboard-training.png");
 
-            fleet.Actor(1).Kill9();
-            await Within(30, page.WaitForSelectorAsync("#fleet tr[data-member=actor-1][data-state=gone]", new PageWaitForSelectorOptions { Timeout = 30_000 }), fleet);
-            Assert.NotEqual("gone", await page.GetAttributeAsync("#fleet tr[data-member=actor-0]", "data-state"));
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(screenshots, "dashboard-actor-gone.png"), FullPage = true });
-            Assert.Empty(errors);
-        }
-        finally
-        {
-            profile.Delete(recursive: true);
-        }
+        fleet.Actor(1).Kill9();
+        await Within(30, page.WaitForSelectorAsync("#fleet tr[data-member=actor-1][data-state=gone]", new PageWaitForSelectorOptions { Timeout = 30_000 }), fleet);
+        Assert.NotEqual("gone", await page.GetAttributeAsync("#fleet tr[data-member=actor-0]", "data-state"));
+        await Screenshots.SaveAsync(page, "dashboard-actor-gone.png");
+        Assert.Empty(errors);
     }
 
     private static async Task<int> WaitForPointsAsync(IPage page, string chart, int atLeast, double seconds)

@@ -7,7 +7,7 @@ namespace Tempo.Dashboard.Fleet;
 /// <param name="Run">The run's name in Redis.</param>
 /// <param name="RunId">The learner's published run id; null before a learner published the run.</param>
 /// <param name="Error">Why the fleet cannot be read right now (Redis down); null when it was read.</param>
-/// <param name="ReadUtc">When the fleet was last read.</param>
+/// <param name="ReadUtc">When the fleet was last read; null before the first read.</param>
 /// <param name="Members">The learner and every actor process that ever beat for this run.</param>
 public sealed record FleetView(string Redis, string Run, string? RunId, string? Error, DateTimeOffset? ReadUtc, IReadOnlyList<FleetMemberView> Members);
 

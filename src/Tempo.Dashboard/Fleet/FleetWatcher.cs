@@ -9,8 +9,8 @@ internal sealed class FleetWatcher(RedisUrl url, string run, Action<string> log)
     private RedisFleet? _fleet;
     private string? _lastError;
 
-    /// <summary>The last reading.</summary>
-    public FleetView Current { get; private set; } = new(url.ToString(), run, null, "Not read yet.", null, []);
+    /// <summary>The last reading; before the first, no members and <see cref="FleetView.ReadUtc"/> null.</summary>
+    public FleetView Current { get; private set; } = new(url.ToString(), run, null, null, null, []);
 
     /// <summary>Reads the fleet now (connecting first if needed) and returns the reading.</summary>
     public FleetView Poll()
@@ -28,7 +28,11 @@ internal sealed class FleetWatcher(RedisUrl url, string run, Action<string> log)
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException or InvalidOperationException)
         {
-            var error = $"Cannot read fleet {run} from {url}: {FirstLine(exception.Message)}";
+            // Not connecting at all, or losing the connection, is the common case: say that plainly rather than the client's status dump.
+            var cause = exception is RedisConnectionException || (exception is InvalidOperationException && _fleet is null)
+                ? "Redis does not answer (down or unreachable); trying again each second"
+                : FirstLine(exception.Message);
+            var error = $"Cannot read fleet {run} from {url}: {cause}.";
             if (error != _lastError)
             {
                 log(error);

@@ -11,13 +11,15 @@ namespace Tempo.Dashboard.Runs;
 /// </remarks>
 internal sealed class MetricsTail(string path)
 {
+    private const string StepColumn = "global_step";
+
     private long _offset;
     private int _line;
 
     /// <summary>The header's column names; empty until the header was read.</summary>
     public string[] Columns { get; private set; } = [];
 
-    /// <summary>Rows that could not be read, one message each (a cell that is not a number, too many cells).</summary>
+    /// <summary>Lines that could not be read, one message each (a header without global_step, a cell that is not a number, too many cells).</summary>
     public List<string> Errors { get; } = [];
 
     /// <summary>Reads the rows written since the last call; a bad row goes to <see cref="Errors"/> instead.</summary>
@@ -50,7 +52,7 @@ internal sealed class MetricsTail(string path)
             stream.Seek(_offset, SeekOrigin.Begin);
             var buffer = new byte[stream.Length - _offset];
             var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
-            var lastBreak = Array.LastIndexOf(buffer, (byte)'\n', read - 1);
+            var lastBreak = read == 0 ? -1 : Array.LastIndexOf(buffer, (byte)'\n', read - 1);
             if (lastBreak < 0)
             {
                 return rows;
@@ -60,17 +62,25 @@ internal sealed class MetricsTail(string path)
             text = Encoding.UTF8.GetString(buffer, 0, lastBreak + 1);
         }
 
-        foreach (var line in text.Split('\n'))
+        // The text ends with a line break, so the last piece is empty; blank lines still count for the line numbers.
+        var lines = text.Split('\n');
+        foreach (var line in lines.AsSpan(0, lines.Length - 1))
         {
+            _line++;
             if (line.Length == 0)
             {
                 continue;
             }
 
-            _line++;
             if (Columns.Length == 0)
             {
                 Columns = line.Split(',');
+                if (!Columns.Contains(StepColumn))
+                {
+                    // Not what a run writes (another file, or one overwritten with garbage): say so instead of drawing nothing quietly.
+                    Errors.Add($"{path}, line {_line}: '{Shorten(line)}' is not a metrics header (it has no {StepColumn} column).");
+                }
+
                 continue;
             }
 
@@ -115,5 +125,16 @@ internal sealed class MetricsTail(string path)
         return row;
     }
 
-    private static string Shorten(string cell) => cell.Length <= 40 ? cell : string.Concat(cell.AsSpan(0, 40), "…");
+    // Control characters (a binary file, a torn write) become '?', so the message stays one printable line.
+    private static string Shorten(string cell)
+    {
+        var shown = string.Create(Math.Min(cell.Length, 40), cell, (span, source) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = char.IsControl(source[i]) ? '?' : source[i];
+            }
+        });
+        return cell.Length <= 40 ? shown : shown + "…";
+    }
 }

@@ -160,9 +160,16 @@ function drawFleet() {
 function drawProblems() {
   const box = document.getElementById("problems");
   box.replaceChildren();
-  const problems = [...state.runs.values()].filter(r => r.error).map(r => `${r.name}: ${r.error}`);
-  if (state.fleet && state.fleet.error) problems.push(state.fleet.error);
-  for (const text of problems) { const div = document.createElement("div"); div.className = "problem"; div.textContent = text; box.append(div); }
+  // Each line says whose problem it is (a run's name, or "fleet"), for people and for the browser test alike.
+  const problems = [...state.runs.values()].filter(r => r.error).map(r => [r.name, `${r.name}: ${r.error}`]);
+  if (state.fleet && state.fleet.error) problems.push(["fleet", state.fleet.error]);
+  for (const [source, text] of problems) {
+    const div = document.createElement("div");
+    div.className = "problem";
+    div.dataset.source = source;
+    div.textContent = text;
+    box.append(div);
+  }
 }
 
 function drawAll() { drawProblems(); drawFacts(); drawFleet(); drawCharts(); }

@@ -8,8 +8,10 @@ namespace Tempo.Nn.Modules;
 /// Layers given without names are named by their position in the equivalent PyTorch <c>nn.Sequential</c>,
 /// where a layer with a fused activation counts as two modules: <c>Linear(4, 64, Tanh), Linear(64, 1)</c>
 /// is named <c>0</c> and <c>2</c>, just as <c>nn.Sequential(nn.Linear(4, 64), nn.Tanh(), nn.Linear(64, 1))</c>.
+/// Networks with a fixed shape of their own (a critic over <c>[observation | action]</c>, say) derive from it to keep
+/// the layer chain here.
 /// </remarks>
-public sealed class Sequential : Module
+public class Sequential : Module
 {
     private readonly Module[] _layers;
 
@@ -44,7 +46,7 @@ public sealed class Sequential : Module
     public IReadOnlyList<Module> Layers => _layers;
 
     /// <inheritdoc/>
-    protected override Tensor ForwardCore(Tensor input)
+    protected sealed override Tensor ForwardCore(Tensor input)
     {
         var x = input;
         foreach (var layer in _layers)
@@ -56,7 +58,7 @@ public sealed class Sequential : Module
     }
 
     /// <inheritdoc/>
-    protected override Tensor? BackwardCore(Tensor outputGradient, bool computeInputGradient)
+    protected sealed override Tensor? BackwardCore(Tensor outputGradient, bool computeInputGradient)
     {
         var gradient = outputGradient;
         for (var i = _layers.Length - 1; i > 0; i--)

@@ -46,7 +46,7 @@ public class Sequential : Module
     public IReadOnlyList<Module> Layers => _layers;
 
     /// <inheritdoc/>
-    protected sealed override Tensor ForwardCore(Tensor input)
+    protected override Tensor ForwardCore(Tensor input)
     {
         var x = input;
         foreach (var layer in _layers)
@@ -58,7 +58,7 @@ public class Sequential : Module
     }
 
     /// <inheritdoc/>
-    protected sealed override Tensor? BackwardCore(Tensor outputGradient, bool computeInputGradient)
+    protected override Tensor? BackwardCore(Tensor outputGradient, bool computeInputGradient)
     {
         var gradient = outputGradient;
         for (var i = _layers.Length - 1; i > 0; i--)

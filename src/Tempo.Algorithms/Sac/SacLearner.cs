@@ -321,6 +321,13 @@ public sealed class SacLearner : ReplayLearner<float, float>
         }
     }
 
+    /// <summary>The training and target update one env step past <c>learning-starts</c> brings (for benchmarks: no replay insert, no cadence).</summary>
+    internal void TrainAt(long step)
+    {
+        TrainStep(step);
+        AfterEnvStep(step);
+    }
+
     /// <inheritdoc/>
     protected override void AfterEnvStep(long step)
     {

@@ -8,8 +8,10 @@ namespace Tempo.Nn.Modules;
 /// Layers given without names are named by their position in the equivalent PyTorch <c>nn.Sequential</c>,
 /// where a layer with a fused activation counts as two modules: <c>Linear(4, 64, Tanh), Linear(64, 1)</c>
 /// is named <c>0</c> and <c>2</c>, just as <c>nn.Sequential(nn.Linear(4, 64), nn.Tanh(), nn.Linear(64, 1))</c>.
+/// Networks with a fixed shape of their own (a critic over <c>[observation | action]</c>, say) derive from it to keep
+/// the layer chain here.
 /// </remarks>
-public sealed class Sequential : Module
+public class Sequential : Module
 {
     private readonly Module[] _layers;
 

@@ -64,7 +64,7 @@ public sealed class WorkerGroupTests
     }
 
     [Fact]
-    public void Run_FromASecondThreadWhileOneRuns_ThrowsAClearError()
+    public async Task Run_FromASecondThreadWhileOneRuns_ThrowsAClearError()
     {
         using var group = new WorkerGroup(2, "test worker");
         using var inside = new ManualResetEventSlim();
@@ -81,7 +81,7 @@ public sealed class WorkerGroupTests
 
         var error = Assert.Throws<InvalidOperationException>(() => group.Run(_ => { }));
         release.Set();
-        first.Wait();
+        await first;
 
         Assert.Contains("test worker threads are already running", error.Message, StringComparison.Ordinal);
     }

@@ -27,6 +27,11 @@ namespace Tempo.Runtime.Tests.Runs;
 /// process allocates in the stretch by <see cref="StretchByteLimit"/>: 1 MiB, so 3.5 KB per update fails. What the
 /// runtime's own threads allocate meanwhile (tiered compilation, timers) measured at most 40 KB per stretch, a
 /// 25-fold margin. A failure prints the bytes, the learner thread's share and the budget.</para>
+/// <para>The stretch starts with a gen-0 collection. The budget is dynamic (the GC resizes it after each collection from
+/// what survived; 2 MiB was read on a CI run), so without it a stretch that allocates well under the byte limit (142 KB,
+/// the runtime's own threads included) could still collect if the warm-up had left gen 0 nearly full: whether it did
+/// would depend on the warm-up, not on the stretch. From an empty gen 0, a collection in the stretch means the stretch
+/// itself allocated a whole budget.</para>
 /// <para>The collection is process-wide, hence the collection that runs these tests alone.</para>
 /// </remarks>
 [Collection(nameof(AllocationSensitiveTests))]
@@ -122,6 +127,7 @@ public sealed class SteadyStateCollectionTests : IDisposable
         {
             if (update.Iteration == first)
             {
+                GC.Collect(0, GCCollectionMode.Forced, blocking: true);
                 _collections = Collections();
                 _bytes = GC.GetTotalAllocatedBytes(precise: true);
                 _threadBytes = GC.GetAllocatedBytesForCurrentThread();

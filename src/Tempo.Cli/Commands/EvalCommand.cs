@@ -15,6 +15,7 @@ internal static class EvalCommand
         var episodes = new Option<int>("--episodes") { Description = "Episodes to play.", DefaultValueFactory = _ => 10 };
         var seed = new Option<int>("--seed") { Description = "Seed of the first episode; episode i uses seed + i.", DefaultValueFactory = _ => 1000 };
         var video = new Option<string>("--video") { Description = "Record the first episode to FILE.gif or FILE.mp4 (MP4 needs ffmpeg)." };
+        var sample = new Option<bool>("--sample") { Description = "Draw actions from the policy as training does, instead of taking the most likely one." };
         var envAssembly = EnvAssemblies.CreateOption();
         episodes.Validators.Add(result =>
         {
@@ -24,18 +25,19 @@ internal static class EvalCommand
             }
         });
 
-        var command = new Command("eval", "Evaluate a trained policy.") { checkpoint, episodes, seed, video, envAssembly };
+        var command = new Command("eval", "Evaluate a trained policy.") { checkpoint, episodes, seed, sample, video, envAssembly };
         command.SetAction(parse => CliErrors.Guard(error, () =>
         {
             EnvAssemblies.Register(parse, envAssembly, registry);
+            var selection = parse.GetValue(sample) ? ActionSelection.Sample : ActionSelection.Deterministic;
             var outcome = Evaluator.Evaluate(
                 registry,
                 parse.GetRequiredValue(checkpoint).FullName,
-                new EvaluationSettings { Episodes = parse.GetValue(episodes), Seed = parse.GetValue(seed), VideoPath = parse.GetValue(video) },
+                new EvaluationSettings { Episodes = parse.GetValue(episodes), Seed = parse.GetValue(seed), Selection = selection, VideoPath = parse.GetValue(video) },
                 (episode, statistics) => output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"episode {episode + 1}: return {statistics.Return:F2}, length {statistics.Length}{RunCommand.XReached(statistics.XReached)}")));
             output.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"mean return over {outcome.Episodes.Count} episodes: {outcome.MeanReturn:F2} (policy {new PolicyVersion(outcome.PolicyVersion)}, {outcome.GlobalStep} training steps)"));
+                $"mean return over {outcome.Episodes.Count} episodes{(selection == ActionSelection.Sample ? " with sampled actions" : string.Empty)}: {outcome.MeanReturn:F2} (policy {new PolicyVersion(outcome.PolicyVersion)}, {outcome.GlobalStep} training steps)"));
             if (outcome.VideoPath is { } path)
             {
                 output.WriteLine($"video of episode 1: {path}");

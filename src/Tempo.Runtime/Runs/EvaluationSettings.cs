@@ -1,6 +1,8 @@
+using Tempo.Algorithms.Policies;
+
 namespace Tempo.Runtime.Runs;
 
-/// <summary>How to evaluate a trained policy: how many episodes, from which seed, and whether to record the first one.</summary>
+/// <summary>How to evaluate a trained policy: how many episodes, from which seed, how actions are chosen, and whether to record the first one.</summary>
 public sealed record EvaluationSettings
 {
     /// <summary>Episodes to play.</summary>
@@ -8,6 +10,13 @@ public sealed record EvaluationSettings
 
     /// <summary>Seed of the first episode; episode i uses seed + i.</summary>
     public int Seed { get; init; } = 1000;
+
+    /// <summary>
+    /// How actions are chosen: the most likely one (greedy, the default), or drawn from the policy as in training, which
+    /// is what a stochastic policy was optimized to do (CleanRL's evaluation samples; SB3's <c>deterministic=False</c>).
+    /// Draws come from a stream seeded by <see cref="Seed"/>, so a sampled evaluation repeats exactly.
+    /// </summary>
+    public ActionSelection Selection { get; init; } = ActionSelection.Deterministic;
 
     /// <summary>Record the first episode to this GIF or MP4 file (MP4 needs ffmpeg); null records nothing.</summary>
     public string? VideoPath { get; init; }

@@ -11,7 +11,7 @@ using Tempo.Runtime.Video;
 
 namespace Tempo.Runtime.Runs;
 
-/// <summary>Plays episodes with a checkpoint's policy (its most likely actions), rebuilding exactly the env and network it was trained with.</summary>
+/// <summary>Plays episodes with a checkpoint's policy (its most likely actions, or sampled ones), rebuilding exactly the env and network it was trained with.</summary>
 public static class Evaluator
 {
     /// <summary>Evaluates the checkpoint at <paramref name="checkpoint"/> (a checkpoint file, or a run folder holding one).</summary>
@@ -105,7 +105,7 @@ public static class Evaluator
                             video.WriteFrame(frame);
                         }
 
-                        model.Act(observation, 1, ActionSelection.Deterministic, action, logProb, value);
+                        model.Act(observation, 1, settings.Selection, action, logProb, value);
                         result = env.Step(action, observation);
                     }
                     while (!result.IsDone);
@@ -121,7 +121,11 @@ public static class Evaluator
             return new EvaluationOutcome(checkpoint.Env!, spec, checkpoint.PolicyVersion, checkpoint.GlobalStep, episodes, settings.VideoPath is null ? null : Path.GetFullPath(settings.VideoPath));
         }
 
-        /// <summary>The checkpoint's policy: an actor-critic model loaded directly; another algorithm's policy loaded from its learner, whose parameters (target networks too) are what the file holds.</summary>
+        /// <summary>
+        /// The checkpoint's policy: an actor-critic model loaded directly; another algorithm's policy loaded from its
+        /// learner, whose parameters (target networks too) are what the file holds. The policy counts the steps training
+        /// took, so sampled actions explore as training did at its end (DQN's final ε), not as at its start (all random).
+        /// </summary>
         private IPolicy<TObservation, TAction> Load<TObservation, TAction>(ModelSpec spec, ISpace observationSpace, ISpace actionSpace)
             where TObservation : unmanaged
             where TAction : unmanaged
@@ -135,7 +139,7 @@ public static class Evaluator
 
             var learner = RunAgents.CreateLearner<TObservation, TAction>(run, spec, observationSpace, actionSpace, new RandomSource(settings.Seed), parallelism: null);
             CheckpointFile.Load(path, learner.Parameters);
-            var policy = RunAgents.CreatePolicy<TObservation, TAction>(run, spec, observationSpace, actionSpace, new RandomSource(settings.Seed), parallelism: null, stepsTaken: 0);
+            var policy = RunAgents.CreatePolicy<TObservation, TAction>(run, spec, observationSpace, actionSpace, new RandomSource(settings.Seed), parallelism: null, stepsTaken: checkpoint.GlobalStep);
             policy.Load(learner.Snapshot());
             return policy;
         }

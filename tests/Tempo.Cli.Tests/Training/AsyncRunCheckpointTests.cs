@@ -176,6 +176,11 @@ public sealed class AsyncRunCheckpointTests : IDisposable
         Assert.Empty(run.Error);
         Assert.Contains($"mean return over 2 episodes: ", run.Output);
         Assert.Contains($"(policy v{checkpoint.PolicyVersion}, {checkpoint.GlobalStep} training steps)", run.Output);
+
+        var sampled = CliRun.Of("eval", "--checkpoint", runDir, "--episodes", "2", "--sample");
+
+        Assert.Equal(0, sampled.ExitCode);
+        Assert.Contains($"mean return over 2 episodes with sampled actions: ", sampled.Output);
     }
 
     [Fact]

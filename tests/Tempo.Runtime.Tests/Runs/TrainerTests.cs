@@ -1,5 +1,6 @@
 using Tempo.Algorithms.Appo;
 using Tempo.Algorithms.Impala;
+using Tempo.Algorithms.Policies;
 using Tempo.Algorithms.Ppo;
 using Tempo.Core.Envs;
 using Tempo.Core.Envs.Registry;
@@ -44,6 +45,25 @@ public sealed class TrainerTests : IDisposable
         var checkpoint = CheckpointFile.ReadMetadata(trained.CheckpointPath);
         Assert.Equal(Corridor.Id, checkpoint.Env);
         Assert.True(checkpoint.WallTimeSeconds > 0);
+    }
+
+    [Fact]
+    public void Evaluate_SampledActions_VaryBetweenEpisodesWhereGreedyOnesRepeat_AndRepeatForTheSameSeed()
+    {
+        // Corridor has no randomness of its own, so greedy episodes are identical; a barely trained policy still puts
+        // real probability on both moves, so sampled episodes wander and their lengths differ.
+        var registry = RegistryWithCorridor();
+        var defaults = ActorCriticRecipes.Defaults(registry.GetSpec(Corridor.Id));
+        var trained = Trainer.Train(registry, defaults with { RunDirectory = _directory.File("run"), Collection = defaults.Collection with { TotalTimesteps = 512 } });
+        var sampled = new EvaluationSettings { Episodes = 20, Selection = ActionSelection.Sample };
+
+        var greedy = Evaluator.Evaluate(registry, trained.RunDirectory, new EvaluationSettings { Episodes = 20 });
+        var first = Evaluator.Evaluate(registry, trained.RunDirectory, sampled);
+        var again = Evaluator.Evaluate(registry, trained.RunDirectory, sampled);
+
+        Assert.Single(greedy.Episodes.Select(e => e.Length).Distinct());
+        Assert.True(first.Episodes.Select(e => e.Length).Distinct().Count() > 1, $"sampled lengths: {string.Join(", ", first.Episodes.Select(e => e.Length))}");
+        Assert.Equal(first.Episodes.Select(e => e.Length), again.Episodes.Select(e => e.Length));
     }
 
     [Fact]

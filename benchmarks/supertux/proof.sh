@@ -42,14 +42,16 @@ cat "$out/eval-greedy.txt" "$out/eval-random.txt"
 
 # 3. Sync PPO without and with the game's pause, same budget of wall time, one game each (one env per actor: a sibling's
 #    relaunch would stall this game's actions too and blur the comparison). Without pausing, the game's own idle pause
-#    (a safety) is off too, so the game runs on through every update as the seed user's did.
+#    (a safety) is off too, so the game runs on through every update as the seed user's did. 512-step rollouts and 10
+#    epochs (SB3's PPO epochs, the seed user's library) make each update last seconds, as the seed user's did.
 for mode in nopause pause; do
-  flag=(--pause); idle=1
-  [ "$mode" = nopause ] && flag=() && idle=0
+  # The sync schedule pauses by default: the run without pausing must say --pause false.
+  flag=(--pause true); idle=1
+  [ "$mode" = nopause ] && flag=(--pause false) && idle=0
   echo "{ \"env\": \"SuperTux-v0\", \"env-options\": { $options, \"idle-pause-seconds\": $idle } }" > "$out/config-$mode.json"
   rm -rf "$out/sync-$mode"
   timeout --foreground --signal=INT "$sync_seconds" "${tempo[@]}" train --config "$out/config-$mode.json" --algo ppo --schedule sync "${flag[@]}" \
-    --num-envs 1 --num-steps 128 --num-minibatches 2 --update-epochs 2 --hidden-sizes 256 --total-timesteps 1000000 \
+    --num-envs 1 --num-steps 512 --num-minibatches 4 --update-epochs 10 --hidden-sizes 256 --total-timesteps 1000000 \
     --checkpoint-every 100 --run-dir "$out/sync-$mode" --plain --seed 1 > "$out/sync-$mode.log" 2>&1
 done
 {

@@ -109,12 +109,14 @@ function drawChart(spec) {
 }
 
 function drawCharts() {
-  let live = false;
+  let live = false, fleetLive = false;
   for (const spec of chartSpecs) {
     const points = drawChart(spec);
     if (spec.live && !spec.fleet && points > 0) live = true;
+    if (spec.fleet && points > 0) fleetLive = true;
   }
   document.getElementById("live-section").hidden = !live;
+  document.getElementById("fleet-timing").hidden = !fleetLive;
 }
 
 const fmt = (v, digits = 0) => v === null || v === undefined || Number.isNaN(v) ? "–" : Number(v).toLocaleString("en", { maximumFractionDigits: digits, minimumFractionDigits: digits });

@@ -2,6 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Tempo.Core.Seeding;
+using Tempo.Runtime.Checkpoints;
 using Tempo.Dashboard.Fleet;
 using Tempo.Redis;
 using Tempo.Redis.Status;
@@ -77,6 +80,65 @@ public sealed class DashboardServerTests
         Assert.Contains("uPlot.iife.min.js", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         using var script = await client.GetAsync(new Uri(dashboard.Address, "/static/vendor/uplot/uPlot.iife.min.js"));
         Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+        // uPlot's licence travels with it, served beside the script.
+        using var licence = await client.GetAsync(new Uri(dashboard.Address, "/static/vendor/uplot/LICENSE"));
+        Assert.Equal(HttpStatusCode.OK, licence.StatusCode);
+        Assert.StartsWith("The MIT License (MIT)", await licence.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunFactsCarryTheStartAndTheLastCheckpoint()
+    {
+        using var folder = new TestRunFolder();
+        folder.WriteHeader();
+        folder.Append(TestRunFolder.Row(0));
+        var configWritten = new DateTimeOffset(File.GetLastWriteTimeUtc(Path.Combine(folder.Path, "config.json")), TimeSpan.Zero);
+        await using var dashboard = await DashboardServer.StartAsync(Options(folder.Path));
+        using var client = new HttpClient();
+
+        var facts = (await GetJsonAsync(client, dashboard.Address, "/api/runs/cartpole-a/curves")).GetProperty("facts");
+        Assert.Equal(configWritten, facts.GetProperty("startedUtc").GetDateTimeOffset());
+        Assert.Equal(50, facts.GetProperty("tickRateHz").GetDouble());
+        Assert.Equal(1, facts.GetProperty("config").GetProperty("seed").GetInt32());
+        Assert.Equal(JsonValueKind.Null, facts.GetProperty("checkpoint").ValueKind);
+
+        // A checkpoint appears, then a newer one replaces it, while the server runs.
+        var path = Path.Combine(folder.Path, CheckpointFile.FileName);
+        foreach (var version in new[] { 3L, 7L })
+        {
+            CheckpointFile.Save(path, new TrainingCheckpoint { Config = "{}", GlobalStep = 512 * version, Updates = version, PolicyVersion = version, Episodes = 2, RandomStates = new Dictionary<string, RandomSourceState>() }, [], []);
+            // A file system with a coarse clock could give both saves one time stamp; the dashboard rereads on a change of it.
+            File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddSeconds(version));
+            var written = new DateTimeOffset(File.GetLastWriteTimeUtc(path), TimeSpan.Zero);
+            JsonElement checkpoint = default;
+            Assert.True(await WaitUntilAsync(async () =>
+            {
+                checkpoint = (await GetJsonAsync(client, dashboard.Address, "/api/runs/cartpole-a/curves")).GetProperty("facts").GetProperty("checkpoint");
+                return checkpoint.ValueKind == JsonValueKind.Object && checkpoint.GetProperty("policyVersion").GetInt64() == version;
+            }, 10));
+            Assert.Equal(512 * version, checkpoint.GetProperty("globalStep").GetInt64());
+            Assert.Equal(version, checkpoint.GetProperty("updates").GetInt64());
+            Assert.Equal(written, checkpoint.GetProperty("writtenUtc").GetDateTimeOffset());
+        }
+    }
+
+    [Fact]
+    public async Task TheCommandWarnsOnARemoteAddressAndPrintsTheTokenItGenerated()
+    {
+        using var folder = new TestRunFolder();
+        using var command = new TempoProcess("dashboard", "--run-dir", folder.Path, "--port", "0", "--bind", "0.0.0.0", "--allow-remote");
+        // A cold .NET process starts in seconds on a loaded 2-core machine; 60 s is many times that.
+        Match? printed = null;
+        Assert.True(await WaitUntilAsync(() => Task.FromResult((printed = Regex.Match(command.Output, @"dashboard at http://[^:/]+:(\d+)/\?token=([0-9a-f]{32}) ")).Success), 60), command.Output);
+        Assert.Contains("warning: the dashboard listens on 0.0.0.0, so other machines can reach it.", command.Output, StringComparison.Ordinal);
+        var address = new Uri($"http://127.0.0.1:{printed!.Groups[1].Value}/");
+        using var client = new HttpClient();
+        using (var refused = await client.GetAsync(new Uri(address, "/api/runs")))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
+        await GetJsonAsync(client, address, "/api/runs?token=" + printed.Groups[2].Value);
     }
 
     [Fact]
@@ -225,7 +287,7 @@ public sealed class DashboardServerTests
 
         // Worked by hand: alive actors 0 and 1 (p99 20 and 35 ms, lags 1 and 2); actor 2 is gone and its 90 ms gap is old.
         var first = history.Add([learner, Actor(0, true, 20, 1, late: 3, dropped: 0), Actor(1, true, 35, 2, late: 1, dropped: 2), Actor(2, false, 90, 7, late: 5, dropped: 0)], t0);
-        Assert.Equal([1000, 2, 17.5, 35, 36, 9, 1.5, 2, 4, 2], first);
+        Assert.Equal(new double?[] { 1000, 2, 17.5, 35, 36, 9, 1.5, 2, 4, 2 }, first);
 
         // Actor 1 restarted (incarnation 2): its counts start again from its own zero and add up. Actor 0 gained 2 late ticks.
         var second = history.Add([learner with { SegmentsStale = 6 }, Actor(0, true, 20, 0, late: 5, dropped: 0), Actor(1, true, 25, 0, late: 1, dropped: 0, incarnation: 2), Actor(2, false, 90, 7, late: 5, dropped: 0)], t0.AddSeconds(1));
@@ -243,7 +305,7 @@ public sealed class DashboardServerTests
         // At capacity every second row goes: rows 0, 2 stay, then the new one.
         history.Add([learner], t0.AddSeconds(3));
         history.Add([learner], t0.AddSeconds(4));
-        Assert.Equal([1000.0, 1002, 1004], history.View().Rows.Select(r => r[0]!.Value));
+        Assert.Equal(new[] { 1000.0, 1002, 1004 }, history.View().Rows.Select(r => r[0]!.Value));
     }
 
     [SkippableFact]

@@ -90,6 +90,18 @@ public sealed class FleetDashboardTests
         // Both actors must be up before one is killed (a process can take many seconds to start on a loaded machine).
         await Within(90, page.WaitForSelectorAsync("#fleet tr[data-member=actor-0]:not([data-state=gone])", new PageWaitForSelectorOptions { Timeout = 90_000 }), fleet);
         await Within(90, page.WaitForSelectorAsync("#fleet tr[data-member=actor-1]:not([data-state=gone])", new PageWaitForSelectorOptions { Timeout = 90_000 }), fleet);
+        await Within(30, page.WaitForSelectorAsync("#fleet tr[data-member=learner][data-state=learning]", new PageWaitForSelectorOptions { Timeout = 30_000 }), fleet);
+        await Within(30, WaitForPointsAsync(page, "#chart-return-time", atLeast: 2, seconds: 30), fleet);
+
+        // The actors table: who, where, when last seen, how fast, which policy and how far behind, gap p99, reconnects, state.
+        var header = await page.Locator("#fleet thead th").AllTextContentsAsync();
+        Assert.Equal(new[] { "member", "state", "host", "last seen", "steps/s", "policy", "lag", "gap p99 ms", "sent", "dropped", "reconnects" }, header);
+        var actor = await page.Locator("#fleet tr[data-member=actor-0] td").AllTextContentsAsync();
+        Assert.Equal(Environment.MachineName, actor[2]);
+        Assert.Matches(@"^\d+\.\d s ago$", actor[3]);
+        Assert.All(new[] { actor[4], actor[5], actor[6], actor[10] }, cell => Assert.Matches(@"^[\d,.]+$", cell));
+        // An actor's gap p99 covers its last heartbeat interval; one that took no step in it (a stalled process) has none.
+        Assert.Matches(@"^([\d,.]+|–)$", actor[7]);
         await Screenshots.SaveAsync(page, "dashboard-training.png");
 
         fleet.Actor(1).Kill9();

@@ -76,6 +76,7 @@ function drawChart(spec) {
   const element = document.getElementById(spec.id);
   const { data, series, points } = chartData(spec);
   element.dataset.points = String(points);
+  element.dataset.series = series.slice(1).map(s => s.label).join("|");
   if (series.length === 1) {
     // Nothing to draw yet: a learning chart says so; a timing chart is hidden, since a run without live envs (or a fleet
     // run, whose actors' timing is under Fleet) never has these columns.
@@ -199,7 +200,13 @@ function connect() {
   const connection = document.getElementById("connection");
   const events = new EventSource("api/events");
   events.addEventListener("open", () => { connection.dataset.state = "live"; connection.textContent = "live"; });
-  events.addEventListener("error", () => { connection.dataset.state = "lost"; connection.textContent = "reconnecting…"; });
+  events.addEventListener("error", () => {
+    connection.dataset.state = "lost";
+    connection.textContent = "reconnecting…";
+    // EventSource reconnects by itself after a stream drops, but gives up for good when a reconnection is refused (the
+    // server still down): then start over after the same second the server's "retry:" asks for.
+    if (events.readyState === EventSource.CLOSED) setTimeout(connect, 1000);
+  });
   events.addEventListener("snapshot", e => {
     const snapshot = JSON.parse(e.data);
     state.runs = new Map(snapshot.runs.map(r => [r.name, r]));

@@ -1,14 +1,14 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Tempo.Core.Seeding;
-using Tempo.Runtime.Checkpoints;
 using Tempo.Dashboard.Fleet;
 using Tempo.Redis;
 using Tempo.Redis.Status;
 using Tempo.Redis.Tests;
+using Tempo.Runtime.Checkpoints;
 
 namespace Tempo.Dashboard.Tests;
 
@@ -276,8 +276,16 @@ public sealed class DashboardServerTests
     {
         static FleetMemberStatus Actor(int id, bool alive, double p99, long lag, long late, long dropped, long incarnation = 1) => new()
         {
-            Member = $"actor-{id}", Role = FleetRole.Actor, Incarnation = incarnation, Alive = alive,
-            GapP50Ms = p99 / 2, GapP99Ms = p99, GapMaxMs = p99 + 1, PolicyLag = lag, LateTicks = late, SegmentsDropped = dropped,
+            Member = $"actor-{id}",
+            Role = FleetRole.Actor,
+            Incarnation = incarnation,
+            Alive = alive,
+            GapP50Ms = p99 / 2,
+            GapP99Ms = p99,
+            GapMaxMs = p99 + 1,
+            PolicyLag = lag,
+            LateTicks = late,
+            SegmentsDropped = dropped,
         };
         var learner = new FleetMemberStatus { Member = "learner", Role = FleetRole.Learner, Incarnation = 1, Alive = true, SegmentsStale = 4 };
         var history = new FleetTimingHistory("t", capacity: 4);

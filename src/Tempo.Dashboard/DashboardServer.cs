@@ -38,7 +38,7 @@ public sealed class DashboardServer : IAsyncDisposable
         _options = options;
         _app = app;
         _runs = new RunWatcher(options.RunDirectories);
-        _fleet = options.Redis is { } redis ? new FleetWatcher(redis, options.Run!, options.Log) : null;
+        _fleet = options.Redis is { } redis ? new FleetWatcher(redis, options.Run!, options.FleetPollInterval, options.Log) : null;
         Token = options.Token;
     }
 
@@ -129,10 +129,18 @@ public sealed class DashboardServer : IAsyncDisposable
             ? Results.Json(LiveGaps.Of(run.View(withRows: true)), DashboardJson.Options)
             : UnknownRun(name));
         _app.MapGet("/api/fleet", () => _fleet is null
-            ? Results.Json(new { error = "This dashboard watches no fleet; start it with --redis URL --run NAME." }, DashboardJson.Options, statusCode: StatusCodes.Status404NotFound)
+            ? NoFleet()
             : Results.Json(_fleet.Current, DashboardJson.Options));
+        _app.MapGet("/api/fleet/timing", () => _fleet is null
+            ? NoFleet()
+            : Results.Json(_fleet.Timing.View(), DashboardJson.Options));
         _app.MapGet("/api/events", StreamEventsAsync);
     }
+
+    private static IResult NoFleet() => Results.Json(
+        new { error = "This dashboard watches no fleet; start it with --redis URL --run NAME." },
+        DashboardJson.Options,
+        statusCode: StatusCodes.Status404NotFound);
 
     private IResult UnknownRun(string name) => Results.Json(
         new { error = $"No run named '{name}'; this dashboard shows {string.Join(", ", _runs.Runs.Select(r => r.Name))}." },
@@ -181,7 +189,7 @@ public sealed class DashboardServer : IAsyncDisposable
         }
     }
 
-    private DashboardSnapshot Snapshot() => new(_runs.Runs.Select(run => run.View(withRows: true)).ToArray(), _fleet?.Current);
+    private DashboardSnapshot Snapshot() => new(_runs.Runs.Select(run => run.View(withRows: true)).ToArray(), _fleet?.Current, _fleet?.Timing.View());
 
     private async Task WatchRunsAsync(CancellationToken stop)
     {
@@ -226,12 +234,16 @@ public sealed class DashboardServer : IAsyncDisposable
         using var timer = new PeriodicTimer(_options.FleetPollInterval);
         try
         {
-            // The first read starts at once but not in StartAsync: connecting to a Redis that is down waits out the
-            // client's first-connection wait (10 s), and the page and the files need not wait for it.
+            // The first read starts at once but not in StartAsync: connecting to a Redis that is down waits a poll
+            // period, and the page and the files need not wait for it.
             do
             {
-                var fleet = await Task.Run(_fleet.Poll, stop).ConfigureAwait(false);
+                var (fleet, timingRow) = await Task.Run(_fleet.Poll, stop).ConfigureAwait(false);
                 _hub.Publish("fleet", fleet);
+                if (timingRow is not null)
+                {
+                    _hub.Publish("timing", new FleetTiming(fleet.Run, FleetTiming.ColumnNames, [timingRow]));
+                }
             }
             while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false));
         }
@@ -245,4 +257,5 @@ public sealed class DashboardServer : IAsyncDisposable
 /// <summary>Everything a page needs to draw from scratch: the first event of every stream.</summary>
 /// <param name="Runs">Every run with its rows.</param>
 /// <param name="Fleet">The fleet; null when the dashboard watches none.</param>
-public sealed record DashboardSnapshot(IReadOnlyList<RunView> Runs, FleetView? Fleet);
+/// <param name="FleetTiming">The fleet's actors' timing since the dashboard started; null when it watches no fleet.</param>
+public sealed record DashboardSnapshot(IReadOnlyList<RunView> Runs, FleetView? Fleet, FleetTiming? FleetTiming);

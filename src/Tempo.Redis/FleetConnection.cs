@@ -5,8 +5,6 @@ namespace Tempo.Redis;
 /// <summary>One process's connection to the fleet's Redis: the multiplexer, the run's keys, and counters of lost and restored connections.</summary>
 internal sealed class FleetConnection : IDisposable
 {
-    private static readonly TimeSpan _firstConnectionWait = TimeSpan.FromSeconds(10);
-
     private long _reconnects;
     private int _warnedDown;
 
@@ -66,9 +64,12 @@ internal sealed class FleetConnection : IDisposable
         }
 
         // The client's first attempts may all time out on a loaded machine (a TLS handshake in a cold process takes seconds
-        // there); it keeps trying in the background, so a slow server gets a while longer before it counts as unreachable.
+        // there); it keeps trying in the background, so a slow server gets up to ConnectWait before it counts as
+        // unreachable. Its own blocking attempts (ConnectTimeout × ConnectRetry) are held within that wait too.
+        var wait = options.ConnectWait;
+        configuration.ConnectTimeout = (int)Math.Min(configuration.ConnectTimeout, Math.Max(1, wait.TotalMilliseconds / configuration.ConnectRetry));
         var multiplexer = ConnectionMultiplexer.Connect(configuration);
-        var deadline = DateTime.UtcNow + _firstConnectionWait;
+        var deadline = DateTime.UtcNow + wait;
         while (!multiplexer.IsConnected && DateTime.UtcNow < deadline)
         {
             Thread.Sleep(50);

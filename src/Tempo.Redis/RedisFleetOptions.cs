@@ -27,6 +27,9 @@ public sealed record RedisFleetOptions
     /// <summary>How long the run's learner lock outlives its holder: a learner killed without warning frees the run for a restarted one within this time, and a second learner is refused while the holder renews.</summary>
     public TimeSpan LearnerLockTtl { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long connecting waits for Redis to answer before it fails: 10 s, so a learner or actor starting on a loaded machine (a TLS handshake in a cold process takes seconds there) is not refused; a reader that polls (the dashboard) sets about its poll period, so a Redis that is down costs each read that long and one back up is seen at the next read.</summary>
+    public TimeSpan ConnectWait { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Entries the learner asks for per read.</summary>
     public int ReadBatch { get; init; } = 32;
 
@@ -47,6 +50,11 @@ public sealed record RedisFleetOptions
         if (LearnerLockTtl < TimeSpan.FromSeconds(1))
         {
             throw new ArgumentException($"The learner lock's TTL must be at least 1 s (it is renewed every fifth of it); got {LearnerLockTtl}.");
+        }
+
+        if (ConnectWait <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"The connect wait must be positive; got {ConnectWait}.");
         }
 
         if (HeartbeatInterval <= TimeSpan.Zero || HeartbeatTtl <= HeartbeatInterval || PolicyPollInterval <= TimeSpan.Zero)

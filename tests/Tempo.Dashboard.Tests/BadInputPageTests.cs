@@ -7,8 +7,8 @@ namespace Tempo.Dashboard.Tests;
 
 /// <summary>Bad input as a person sees it in a real chromium: one line on the page per problem, the same in the log, the page live throughout, and each line gone once its cause is.</summary>
 /// <remarks>
-/// Files are polled every 100 ms and the fleet every 1 s (its heartbeat). A Redis that comes back is found by the
-/// client's reconnect backoff (at most 2 s between tries, RedisUrl.ToConfigurationOptions) plus a 2 s connect and a fleet read.
+/// Files are polled every 100 ms and the fleet every 1 s (its heartbeat). A Redis that comes back is found by the next
+/// fleet read, whose connect waits at most a heartbeat.
 /// Waits allow 60 s: several times the slowest of these on a 2-core machine running builds beside the test.
 /// </remarks>
 public sealed class BadInputPageTests
@@ -30,11 +30,14 @@ public sealed class BadInputPageTests
         var partial = TestRunFolder.Row(3);
         File.AppendAllText(corrupt.Metrics, partial[..12]);
         using var empty = new TestRunFolder("empty", withConfig: false);
+        // Binary garbage without a single line break: no line ever ends, yet it is a problem, not a row being written.
+        using var binary = new TestRunFolder("binary");
+        File.WriteAllBytes(binary.Metrics, [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0d, 0x1a, 0x00, 0x00, 0x00, 0x0d, (byte)'I', (byte)'H', (byte)'D', (byte)'R']);
         var missing = Path.Combine(corrupt.Root, "not-yet");
         var log = new ConcurrentQueue<string>();
         await using var dashboard = await DashboardServer.StartAsync(new DashboardOptions
         {
-            RunDirectories = [corrupt.Path, empty.Path, missing],
+            RunDirectories = [corrupt.Path, empty.Path, binary.Path, missing],
             Redis = redis.Url,
             Run = "down-and-back",
             Port = 0,
@@ -51,11 +54,13 @@ public sealed class BadInputPageTests
         var corruptLine = await ProblemAsync(page, "corrupt");
         Assert.Contains("line 3, column global_step: '??garbage' is not a number. (and 1 more bad rows, skipped)", corruptLine, StringComparison.Ordinal);
         Assert.Contains("holds no run", await ProblemAsync(page, "empty"), StringComparison.Ordinal);
+        Assert.Contains("metrics.csv, line 1 (14 bytes with no line break, starting '?PNG??????IHDR'): control characters; this is not a metrics file", await ProblemAsync(page, "binary"), StringComparison.Ordinal);
         Assert.Contains("does not exist (yet); watching for it", await ProblemAsync(page, "not-yet"), StringComparison.Ordinal);
         Assert.Contains($"Cannot read fleet down-and-back from {redis.Url}: Redis does not answer", await ProblemAsync(page, "fleet"), StringComparison.Ordinal);
         Assert.Equal("2", await page.GetAttributeAsync("#facts tr[data-run=corrupt]", "data-rows"));
         Assert.Contains(log, line => line.Contains("line 3, column global_step", StringComparison.Ordinal));
         Assert.Contains(log, line => line.Contains("holds no run", StringComparison.Ordinal));
+        Assert.Contains(log, line => line.Contains("(14 bytes with no line break", StringComparison.Ordinal));
         Assert.Contains(log, line => line.Contains("not-yet does not exist", StringComparison.Ordinal));
         Assert.Contains(log, line => line.Contains("Cannot read fleet down-and-back", StringComparison.Ordinal));
         await Screenshots.SaveAsync(page, "dashboard-bad-input.png");

@@ -1,8 +1,14 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using Tempo.Core.Seeding;
+using Tempo.Dashboard.Fleet;
 using Tempo.Redis;
+using Tempo.Redis.Status;
 using Tempo.Redis.Tests;
+using Tempo.Runtime.Checkpoints;
 
 namespace Tempo.Dashboard.Tests;
 
@@ -74,6 +80,65 @@ public sealed class DashboardServerTests
         Assert.Contains("uPlot.iife.min.js", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         using var script = await client.GetAsync(new Uri(dashboard.Address, "/static/vendor/uplot/uPlot.iife.min.js"));
         Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+        // uPlot's licence travels with it, served beside the script.
+        using var licence = await client.GetAsync(new Uri(dashboard.Address, "/static/vendor/uplot/LICENSE"));
+        Assert.Equal(HttpStatusCode.OK, licence.StatusCode);
+        Assert.StartsWith("The MIT License (MIT)", await licence.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunFactsCarryTheStartAndTheLastCheckpoint()
+    {
+        using var folder = new TestRunFolder();
+        folder.WriteHeader();
+        folder.Append(TestRunFolder.Row(0));
+        var configWritten = new DateTimeOffset(File.GetLastWriteTimeUtc(Path.Combine(folder.Path, "config.json")), TimeSpan.Zero);
+        await using var dashboard = await DashboardServer.StartAsync(Options(folder.Path));
+        using var client = new HttpClient();
+
+        var facts = (await GetJsonAsync(client, dashboard.Address, "/api/runs/cartpole-a/curves")).GetProperty("facts");
+        Assert.Equal(configWritten, facts.GetProperty("startedUtc").GetDateTimeOffset());
+        Assert.Equal(50, facts.GetProperty("tickRateHz").GetDouble());
+        Assert.Equal(1, facts.GetProperty("config").GetProperty("seed").GetInt32());
+        Assert.Equal(JsonValueKind.Null, facts.GetProperty("checkpoint").ValueKind);
+
+        // A checkpoint appears, then a newer one replaces it, while the server runs.
+        var path = Path.Combine(folder.Path, CheckpointFile.FileName);
+        foreach (var version in new[] { 3L, 7L })
+        {
+            CheckpointFile.Save(path, new TrainingCheckpoint { Config = "{}", GlobalStep = 512 * version, Updates = version, PolicyVersion = version, Episodes = 2, RandomStates = new Dictionary<string, RandomSourceState>() }, [], []);
+            // A file system with a coarse clock could give both saves one time stamp; the dashboard rereads on a change of it.
+            File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddSeconds(version));
+            var written = new DateTimeOffset(File.GetLastWriteTimeUtc(path), TimeSpan.Zero);
+            JsonElement checkpoint = default;
+            Assert.True(await WaitUntilAsync(async () =>
+            {
+                checkpoint = (await GetJsonAsync(client, dashboard.Address, "/api/runs/cartpole-a/curves")).GetProperty("facts").GetProperty("checkpoint");
+                return checkpoint.ValueKind == JsonValueKind.Object && checkpoint.GetProperty("policyVersion").GetInt64() == version;
+            }, 10));
+            Assert.Equal(512 * version, checkpoint.GetProperty("globalStep").GetInt64());
+            Assert.Equal(version, checkpoint.GetProperty("updates").GetInt64());
+            Assert.Equal(written, checkpoint.GetProperty("writtenUtc").GetDateTimeOffset());
+        }
+    }
+
+    [Fact]
+    public async Task TheCommandWarnsOnARemoteAddressAndPrintsTheTokenItGenerated()
+    {
+        using var folder = new TestRunFolder();
+        using var command = new TempoProcess("dashboard", "--run-dir", folder.Path, "--port", "0", "--bind", "0.0.0.0", "--allow-remote");
+        // A cold .NET process starts in seconds on a loaded 2-core machine; 60 s is many times that.
+        Match? printed = null;
+        Assert.True(await WaitUntilAsync(() => Task.FromResult((printed = Regex.Match(command.Output, @"dashboard at http://[^:/]+:(\d+)/\?token=([0-9a-f]{32}) ")).Success), 60), command.Output);
+        Assert.Contains("warning: the dashboard listens on 0.0.0.0, so other machines can reach it.", command.Output, StringComparison.Ordinal);
+        var address = new Uri($"http://127.0.0.1:{printed!.Groups[1].Value}/");
+        using var client = new HttpClient();
+        using (var refused = await client.GetAsync(new Uri(address, "/api/runs")))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
+        await GetJsonAsync(client, address, "/api/runs?token=" + printed.Groups[2].Value);
     }
 
     [Fact]
@@ -166,6 +231,91 @@ public sealed class DashboardServerTests
         }
     }
 
+    [Fact]
+    public async Task AFileWithNoLineBreakAtAllIsAMessageAndTheServerKeepsServing()
+    {
+        // Binary garbage with every line break taken out; a header caught half-written; a "line" longer than any metrics line.
+        using var binary = new TestRunFolder("binary");
+        var garbage = new byte[5000];
+        new Random(15).NextBytes(garbage);
+        File.WriteAllBytes(binary.Metrics, garbage.Select(b => b == (byte)'\n' ? (byte)0 : b).ToArray());
+        using var writing = new TestRunFolder("writing");
+        File.WriteAllText(writing.Metrics, TestRunFolder.Header[..20]);
+        using var endless = new TestRunFolder("endless");
+        File.WriteAllText(endless.Metrics, "global_step," + new string('1', 70_000));
+        await using var dashboard = await DashboardServer.StartAsync(Options(binary.Path, writing.Path, endless.Path));
+        using var client = new HttpClient();
+
+        var runs = (await GetJsonAsync(client, dashboard.Address, "/api/runs")).EnumerateArray().ToDictionary(r => r.GetProperty("name").GetString()!);
+        var error = runs["binary"].GetProperty("error").GetString()!;
+        Assert.Contains("metrics.csv, line 1 (5,000 bytes with no line break, starting '", error, StringComparison.Ordinal);
+        Assert.EndsWith("control characters; this is not a metrics file (metrics are text).", error, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error);
+        Assert.Equal(JsonValueKind.Null, runs["writing"].GetProperty("error").ValueKind);
+        Assert.Contains("(70,012 bytes with no line break, starting 'global_step,1111", runs["endless"].GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.EndsWith("no metrics line is that long; this is not a metrics file.", runs["endless"].GetProperty("error").GetString(), StringComparison.Ordinal);
+        lock (_log)
+        {
+            Assert.Single(_log, line => line.Contains(binary.Metrics + ", line 1 (5,000 bytes", StringComparison.Ordinal));
+        }
+
+        // The half-written header is finished and rows follow: the run draws. The binary one still says why it does not.
+        File.AppendAllText(writing.Metrics, TestRunFolder.Header[20..] + "\n" + TestRunFolder.Row(0) + "\n");
+        Assert.True(await WaitUntilAsync(async () =>
+            (await GetJsonAsync(client, dashboard.Address, "/api/runs/writing/curves")).GetProperty("rowCount").GetInt32() == 1, 10));
+        Assert.Equal(error, (await GetJsonAsync(client, dashboard.Address, "/api/runs/binary/curves")).GetProperty("error").GetString());
+        lock (_log)
+        {
+            // Reported once, not at every poll.
+            Assert.Single(_log, line => line.Contains(binary.Metrics + ", line 1 (5,000 bytes", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void FleetTimingRowsAreTheWorstAliveActorsGapsAndCountsSinceTheFirstRead()
+    {
+        static FleetMemberStatus Actor(int id, bool alive, double p99, long lag, long late, long dropped, long incarnation = 1) => new()
+        {
+            Member = $"actor-{id}",
+            Role = FleetRole.Actor,
+            Incarnation = incarnation,
+            Alive = alive,
+            GapP50Ms = p99 / 2,
+            GapP99Ms = p99,
+            GapMaxMs = p99 + 1,
+            PolicyLag = lag,
+            LateTicks = late,
+            SegmentsDropped = dropped,
+        };
+        var learner = new FleetMemberStatus { Member = "learner", Role = FleetRole.Learner, Incarnation = 1, Alive = true, SegmentsStale = 4 };
+        var history = new FleetTimingHistory("t", capacity: 4);
+        var t0 = DateTimeOffset.FromUnixTimeSeconds(1_000);
+        var columns = FleetTiming.ColumnNames.ToList();
+        double? At(double?[] row, string column) => row[columns.IndexOf(column)];
+
+        // Worked by hand: alive actors 0 and 1 (p99 20 and 35 ms, lags 1 and 2); actor 2 is gone and its 90 ms gap is old.
+        var first = history.Add([learner, Actor(0, true, 20, 1, late: 3, dropped: 0), Actor(1, true, 35, 2, late: 1, dropped: 2), Actor(2, false, 90, 7, late: 5, dropped: 0)], t0);
+        Assert.Equal(new double?[] { 1000, 2, 17.5, 35, 36, 9, 1.5, 2, 4, 2 }, first);
+
+        // Actor 1 restarted (incarnation 2): its counts start again from its own zero and add up. Actor 0 gained 2 late ticks.
+        var second = history.Add([learner with { SegmentsStale = 6 }, Actor(0, true, 20, 0, late: 5, dropped: 0), Actor(1, true, 25, 0, late: 1, dropped: 0, incarnation: 2), Actor(2, false, 90, 7, late: 5, dropped: 0)], t0.AddSeconds(1));
+        Assert.Equal(12, At(second, "deadline_overruns"));
+        Assert.Equal(6, At(second, "segments_dropped_stale"));
+        Assert.Equal(2, At(second, "segments_dropped_queue_full"));
+        Assert.Equal(0, At(second, "policy_lag_max"));
+
+        // No actor alive: no gaps and no lag, not zeros.
+        var none = history.Add([learner with { SegmentsStale = 6 }], t0.AddSeconds(2));
+        Assert.Equal(0, At(none, "actors_alive"));
+        Assert.Null(At(none, "action_gap_p99_ms"));
+        Assert.Null(At(none, "policy_lag_mean"));
+
+        // At capacity every second row goes: rows 0, 2 stay, then the new one.
+        history.Add([learner], t0.AddSeconds(3));
+        history.Add([learner], t0.AddSeconds(4));
+        Assert.Equal(new[] { 1000.0, 1002, 1004 }, history.View().Rows.Select(r => r[0]!.Value));
+    }
+
     [SkippableFact]
     public async Task ARedisThatIsDownIsAnErrorInTheStreamAndTheLogUntilItComesBack()
     {
@@ -179,8 +329,13 @@ public sealed class DashboardServerTests
         var down = await events.NextAsync("fleet", 30, f => f.GetProperty("error").ValueKind == JsonValueKind.String);
         Assert.Contains($"Cannot read fleet back from {redis.Url}: Redis does not answer", down.GetProperty("error").GetString(), StringComparison.Ordinal);
         redis.Start();
+        var answering = Stopwatch.StartNew();
         var back = await events.NextAsync("fleet", 60, f => f.GetProperty("error").ValueKind == JsonValueKind.Null);
         Assert.Equal("back", back.GetProperty("run").GetString());
+        // A read waits at most a heartbeat (1 s) to connect, so the next read after Redis answers sees it: about two
+        // heartbeats; it took about 11 s when a read waited out the client's 10 s first connection. 8 s is 4 times the
+        // expected time, for a loaded machine, and still below what the old wait alone cost.
+        Assert.True(answering.Elapsed < TimeSpan.FromSeconds(8), $"the fleet read again {answering.Elapsed.TotalSeconds:0.0} s after Redis answered");
         lock (_log)
         {
             Assert.Contains(_log, line => line.Contains("Cannot read fleet back", StringComparison.Ordinal));

@@ -29,6 +29,22 @@ public sealed class FleetDashboardTests
         var both = await Within(90, events.NextAsync("fleet", 90, f => State(f, "actor-0") is "acting" or "buffering" && State(f, "actor-1") is "acting" or "buffering" && State(f, "learner") == "learning"), fleet);
         Assert.Equal(JsonValueKind.Null, both.GetProperty("error").ValueKind);
 
+        // The learner's metrics.csv has no action gaps (its envs are the actors'); the fleet's timing rows carry them,
+        // from the heartbeats: the worst alive actor's gaps, which are the largest of the table's gap p99s.
+        var timing = await Within(30, events.NextAsync("timing", 30, t => Cell(t, "actors_alive") == 2 && Cell(t, "action_gap_p99_ms") is not null), fleet);
+        var p50 = Cell(timing, "action_gap_p50_ms")!.Value;
+        var p99 = Cell(timing, "action_gap_p99_ms")!.Value;
+        Assert.InRange(p99, p50, Cell(timing, "action_gap_max_ms")!.Value);
+        Assert.NotNull(Cell(timing, "deadline_overruns"));
+        Assert.NotNull(Cell(timing, "policy_lag_mean"));
+        Assert.NotNull(Cell(timing, "segments_dropped_queue_full"));
+        using (var history = await client.GetAsync(new Uri(dashboard.Address, "/api/fleet/timing")))
+        {
+            var json = JsonDocument.Parse(await history.Content.ReadAsStringAsync()).RootElement;
+            Assert.Equal("dash-fleet", json.GetProperty("run").GetString());
+            Assert.True(json.GetProperty("rows").GetArrayLength() >= 1);
+        }
+
         fleet.Actor(1).Kill9();
         var gone = await Within(30, events.NextAsync("fleet", 30, f => State(f, "actor-1") == "gone"), fleet);
         Assert.NotEqual("gone", State(gone, "actor-0"));
@@ -61,10 +77,31 @@ public sealed class FleetDashboardTests
         // The return curve gains points while the run trains.
         var first = await Within(90, WaitForPointsAsync(page, "#chart-return-steps", atLeast: 2, seconds: 90), fleet);
         await Within(60, WaitForPointsAsync(page, "#chart-return-steps", atLeast: first + 2, seconds: 60), fleet);
+        // The actors' timing draws too, from their heartbeats (one row a fleet read, each 1 s): gaps (p50, p99, max series
+        // of one read are 3 points), late ticks, policy lag and drops.
+        var gaps = await Within(30, WaitForPointsAsync(page, "#chart-fleet-gaps", atLeast: 6, seconds: 30), fleet);
+        await Within(30, WaitForPointsAsync(page, "#chart-fleet-gaps", atLeast: gaps + 3, seconds: 30), fleet);
+        foreach (var chart in new[] { "#chart-fleet-late", "#chart-fleet-lag", "#chart-fleet-drops" })
+        {
+            await Within(30, WaitForPointsAsync(page, chart, atLeast: 2, seconds: 30), fleet);
+        }
+
         // Alive is acting or, on a loaded machine, briefly buffering; the point is that it is not gone yet.
         // Both actors must be up before one is killed (a process can take many seconds to start on a loaded machine).
         await Within(90, page.WaitForSelectorAsync("#fleet tr[data-member=actor-0]:not([data-state=gone])", new PageWaitForSelectorOptions { Timeout = 90_000 }), fleet);
         await Within(90, page.WaitForSelectorAsync("#fleet tr[data-member=actor-1]:not([data-state=gone])", new PageWaitForSelectorOptions { Timeout = 90_000 }), fleet);
+        await Within(30, page.WaitForSelectorAsync("#fleet tr[data-member=learner][data-state=learning]", new PageWaitForSelectorOptions { Timeout = 30_000 }), fleet);
+        await Within(30, WaitForPointsAsync(page, "#chart-return-time", atLeast: 2, seconds: 30), fleet);
+
+        // The actors table: who, where, when last seen, how fast, which policy and how far behind, gap p99, reconnects, state.
+        var header = await page.Locator("#fleet thead th").AllTextContentsAsync();
+        Assert.Equal(new[] { "member", "state", "host", "last seen", "steps/s", "policy", "lag", "gap p99 ms", "sent", "dropped", "reconnects" }, header);
+        var actor = await page.Locator("#fleet tr[data-member=actor-0] td").AllTextContentsAsync();
+        Assert.Equal(Environment.MachineName, actor[2]);
+        Assert.Matches(@"^\d+\.\d s ago$", actor[3]);
+        Assert.All(new[] { actor[4], actor[5], actor[6], actor[10] }, cell => Assert.Matches(@"^[\d,.]+$", cell));
+        // An actor's gap p99 covers its last heartbeat interval; one that took no step in it (a stalled process) has none.
+        Assert.Matches(@"^([\d,.]+|–)$", actor[7]);
         await Screenshots.SaveAsync(page, "dashboard-training.png");
 
         fleet.Actor(1).Kill9();
@@ -81,6 +118,14 @@ public sealed class FleetDashboardTests
             new object[] { chart, atLeast },
             new PageWaitForFunctionOptions { Timeout = (float)(seconds * 1000), PollingInterval = 200 });
         return int.Parse((await page.GetAttributeAsync(chart, "data-points"))!, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    // A timing row's cell by column name (the event carries one row).
+    private static double? Cell(JsonElement timing, string column)
+    {
+        var index = timing.GetProperty("columns").EnumerateArray().Select(c => c.GetString()).ToList().IndexOf(column);
+        var cell = timing.GetProperty("rows")[0][index];
+        return cell.ValueKind == JsonValueKind.Null ? null : cell.GetDouble();
     }
 
     private static string? State(JsonElement fleet, string member) =>

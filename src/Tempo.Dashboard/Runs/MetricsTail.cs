@@ -13,8 +13,18 @@ internal sealed class MetricsTail(string path)
 {
     private const string StepColumn = "global_step";
 
+    // A metrics line is far shorter: the sink refuses a header over 64 KiB, and a row is a few dozen numbers of at most
+    // 32 characters. More text than this with no line break is not a row being written but not a metrics file at all.
+    private const int MaximumLineBytes = 64 << 10;
+
+    // One poll reads at most this much (the rest at the next polls), so a huge file put in the wrong folder is not read whole.
+    private const int MaximumReadBytes = 16 << 20;
+
     private long _offset;
     private int _line;
+
+    // The offset whose unfinished line was reported as not metrics, so the one problem is reported once, not each poll.
+    private long _reportedUnfinishedAt = -1;
 
     /// <summary>The header's column names; empty until the header was read.</summary>
     public string[] Columns { get; private set; } = [];
@@ -37,7 +47,7 @@ internal sealed class MetricsTail(string path)
 
         if (info.Length < _offset)
         {
-            (_offset, _line, Columns, reset) = (0, 0, [], true);
+            (_offset, _line, Columns, reset, _reportedUnfinishedAt) = (0, 0, [], true, -1);
             Errors.Clear();
         }
 
@@ -50,11 +60,19 @@ internal sealed class MetricsTail(string path)
         using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
         {
             stream.Seek(_offset, SeekOrigin.Begin);
-            var buffer = new byte[stream.Length - _offset];
+            var buffer = new byte[Math.Min(stream.Length - _offset, MaximumReadBytes)];
             var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
             var lastBreak = read == 0 ? -1 : Array.LastIndexOf(buffer, (byte)'\n', read - 1);
             if (lastBreak < 0)
             {
+                // Usually a line being written. But a file with no line break at all (binary garbage) would wait forever
+                // in silence, so text that can never become a metrics line is reported now.
+                if (_reportedUnfinishedAt != _offset && UnfinishedLineProblem(buffer.AsSpan(0, read)) is { } problem)
+                {
+                    Errors.Add(problem);
+                    _reportedUnfinishedAt = _offset;
+                }
+
                 return rows;
             }
 
@@ -98,6 +116,28 @@ internal sealed class MetricsTail(string path)
         return rows;
     }
 
+    // Why the unfinished last line cannot be part of a metrics file, or null while it still can: metrics are text (no
+    // control characters but \r and \t), a line is short, and a header starts with global_step, as the sink writes it.
+    private string? UnfinishedLineProblem(ReadOnlySpan<byte> pending)
+    {
+        var text = Encoding.UTF8.GetString(pending[..Math.Min(pending.Length, 256)]);
+        var where = string.Create(CultureInfo.InvariantCulture, $"{path}, line {_line + 1} ({pending.Length:N0} bytes with no line break, starting '{Shorten(text)}')");
+        if (pending.Length > MaximumLineBytes)
+        {
+            return $"{where}: no metrics line is that long; this is not a metrics file.";
+        }
+
+        if (text.Any(c => char.IsControl(c) && c is not '\r' and not '\t'))
+        {
+            return $"{where}: control characters; this is not a metrics file (metrics are text).";
+        }
+
+        var headerStart = StepColumn + ",";
+        return Columns.Length == 0 && !text.StartsWith(headerStart, StringComparison.Ordinal) && !headerStart.StartsWith(text, StringComparison.Ordinal)
+            ? $"{where}: not a metrics header (a run's header starts with {headerStart}); this is not a metrics file."
+            : null;
+    }
+
     private double?[] Parse(string line)
     {
         var cells = line.Split(',');
@@ -125,14 +165,14 @@ internal sealed class MetricsTail(string path)
         return row;
     }
 
-    // Control characters (a binary file, a torn write) become '?', so the message stays one printable line.
+    // Control characters and bytes that are not UTF-8 (a binary file, a torn write) become '?', so the message stays one printable line.
     private static string Shorten(string cell)
     {
         var shown = string.Create(Math.Min(cell.Length, 40), cell, (span, source) =>
         {
             for (var i = 0; i < span.Length; i++)
             {
-                span[i] = char.IsControl(source[i]) ? '?' : source[i];
+                span[i] = char.IsControl(source[i]) || source[i] == '\uFFFD' ? '?' : source[i];
             }
         });
         return cell.Length <= 40 ? shown : shown + "…";

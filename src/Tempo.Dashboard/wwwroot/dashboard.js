@@ -1,10 +1,11 @@
 // Tempo dashboard: draws what /api/events sends. The stream starts with a snapshot of everything, then sends
-// "points" (rows a run gained), "run" (a run whose facts, columns or problem changed) and "fleet" (each heartbeat).
+// "points" (rows a run gained), "run" (a run whose facts, columns or problem changed), "fleet" (each heartbeat) and
+// "timing" (the fleet's timing row of that read).
 // EventSource reconnects by itself; every connection starts with a fresh snapshot, so nothing is ever merged twice.
 "use strict";
 
 const palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"];
-const state = { runs: new Map(), fleet: null };
+const state = { runs: new Map(), fleet: null, fleetTiming: null };
 const charts = new Map();
 
 // Each chart: a title, the x column, and the y series per run (column, label suffix, dash).
@@ -19,17 +20,32 @@ const chartSpecs = [
   { id: "chart-lag", title: "Policy lag (mean, max)", x: "wall_time_s", ys: [["policy_lag_mean", " mean"], ["policy_lag_max", " max"]], live: true },
   { id: "chart-drops", title: "Segments dropped", x: "wall_time_s", ys: [["segments_dropped_stale", " stale"], ["segments_dropped_queue_full", " queue full"]], live: true },
 ];
+// The same live timing for a fleet, from its actors' heartbeats (the learner's metrics.csv has no gaps or late ticks:
+// its envs are on other machines), against the clock, since the dashboard only knows when it read each heartbeat.
+for (const spec of chartSpecs.filter(s => s.live)) {
+  chartSpecs.push({ ...spec, id: spec.id.replace("chart-", "chart-fleet-"), x: "unix_time_s", fleet: true,
+    title: spec.title.replace("vs wall time", "vs clock time").replace("Action gap", "Action gap of the worst actor") });
+}
 
 function column(run, name) {
   const index = run.columns.indexOf(name);
   return index < 0 ? null : run.rows.map(row => row[index]);
 }
 
+// What a chart draws: the runs' rows, or the fleet's timing rows (with the tick rate of the run of the same name, if
+// the dashboard watches it, for the period).
+function sources(spec) {
+  if (!spec.fleet) return [...state.runs.values()];
+  if (!state.fleet || !state.fleetTiming) return [];
+  const run = state.runs.get(state.fleet.run);
+  return [{ name: "fleet " + state.fleet.run, columns: state.fleetTiming.columns, rows: state.fleetTiming.rows, facts: run ? run.facts : null }];
+}
+
 // One table per (run, series) with its own x, joined on x so runs with different report times overlay.
 function chartData(spec) {
   const tables = [], series = [{ label: spec.x }];
   let colour = 0;
-  for (const run of state.runs.values()) {
+  for (const run of sources(spec)) {
     const xs = column(run, spec.x);
     spec.ys.forEach(([name, suffix, scale], k) => {
       const ys = column(run, name);
@@ -42,7 +58,7 @@ function chartData(spec) {
     colour++;
   }
   if (spec.period) {
-    for (const run of state.runs.values()) {
+    for (const run of sources(spec)) {
       const rate = run.facts && run.facts.tickRateHz;
       const xs = column(run, spec.x);
       if (rate && xs && xs.length > 0) {
@@ -60,13 +76,17 @@ function drawChart(spec) {
   const element = document.getElementById(spec.id);
   const { data, series, points } = chartData(spec);
   element.dataset.points = String(points);
+  element.dataset.series = series.slice(1).map(s => s.label).join("|");
   if (series.length === 1) {
-    // Nothing to draw yet (or this run never reports it): say so instead of an empty frame.
+    // Nothing to draw yet: a learning chart says so; a timing chart is hidden, since a run without live envs (or a fleet
+    // run, whose actors' timing is under Fleet) never has these columns.
     const existing = charts.get(spec.id);
     if (existing) { existing.plot.destroy(); charts.delete(spec.id); }
+    element.hidden = Boolean(spec.live);
     element.replaceChildren(Object.assign(document.createElement("div"), { className: "empty", textContent: spec.title + ": no data yet" }));
     return points;
   }
+  element.hidden = false;
   const key = series.map(s => s.label).join("|");
   const existing = charts.get(spec.id);
   if (existing && existing.key === key) {
@@ -77,11 +97,11 @@ function drawChart(spec) {
   element.replaceChildren();
   // Hidden sections have no width yet; every chart shares the grid column of the first one.
   const width = Math.max(320, document.getElementById("chart-return-steps").clientWidth - 8);
-  const axes = [{ label: spec.x === "global_step" ? "env steps" : "wall time (s)" }, {}];
+  const axes = [{ label: { global_step: "env steps", wall_time_s: "wall time (s)", unix_time_s: "clock time" }[spec.x] }, {}];
   if (series.some(s => s.scale === "right")) axes.push({ scale: "right", side: 1, grid: { show: false } });
   const plot = new uPlot({
     title: spec.title, width, height: 260, series,
-    scales: { x: { time: false } },
+    scales: { x: { time: spec.x === "unix_time_s" } },
     axes,
     legend: { live: false },
   }, data, element);
@@ -90,12 +110,14 @@ function drawChart(spec) {
 }
 
 function drawCharts() {
-  let live = false;
+  let live = false, fleetLive = false;
   for (const spec of chartSpecs) {
     const points = drawChart(spec);
-    if (spec.live && points > 0) live = true;
+    if (spec.live && !spec.fleet && points > 0) live = true;
+    if (spec.fleet && points > 0) fleetLive = true;
   }
   document.getElementById("live-section").hidden = !live;
+  document.getElementById("fleet-timing").hidden = !fleetLive;
 }
 
 const fmt = (v, digits = 0) => v === null || v === undefined || Number.isNaN(v) ? "–" : Number(v).toLocaleString("en", { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -178,11 +200,18 @@ function connect() {
   const connection = document.getElementById("connection");
   const events = new EventSource("api/events");
   events.addEventListener("open", () => { connection.dataset.state = "live"; connection.textContent = "live"; });
-  events.addEventListener("error", () => { connection.dataset.state = "lost"; connection.textContent = "reconnecting…"; });
+  events.addEventListener("error", () => {
+    connection.dataset.state = "lost";
+    connection.textContent = "reconnecting…";
+    // EventSource reconnects by itself after a stream drops, but gives up for good when a reconnection is refused (the
+    // server still down): then start over after the same second the server's "retry:" asks for.
+    if (events.readyState === EventSource.CLOSED) setTimeout(connect, 1000);
+  });
   events.addEventListener("snapshot", e => {
     const snapshot = JSON.parse(e.data);
     state.runs = new Map(snapshot.runs.map(r => [r.name, r]));
     state.fleet = snapshot.fleet;
+    state.fleetTiming = snapshot.fleetTiming;
     drawAll();
   });
   events.addEventListener("run", e => { const run = JSON.parse(e.data); state.runs.set(run.name, run); drawAll(); });
@@ -195,6 +224,12 @@ function connect() {
     drawCharts();
   });
   events.addEventListener("fleet", e => { state.fleet = JSON.parse(e.data); drawProblems(); drawFleet(); });
+  events.addEventListener("timing", e => {
+    const timing = JSON.parse(e.data);
+    if (!state.fleetTiming) state.fleetTiming = { columns: timing.columns, rows: [] };
+    state.fleetTiming.rows.push(...timing.rows);
+    drawCharts();
+  });
 }
 
 connect();

@@ -46,6 +46,9 @@ public sealed record FleetMemberStatus
     /// <summary>Largest action gap in milliseconds.</summary>
     public double? GapMaxMs { get; init; }
 
+    /// <summary>World ticks an actor process's live envs ran late (deadline overruns, summed over its envs) since it started; 0 without live envs.</summary>
+    public long LateTicks { get; init; }
+
     /// <summary>Segments an actor process's actors filled and handed to its outbox: each is sent, dropped or still buffered.</summary>
     public long SegmentsWritten { get; init; }
 

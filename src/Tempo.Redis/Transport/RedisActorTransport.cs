@@ -77,6 +77,7 @@ internal sealed class RedisActorTransport<TObservation, TAction> : IActorTranspo
                     GapP50Ms = now.ActionGaps?.P50.TotalMilliseconds,
                     GapP99Ms = now.ActionGaps?.P99.TotalMilliseconds,
                     GapMaxMs = now.ActionGaps?.Max.TotalMilliseconds,
+                    LateTicks = now.LateTicks,
                     SegmentsWritten = now.SegmentsWritten,
                     SegmentsSent = _writer.Sent,
                     SegmentsDropped = _writer.Dropped,

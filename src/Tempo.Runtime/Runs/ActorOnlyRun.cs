@@ -84,7 +84,8 @@ internal sealed class ActorOnlyRun<TObservation, TAction>(RunContext context, Ac
                 transport.Policies,
                 new ActorHostOptions { StepsPerSegment = collection.NumSteps, MaxRestartsPerActor = Settings.Async.MaxActorRestarts });
             var gapSources = liveEnvs.Select(e => e.TryFind<IActionGapSource>(out var source) ? source : null).OfType<IActionGapSource>().ToArray();
-            transport.Start(() => Progress(host, list, gapSources));
+            var clocks = liveEnvs.Select(e => e.TryFind<ILiveEnv>(out var live) ? live : null).OfType<ILiveEnv>().ToArray();
+            transport.Start(() => Progress(host, list, gapSources, clocks));
             CollectSetupGarbage();
 
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(Context.CancellationToken, transport.RunFinished);
@@ -114,7 +115,7 @@ internal sealed class ActorOnlyRun<TObservation, TAction>(RunContext context, Ac
 
     private static RandomSource Salted(long salt, long stream) => new(RandomSource.DeriveSeed(salt, stream));
 
-    private static ActorProcessProgress Progress(ActorHost<TObservation, TAction> host, List<Actor<TObservation, TAction>> actors, IActionGapSource[] gaps)
+    private static ActorProcessProgress Progress(ActorHost<TObservation, TAction> host, List<Actor<TObservation, TAction>> actors, IActionGapSource[] gaps, ILiveEnv[] clocks)
     {
         var statistics = host.Statistics;
         Algorithms.Policies.PolicyVersion? oldest = null;
@@ -139,7 +140,14 @@ internal sealed class ActorOnlyRun<TObservation, TAction>(RunContext context, Ac
             }
         }
 
-        return new ActorProcessProgress(host.Steps, statistics.SegmentsWritten, oldest, worst, statistics.Failures);
+        // Late ticks add up over envs, as an in-process run's deadline_overruns do (LiveEnvReport).
+        long lateTicks = 0;
+        foreach (var clock in clocks)
+        {
+            lateTicks += clock.LateTickCount;
+        }
+
+        return new ActorProcessProgress(host.Steps, statistics.SegmentsWritten, oldest, worst, statistics.Failures, lateTicks);
     }
 
     /// <summary>Replaces a failed actor with fresh envs (a crashed game may be broken), the same policy copy, and a seed of its own.</summary>

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Async DQN on LiveCartPole-v1 (configs/dqn/livecartpole-async.json: 2 actors × 8 worlds at 50 Hz, dqn.py's network at
-# a held replay ratio): per seed, the env step and wall second at which the last-20 mean return of training first
+# Async DQN on LiveCartPole-v1 (configs/dqn/livecartpole-async.json: 2 actors × 8 worlds at 50 Hz, dqn.py's network with
+# Double DQN at a held replay ratio): per seed, the env step and wall second at which the last-20 mean return of training first
 # reached the target (default 475), the best last-20 mean otherwise, the action gap p50/p99/max over the run against
 # the world's period (20 ms at 50 Hz), and ticks per step (return / length over the run's rows: 1.0 when the agents
 # keep up with the clock; above 1 they miss ticks, and each step's reward sums the ticks it spanned).
@@ -44,7 +44,7 @@ for seed in $seeds; do
         { if ($col["episodic_return_mean"] != "" && $col["episodic_return_mean"] + 0 > best) best = $col["episodic_return_mean"] + 0
           if ($col["episodic_length_mean"] + 0 > 0) { returns += $col["episodic_return_mean"]; lengths += $col["episodic_length_mean"] }
           p50 = $col["action_gap_p50_ms"]; p99 = $col["action_gap_p99_ms"]; max = $col["action_gap_max_ms"] }
-        END { printf "%.1f %.1f %.1f %.1f %.2f\n", best, p50, p99, max, lengths > 0 ? returns / lengths : 0 }' "$work/run-$seed/metrics.csv")
+        END { printf "%.1f %.1f %.1f %.1f %.2f\n", best, p50, p99, max, (lengths > 0 ? returns / lengths : 0) }' "$work/run-$seed/metrics.csv")
     solved=$(sed -n 's/^solved: step=\([0-9]*\) wall_s=\([0-9.]*\).*/\1 \2/p' "$log")
     if [[ -n "$solved" ]]; then
         echo "seed $seed: solved_step ${solved% *} wall_s ${solved#* } gap_p50_ms $p50 gap_p99_ms $p99 gap_max_ms $max ticks_per_step $ticks load $(cut -d' ' -f1 /proc/loadavg)"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Async DQN on LiveCartPole-v1 (configs/dqn/livecartpole-async.json: 2 actors × 8 worlds at 50 Hz, rl-zoo's CartPole
-# settings at a replay ratio): per seed, the env step and wall second at which the last-20 mean return of training
-# first reached the target (default 475), the best last-20 mean otherwise, and the action gap p50/p99 over the run
-# against the world's period (20 ms at 50 Hz).
+# Async DQN on LiveCartPole-v1 (configs/dqn/livecartpole-async.json: 2 actors × 8 worlds at 50 Hz, dqn.py's network with
+# Double DQN at a held replay ratio): per seed, the env step and wall second at which the last-20 mean return of training first
+# reached the target (default 475), the best last-20 mean otherwise, the action gap p50/p99/max over the run against
+# the world's period (20 ms at 50 Hz), and ticks per step (return / length over the run's rows: 1.0 when the agents
+# keep up with the clock; above 1 they miss ticks, and each step's reward sums the ticks it spanned).
 #
 # Usage: benchmarks/replay/dqn_live_async.sh [--seeds "1 2 3"] [--target 475] [--no-build]
 set -euo pipefail
@@ -19,7 +20,7 @@ while [[ $# -gt 0 ]]; do
         --seeds) seeds=${2:?--seeds needs a value}; shift 2 ;;
         --target) target=${2:?--target needs a return}; shift 2 ;;
         --no-build) build=0; shift ;;
-        -h|--help) sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown argument '$1' (try --help)" ;;
     esac
 done
@@ -39,14 +40,15 @@ for seed in $seeds; do
     log="$work/tempo-$seed.log"
     dotnet "$tempo" train --config "$config" --seed "$seed" --target-return "$target" --run-dir "$work/run-$seed" >"$log" 2>&1 || die "tempo failed (seed $seed): $(tail -3 "$log")"
     # The last metrics row's gap percentiles cover the whole run; the best last-20 mean is the largest reported.
-    read -r best p50 p99 < <(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+    read -r best p50 p99 max ticks < <(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
         { if ($col["episodic_return_mean"] != "" && $col["episodic_return_mean"] + 0 > best) best = $col["episodic_return_mean"] + 0
-          p50 = $col["action_gap_p50_ms"]; p99 = $col["action_gap_p99_ms"] }
-        END { printf "%.1f %.1f %.1f\n", best, p50, p99 }' "$work/run-$seed/metrics.csv")
+          if ($col["episodic_length_mean"] + 0 > 0) { returns += $col["episodic_return_mean"]; lengths += $col["episodic_length_mean"] }
+          p50 = $col["action_gap_p50_ms"]; p99 = $col["action_gap_p99_ms"]; max = $col["action_gap_max_ms"] }
+        END { printf "%.1f %.1f %.1f %.1f %.2f\n", best, p50, p99, max, (lengths > 0 ? returns / lengths : 0) }' "$work/run-$seed/metrics.csv")
     solved=$(sed -n 's/^solved: step=\([0-9]*\) wall_s=\([0-9.]*\).*/\1 \2/p' "$log")
     if [[ -n "$solved" ]]; then
-        echo "seed $seed: solved_step ${solved% *} wall_s ${solved#* } gap_p50_ms $p50 gap_p99_ms $p99"
+        echo "seed $seed: solved_step ${solved% *} wall_s ${solved#* } gap_p50_ms $p50 gap_p99_ms $p99 gap_max_ms $max ticks_per_step $ticks load $(cut -d' ' -f1 /proc/loadavg)"
     else
-        echo "seed $seed: not solved, best last-20 mean $best; gap_p50_ms $p50 gap_p99_ms $p99; $(tail -1 "$log")"
+        echo "seed $seed: not solved, best last-20 mean $best; gap_p50_ms $p50 gap_p99_ms $p99 gap_max_ms $max ticks_per_step $ticks load $(cut -d' ' -f1 /proc/loadavg); $(tail -1 "$log")"
     fi
 done

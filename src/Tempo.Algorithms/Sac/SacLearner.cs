@@ -148,6 +148,9 @@ public sealed class SacLearner : ReplayLearner<float, float>
         _core.CopySnapshotTo(target, Version);
     }
 
+    /// <summary>The target critics (each a sibling of its critic, on the critic's kernel threads).</summary>
+    internal (SoftQNetwork Qf1, SoftQNetwork Qf2) TargetCritics => (_qf1Target, _qf2Target);
+
     /// <summary>The critics' gradients on <paramref name="batch"/> (zeroed first), with next actions drawn with <paramref name="noise"/>: y = r + γ(1 − d)(min target Q(s′, a′) − α log π(a′|s′)), loss = MSE(Q1, y) + MSE(Q2, y).</summary>
     /// <returns>The two losses and the mean Q values.</returns>
     internal (float Qf1Loss, float Qf2Loss, float Qf1Values, float Qf2Values) ComputeCriticGradients(ReplayBatch<float, float> batch, ReadOnlySpan<float> noise)

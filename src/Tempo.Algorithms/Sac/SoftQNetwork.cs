@@ -31,8 +31,8 @@ public sealed class SoftQNetwork : Sequential
     /// <summary>Hidden widths.</summary>
     public IReadOnlyList<int> HiddenSizes { get; }
 
-    /// <summary>A critic of the same architecture (copy weights into it to make a target network).</summary>
-    public SoftQNetwork CreateSibling(Random random) => new(ObservationSize, ActionSize, HiddenSizes, random);
+    /// <summary>A critic of the same architecture on the same kernel threads (copy weights into it to make a target network).</summary>
+    public SoftQNetwork CreateSibling(Random random) => new(ObservationSize, ActionSize, HiddenSizes, random) { Parallelism = Parallelism };
 
     private static NamedModule[] NamedLayers(int observationSize, int actionSize, IReadOnlyList<int> hiddenSizes, Random random)
     {

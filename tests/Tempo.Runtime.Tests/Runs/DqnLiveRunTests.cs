@@ -47,12 +47,13 @@ public sealed class DqnLiveRunTests(ITestOutputHelper output) : IDisposable
                 BufferSize = 100_000,
                 TargetNetworkFrequency = 500,
                 BatchSize = 128,
-                // The preset's ε falls over 10% of 100k steps; over the shorter budget here, the same 10k steps.
+                // The preset's ε falls over 5% of 200k steps; over the shorter budget here, the same 10k steps.
                 ExplorationFraction = 10_000.0 / Budget,
                 LearningStarts = 1_000,
                 ReplayRatio = 0.25,
                 HuberLoss = true,
                 MaxGradNorm = 10,
+                DoubleDqn = true,
             },
             TargetReturn = LearnedReturn,
         };

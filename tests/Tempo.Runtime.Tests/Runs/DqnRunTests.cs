@@ -14,17 +14,8 @@ public sealed class DqnRunTests : IDisposable
     public void Dispose() => _directory.Dispose();
 
     [Fact]
-    public void Defaults_AreDqnPy()
-    {
-        var settings = ActorCriticRecipes.Defaults(EnvRegistry.CreateDefault().GetSpec("CartPole-v1"), "dqn");
-
-        var dqn = Assert.IsType<DqnOptions>(settings.Algorithm);
-        Assert.Equal(new DqnOptions(), dqn);
-        Assert.Equal([120, 84], settings.Model.HiddenSizes);
-        Assert.Equal((1, 10, 500_000L), (settings.Collection.NumEnvs, settings.Collection.NumSteps, settings.Collection.TotalTimesteps));
-        var config = RunConfig.Serialize(settings);
-        Assert.Equal(config, RunConfig.Serialize(RunConfig.Resolve(EnvRegistry.CreateDefault(), [ConfigLayer.Parse(config, "the test")])));
-    }
+    public void Defaults_AreDqnPy() =>
+        ReplayRunFixture.AssertScriptDefaults("CartPole-v1", "dqn", new DqnOptions(), [120, 84], (1, 10, 500_000L));
 
     [Fact]
     public void Train_Evaluate_Resume_OnCartPole()

@@ -1,3 +1,4 @@
+using Tempo.Algorithms.Learners;
 using Tempo.Core.Envs.Registry;
 using Tempo.Runtime.Checkpoints;
 using Tempo.Runtime.Runs;
@@ -17,6 +18,22 @@ internal sealed class ReplayRunFixture : IDisposable
     /// <summary>The recipe's defaults for <paramref name="env"/> trained by <paramref name="algorithm"/>, in a run folder named <paramref name="folder"/>.</summary>
     public RunSettings Defaults(string env, string algorithm, string folder) =>
         ActorCriticRecipes.Defaults(Registry.GetSpec(env), algorithm) with { RunDirectory = _directory.File(folder) };
+
+    /// <summary>
+    /// Asserts that the recipe's defaults for <paramref name="env"/> trained by <paramref name="algorithm"/> are the script's:
+    /// <paramref name="expected"/>'s settings, these widths and this collection; and that their config reads back as the same settings.
+    /// </summary>
+    public static void AssertScriptDefaults(string env, string algorithm, IAlgorithm expected, int[] hiddenSizes, (int NumEnvs, int NumSteps, long TotalTimesteps) collection)
+    {
+        var registry = EnvRegistry.CreateDefault();
+        var settings = ActorCriticRecipes.Defaults(registry.GetSpec(env), algorithm);
+
+        Assert.Equal(expected, settings.Algorithm);
+        Assert.Equal(hiddenSizes, settings.Model.HiddenSizes);
+        Assert.Equal(collection, (settings.Collection.NumEnvs, settings.Collection.NumSteps, settings.Collection.TotalTimesteps));
+        var config = RunConfig.Serialize(settings);
+        Assert.Equal(config, RunConfig.Serialize(RunConfig.Resolve(registry, [ConfigLayer.Parse(config, "the test")])));
+    }
 
     /// <summary>Trains <paramref name="settings"/>, evaluates the checkpoint greedily for two episodes, and resumes it to <paramref name="resumedSteps"/> steps when given.</summary>
     public TrainedRun Train(RunSettings settings, long? resumedSteps = null)

@@ -9,17 +9,8 @@ namespace Tempo.Runtime.Tests.Runs;
 public sealed class SacRunTests
 {
     [Fact]
-    public void Defaults_AreSacContinuousActionPy()
-    {
-        var settings = ActorCriticRecipes.Defaults(EnvRegistry.CreateDefault().GetSpec("Pendulum-v1"), "sac");
-
-        var sac = Assert.IsType<SacOptions>(settings.Algorithm);
-        Assert.Equal(new SacOptions(), sac);
-        Assert.Equal([256, 256], settings.Model.HiddenSizes);
-        Assert.Equal((1, 1, 1_000_000L), (settings.Collection.NumEnvs, settings.Collection.NumSteps, settings.Collection.TotalTimesteps));
-        var config = RunConfig.Serialize(settings);
-        Assert.Equal(config, RunConfig.Serialize(RunConfig.Resolve(EnvRegistry.CreateDefault(), [ConfigLayer.Parse(config, "the test")])));
-    }
+    public void Defaults_AreSacContinuousActionPy() =>
+        ReplayRunFixture.AssertScriptDefaults("Pendulum-v1", "sac", new SacOptions(), [256, 256], (1, 1, 1_000_000L));
 
     [Fact]
     public void DiscreteActionEnv_IsRefusedNamingIt()

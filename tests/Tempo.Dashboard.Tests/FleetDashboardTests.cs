@@ -81,6 +81,10 @@ public sealed class FleetDashboardTests
         // of one read are 3 points), late ticks, policy lag and drops.
         var gaps = await Within(30, WaitForPointsAsync(page, "#chart-fleet-gaps", atLeast: 6, seconds: 30), fleet);
         await Within(30, WaitForPointsAsync(page, "#chart-fleet-gaps", atLeast: gaps + 3, seconds: 30), fleet);
+
+        // The title names a dashed period line only when one is drawn (the fleet's run folder must name a tick rate).
+        var drawsPeriod = (await page.GetAttributeAsync("#chart-fleet-gaps", "data-series") ?? string.Empty).Contains(" period", StringComparison.Ordinal);
+        Assert.Equal(drawsPeriod, (await page.InnerTextAsync("#chart-fleet-gaps .u-title")).Contains("dashed: the period", StringComparison.Ordinal));
         foreach (var chart in new[] { "#chart-fleet-late", "#chart-fleet-lag", "#chart-fleet-drops" })
         {
             await Within(30, WaitForPointsAsync(page, chart, atLeast: 2, seconds: 30), fleet);

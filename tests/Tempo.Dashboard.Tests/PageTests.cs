@@ -57,6 +57,7 @@ public sealed class PageTests
 
             Assert.True(await page.IsVisibleAsync("#live-section"));
             Assert.Contains("run-a period", await page.GetAttributeAsync("#chart-gaps", "data-series"), StringComparison.Ordinal);
+            Assert.EndsWith("dashed: the period", await page.InnerTextAsync("#chart-gaps .u-title"), StringComparison.Ordinal);
 
             // The server goes away: the page says so. It comes back on the same address and the run has grown
             // meanwhile: the page is live again with the new row, without a reload.

@@ -283,14 +283,9 @@ public sealed class MultiInputActorCriticTests
             }
         }
 
-        ActAtEveryBatchSize();
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 5; i++)
-        {
-            ActAtEveryBatchSize();
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        // The least of several rounds: tiered compilation may allocate on this thread when it swaps in a hot method (seen
+        // once beside two CPU hogs); code that allocates in steady state does so in every round.
+        Assert.Equal(0, Allocations.OnThisThread(ActAtEveryBatchSize, warmUp: 1, repetitions: 5));
     }
 
     [Fact]

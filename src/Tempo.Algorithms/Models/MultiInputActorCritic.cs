@@ -1,8 +1,5 @@
-using System.Diagnostics.CodeAnalysis;
-using System.Runtime.CompilerServices;
 using Tempo.Algorithms.Policies;
 using Tempo.Core.Spaces;
-using Tempo.Nn.Initialization;
 using Tempo.Nn.Kernels;
 using Tempo.Nn.Modules;
 using Tempo.Nn.Tensors;
@@ -40,14 +37,12 @@ public sealed class MultiInputActorCritic : IActorCritic<byte, int>
     public const int DefaultHiddenSize = 512;
 
     /// <summary>Width of the two tanh layers of each vector part's MLP (CleanRL's MLP agent).</summary>
-    public const int VectorHiddenSize = 64;
+    public const int VectorHiddenSize = DictExtractor.VectorHiddenSize;
 
-    private readonly DictPartEncoder[] _encoders;
+    private readonly DictExtractor _extractor;
     private readonly CategoricalHeads _heads;
     private readonly ParameterSet _parameters;
     private readonly Random _random;
-    private readonly Tensor _features;
-    private readonly Tensor[] _encoderGradients;
 
     private MultiInputActorCritic(DictSpace space, int actionCount, Random random, int hiddenSize, KernelParallelism? parallelism)
     {
@@ -55,17 +50,10 @@ public sealed class MultiInputActorCritic : IActorCritic<byte, int>
         ActionCount = actionCount;
         HiddenSize = hiddenSize;
         _random = random;
-        _encoders = [.. space.Parts.Select(part => CreateEncoder(part, hiddenSize, random))];
-        FeatureSize = _encoders.Sum(e => e.OutputSize);
+        _extractor = new DictExtractor(space, hiddenSize, random) { Parallelism = parallelism };
+        FeatureSize = _extractor.FeatureSize;
         _heads = new CategoricalHeads(FeatureSize, actionCount, random, parallelism);
-        foreach (var encoder in _encoders)
-        {
-            encoder.Network.Parallelism = parallelism;
-        }
-
-        _parameters = new ParameterSet([.. _encoders.SelectMany(e => e.Network.NamedParameters($"extractors.{e.Part.Name}")), .. _heads.NamedParameters]);
-        _features = new Tensor(0, FeatureSize);
-        _encoderGradients = [.. _encoders.Select(e => new Tensor(0, e.OutputSize))];
+        _parameters = new ParameterSet([.. _extractor.NamedParameters("extractors"), .. _heads.NamedParameters]);
     }
 
     /// <summary>The dict of parts this model observes.</summary>
@@ -133,24 +121,8 @@ public sealed class MultiInputActorCritic : IActorCritic<byte, int>
     /// <inheritdoc/>
     public void Backward(ReadOnlySpan<float> logProbGradients, ReadOnlySpan<float> entropyGradients, ReadOnlySpan<float> valueGradients)
     {
-        // The heads' summed feature gradient; each encoder takes its columns.
-        var sum = _heads.Backward(logProbGradients, entropyGradients, valueGradients).Span;
-        var batch = sum.Length / FeatureSize;
-        var column = 0;
-        for (var e = 0; e < _encoders.Length; e++)
-        {
-            var width = _encoders[e].OutputSize;
-            var gradient = _encoderGradients[e];
-            gradient.Reshape(batch, width);
-            var span = gradient.Span;
-            for (var b = 0; b < batch; b++)
-            {
-                sum.Slice((b * FeatureSize) + column, width).CopyTo(span.Slice(b * width, width));
-            }
-
-            _encoders[e].AccumulateParameterGradients(gradient);
-            column += width;
-        }
+        var features = _heads.Backward(logProbGradients, entropyGradients, valueGradients);
+        _extractor.AccumulateParameterGradients(features);
     }
 
     /// <inheritdoc/>
@@ -167,66 +139,9 @@ public sealed class MultiInputActorCritic : IActorCritic<byte, int>
     /// <inheritdoc/>
     public void SetVersion(PolicyVersion version) => Version = version;
 
-    private static DictPartEncoder CreateEncoder(DictPart part, int hiddenSize, Random random)
-    {
-        if (part.Space is not BoxSpace<byte> { Shape.Count: 2 or 3 } image)
-        {
-            return VectorPartEncoder.Create(part, VectorHiddenSize, random);
-        }
-
-        (int channels, int height, int width) = image.Shape switch
-        {
-            // [H, W, 1] (GrayscaleObservation with keepDimension) holds the same bytes as [1, H, W].
-            [var h, var w, 1] => (1, h, w),
-            [_, _, 3 or 4] => throw new ArgumentException(
-                $"Part '{part.Name}' has frames of shape ({string.Join(", ", image.Shape)}), which look channels-last (Gymnasium's RGB layout); "
-                + "the CNN takes [channels, height, width]. Turn them grey first (GrayscaleObservation).",
-                nameof(part)),
-            [var c, var h, var w] => (c, h, w),
-            [var h, var w] => (1, h, w),
-            _ => throw new System.Diagnostics.UnreachableException(),
-        };
-        if (height < NatureCnn.MinimumFrameSize || width < NatureCnn.MinimumFrameSize)
-        {
-            throw new ArgumentException(
-                $"Part '{part.Name}' has {height}×{width} frames (height × width); the Nature CNN's three convolutions need at least "
-                + $"{NatureCnn.MinimumFrameSize}×{NatureCnn.MinimumFrameSize}. Render larger frames or resize them (ResizeObservation).",
-                nameof(part));
-        }
-
-        return new ImagePartEncoder(part, NatureCnn.CreateOrthogonal(channels, height, width, LayerInit.HiddenGain, random, hiddenSize));
-    }
-
-    [DoesNotReturn]
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void ThrowTooFewObservations(int batch, int length, string paramName) =>
-        throw new ArgumentException($"{batch} observations of {ObservationSize} bytes ({ObservationSpace}) need {(long)batch * ObservationSize}; got {length}.", paramName);
-
     private Tensor Encode(ReadOnlySpan<byte> observations, int batch)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
-        var stride = ObservationSize;
-        if (observations.Length < (long)batch * stride)
-        {
-            ThrowTooFewObservations(batch, observations.Length, nameof(observations));
-        }
-
         _heads.Invalidate();
-        _features.Reshape(batch, FeatureSize);
-        var features = _features.Span;
-        var column = 0;
-        foreach (var encoder in _encoders)
-        {
-            var encoded = encoder.Forward(observations, batch, stride).Span;
-            var width = encoder.OutputSize;
-            for (var b = 0; b < batch; b++)
-            {
-                encoded.Slice(b * width, width).CopyTo(features.Slice((b * FeatureSize) + column, width));
-            }
-
-            column += width;
-        }
-
-        return _features;
+        return _extractor.Forward(observations, batch);
     }
 }

@@ -23,7 +23,9 @@ internal static class RunAgents
         {
             IActorCriticAlgorithm actorCritic => actorCritic.CreateLearner(model.Create<TObservation, TAction>(observationSpace, new RandomSource(settings.Seed), parallelism), settings.LearnerShape, random),
             DqnOptions dqn when model.Kind == ModelKind.QCnn => ForFrameTypes<ICheckpointableLearner<TObservation, TAction>>(
-                new DqnLearner<byte, NatureQNetwork>(NatureQNetworkFor(model, new RandomSource(settings.Seed), parallelism), dqn, settings.Collection.TotalTimesteps, random), dqn, model),
+                new DqnLearner<byte, NatureQNetwork>(NatureQNetworkFor(model, dqn, new RandomSource(settings.Seed), parallelism), dqn, settings.Collection.TotalTimesteps, random), dqn, model),
+            DqnOptions dqn when model.Kind == ModelKind.QMultiInput => ForFrameTypes<ICheckpointableLearner<TObservation, TAction>>(
+                new DqnLearner<byte, MultiInputQNetwork>(MultiInputQNetworkFor(model, dqn, observationSpace, new RandomSource(settings.Seed), parallelism), dqn, settings.Collection.TotalTimesteps, random), dqn, model),
             DqnOptions dqn => ForElementTypes<ICheckpointableLearner<TObservation, TAction>>(
                 new DqnLearner(QNetworkFor(model, dqn, new RandomSource(settings.Seed), parallelism), dqn, settings.Collection.TotalTimesteps, random), dqn, model),
             SacOptions sac => ForSacElementTypes<ICheckpointableLearner<TObservation, TAction>>(SacLearnerFor(model, sac, actionSpace, new RandomSource(settings.Seed), random, parallelism), sac, model),
@@ -56,7 +58,9 @@ internal static class RunAgents
         {
             IActorCriticAlgorithm => model.Create<TObservation, TAction>(observationSpace, random, parallelism),
             DqnOptions dqn when model.Kind == ModelKind.QCnn => ForFrameTypes<IPolicy<TObservation, TAction>>(
-                new EpsilonGreedyPolicy<byte>(NatureQNetworkFor(model, random, parallelism), dqn, Math.Max(1, settings.Collection.TotalTimesteps / actors), random) { Steps = stepsTaken / actors }, dqn, model),
+                new EpsilonGreedyPolicy<byte>(NatureQNetworkFor(model, dqn, random, parallelism), dqn, Math.Max(1, settings.Collection.TotalTimesteps / actors), random) { Steps = stepsTaken / actors }, dqn, model),
+            DqnOptions dqn when model.Kind == ModelKind.QMultiInput => ForFrameTypes<IPolicy<TObservation, TAction>>(
+                new EpsilonGreedyPolicy<byte>(MultiInputQNetworkFor(model, dqn, observationSpace, random, parallelism), dqn, Math.Max(1, settings.Collection.TotalTimesteps / actors), random) { Steps = stepsTaken / actors }, dqn, model),
             DqnOptions dqn => ForElementTypes<IPolicy<TObservation, TAction>>(
                 new EpsilonGreedyPolicy(QNetworkFor(model, dqn, random, parallelism), dqn, Math.Max(1, settings.Collection.TotalTimesteps / actors), random) { Steps = stepsTaken / actors }, dqn, model),
             SacOptions sac => ForSacElementTypes<IPolicy<TObservation, TAction>>(SacPolicyFor(model, sac, actionSpace, random, parallelism, stepsTaken / actors), sac, model),
@@ -75,10 +79,30 @@ internal static class RunAgents
         return new QNetwork(inputs, model.Actions, model.HiddenSizes, options.Dueling, random) { Parallelism = parallelism };
     }
 
-    private static NatureQNetwork NatureQNetworkFor(ModelSpec model, Random random, KernelParallelism? parallelism) =>
-        model.ObservationShape is [var channels, var height, var width]
+    private static NatureQNetwork NatureQNetworkFor(ModelSpec model, DqnOptions options, Random random, KernelParallelism? parallelism)
+    {
+        RequireLinearHead(model, options);
+        return model.ObservationShape is [var channels, var height, var width]
             ? new NatureQNetwork(channels, height, width, model.Actions, random, model.HiddenSizes[0]) { Parallelism = parallelism }
             : throw new ArgumentException($"dqn_atari.py's network reads frames [C, H, W]; this env observes [{string.Join(", ", model.ObservationShape)}].");
+    }
+
+    private static MultiInputQNetwork MultiInputQNetworkFor(ModelSpec model, DqnOptions options, ISpace observationSpace, Random random, KernelParallelism? parallelism)
+    {
+        RequireLinearHead(model, options);
+        return observationSpace is DictSpace space && string.Equals(space.ToString(), model.Observation, StringComparison.Ordinal)
+            ? new MultiInputQNetwork(space, model.Actions, random, model.HiddenSizes[0]) { Parallelism = parallelism }
+            : throw new ArgumentException($"This {model.Kind} model reads {model.Observation}; got {observationSpace}.");
+    }
+
+    // Dueling heads are built on the MLP only; a frame or dict network would otherwise train a plain head while the run says dueling.
+    private static void RequireLinearHead(ModelSpec model, DqnOptions options)
+    {
+        if (options.Dueling)
+        {
+            throw new ArgumentException($"dueling: dueling heads are built for the {ModelKind.QMlp} Q-network only; this run's model is a {model.Kind}. Leave dueling off.");
+        }
+    }
 
     private static DiscreteSacPolicy DiscreteSacPolicyFor(ModelSpec model, DiscreteSacOptions options, Random random, KernelParallelism? parallelism, long steps)
     {

@@ -469,66 +469,9 @@ public sealed class MultiInputActorCriticTests
         Assert.Equal(expectedValues, actualValues);
     }
 
-    private static double[] NaiveCnn(MultiInputActorCritic model, double[] pixels)
-    {
-        var (maps, height, width, channels) = (pixels, Size, Size, Channels);
-        foreach (var (layer, kernel, stride) in new[] { ("extractors.frames.0", 8, 4), ("extractors.frames.2", 4, 2), ("extractors.frames.4", 3, 1) })
-        {
-            var weight = Parameter(model, $"{layer}.weight").Value.Span.ToArray();
-            var bias = Parameter(model, $"{layer}.bias").Value.Span.ToArray();
-            var outChannels = bias.Length;
-            var outHeight = ((height - kernel) / stride) + 1;
-            var outWidth = ((width - kernel) / stride) + 1;
-            var output = new double[outChannels * outHeight * outWidth];
-            for (var o = 0; o < outChannels; o++)
-            {
-                for (var y = 0; y < outHeight; y++)
-                {
-                    for (var x = 0; x < outWidth; x++)
-                    {
-                        double sum = bias[o];
-                        for (var c = 0; c < channels; c++)
-                        {
-                            for (var i = 0; i < kernel; i++)
-                            {
-                                for (var j = 0; j < kernel; j++)
-                                {
-                                    sum += weight[(((((o * channels) + c) * kernel) + i) * kernel) + j] * maps[(((c * height) + (y * stride) + i) * width) + (x * stride) + j];
-                                }
-                            }
-                        }
+    private static double[] NaiveCnn(MultiInputActorCritic model, double[] pixels) => NaiveDictForward.Cnn(name => Parameter(model, name), "extractors.frames", pixels, Channels, Size);
 
-                        output[(((o * outHeight) + y) * outWidth) + x] = Math.Max(0, sum);
-                    }
-                }
-            }
-
-            (maps, height, width, channels) = (output, outHeight, outWidth, outChannels);
-        }
-
-        return [.. Affine(model, "extractors.frames.7", maps).Select(v => Math.Max(0, v))];
-    }
-
-    private static double[] Affine(MultiInputActorCritic model, string prefix, double[] input)
-    {
-        var weight = Parameter(model, $"{prefix}.weight").Value;
-        var bias = Parameter(model, $"{prefix}.bias").Value.Span;
-        var w = weight.Span;
-        var inputs = weight.Dim(1);
-        var result = new double[weight.Dim(0)];
-        for (var o = 0; o < result.Length; o++)
-        {
-            double sum = bias[o];
-            for (var i = 0; i < inputs; i++)
-            {
-                sum += w[(o * inputs) + i] * input[i];
-            }
-
-            result[o] = sum;
-        }
-
-        return result;
-    }
+    private static double[] Affine(MultiInputActorCritic model, string prefix, double[] input) => NaiveDictForward.Affine(name => Parameter(model, name), prefix, input);
 
     private static Parameter Parameter(MultiInputActorCritic model, string name) => model.NamedParameters.Single(p => p.Name == name).Parameter;
 

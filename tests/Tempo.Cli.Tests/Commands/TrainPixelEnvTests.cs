@@ -63,6 +63,44 @@ public sealed class TrainPixelEnvTests : IDisposable
         Assert.StartsWith("Dict('features': ", model.Observation);
     }
 
+    [Theory]
+    [InlineData("sync")]
+    [InlineData("async")]
+    public void TrainThenEval_DqnOnDictObservations_TrainsTheMultiInputQNetworkAndEvaluatesIt(string schedule)
+    {
+        // Past learning-starts the learner takes gradient steps through both encoders; the checkpoint names the model.
+        var runDir = _directory.File("dqn-dict");
+
+        var train = CliRun.Of(
+            "train", "--env", "CatchFeatures-v0", "--schedule", schedule, "--algo", "dqn", "--hidden-sizes", "32", "--total-timesteps", "160",
+            "--learning-starts", "64", "--batch-size", "8", "--buffer-size", "200", "--run-dir", runDir, "--plain");
+        var eval = CliRun.Of("eval", "--checkpoint", runDir, "--episodes", "1");
+
+        Assert.Equal(0, train.ExitCode);
+        Assert.Empty(train.Error);
+        Assert.Equal(0, eval.ExitCode);
+        var model = Runtime.Checkpoints.CheckpointFile.ReadMetadata(Path.Combine(runDir, Runtime.Checkpoints.CheckpointFile.FileName)).Model!;
+        Assert.Equal(Runtime.Runs.Recipes.ModelKind.QMultiInput, model.Kind);
+        Assert.StartsWith("Dict('features': ", model.Observation);
+        var header = File.ReadLines(Path.Combine(runDir, "metrics.csv")).First().Split(',');
+        var last = File.ReadLines(Path.Combine(runDir, "metrics.csv")).Last().Split(',');
+        var loss = double.Parse(last[Array.IndexOf(header, "td_loss")], CultureInfo.InvariantCulture);
+        Assert.True(double.IsFinite(loss) && loss > 0, $"td_loss {loss}: no gradient step was taken");
+    }
+
+    [Theory]
+    [InlineData("Catch-v0")]
+    [InlineData("CatchFeatures-v0")]
+    public void Train_DuelingDqnOnFramesOrADict_FailsNamingTheOption(string env)
+    {
+        // Dueling heads exist for the MLP only: a frame or dict network would silently train a plain head.
+        var run = CliRun.Of("train", "--env", env, "--algo", "dqn", "--dueling", "true", "--total-timesteps", "64", "--run-dir", _directory.File("dueling"));
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("dueling", run.Error);
+        Assert.DoesNotContain("   at ", run.Error);
+    }
+
     [Fact]
     public void Train_CatchWithFlagsAndConfigKeys_TheUsersValuesWin()
     {

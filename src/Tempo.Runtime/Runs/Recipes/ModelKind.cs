@@ -29,6 +29,10 @@ public enum ModelKind
     [JsonStringEnumMemberName("q-cnn")]
     QCnn,
 
+    /// <summary>SB3's DQN <c>MultiInputPolicy</c> shape over a dict observation: a Nature CNN per byte image part, a tanh MLP per vector part, concatenated, then a linear layer to one Q value per discrete action.</summary>
+    [JsonStringEnumMemberName("q-multi-input")]
+    QMultiInput,
+
     /// <summary>CleanRL's <c>sac_continuous_action.py</c> networks: a ReLU MLP actor (tanh-squashed Gaussian) and two ReLU MLP soft Q-networks over float vectors and box actions.</summary>
     [JsonStringEnumMemberName("sac-mlp")]
     SacMlp,

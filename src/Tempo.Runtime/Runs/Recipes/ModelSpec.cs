@@ -31,10 +31,10 @@ public sealed record ModelSpec(ModelKind Kind, string Observation, IReadOnlyList
                 : throw new ArgumentException($"A categorical policy needs a Discrete(n) action space starting at 0; got {actionSpace}.");
         if (kind == ModelKind.QCnn && observationSpace is DictSpace)
         {
-            throw new ArgumentException($"DQN here reads byte frames [C, H, W] with dqn_atari.py's network, not a dict of parts; got {observationSpace}.");
+            kind = ModelKind.QMultiInput;
         }
 
-        if (kind is ModelKind.CategoricalCnn or ModelKind.CategoricalMultiInput or ModelKind.QCnn && hiddenSizes.Count != 1)
+        if (kind is ModelKind.CategoricalCnn or ModelKind.CategoricalMultiInput or ModelKind.QCnn or ModelKind.QMultiInput && hiddenSizes.Count != 1)
         {
             throw new ArgumentException(
                 $"The CNN has one fully connected layer after the convolutions; hidden-sizes takes one width (ppo_atari.py: 512), got [{string.Join(", ", hiddenSizes)}].");
@@ -64,7 +64,7 @@ public sealed record ModelSpec(ModelKind Kind, string Observation, IReadOnlyList
             ModelKind.GaussianMlp => new GaussianMlpActorCritic(observationSize, Actions, HiddenSizes, random) { Parallelism = parallelism },
             ModelKind.CategoricalCnn => CategoricalCnnActorCritic.ForObservationShape(ObservationShape, Actions, random, HiddenSizes[0], parallelism),
             ModelKind.CategoricalMultiInput => MultiInputActorCritic.ForSpace(observationSpace, Actions, random, HiddenSizes[0], parallelism),
-            ModelKind.QMlp or ModelKind.QCnn or ModelKind.SacMlp or ModelKind.DiscreteSacMlp => throw new ArgumentException($"A {Kind} model is not a policy with a value head; its learner builds it."),
+            ModelKind.QMlp or ModelKind.QCnn or ModelKind.QMultiInput or ModelKind.SacMlp or ModelKind.DiscreteSacMlp => throw new ArgumentException($"A {Kind} model is not a policy with a value head; its learner builds it."),
             _ => throw new ArgumentException($"Unknown model kind {Kind}."),
         };
         return model as IActorCritic<TObservation, TAction>

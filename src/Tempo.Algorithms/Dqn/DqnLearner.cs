@@ -54,7 +54,7 @@ public class DqnLearner<TObservation, TNetwork> : ReplayLearner<TObservation, in
     public DqnLearner(TNetwork online, DqnOptions options, long totalTimesteps, RandomSource random)
         : base(
             new ReplayBuffer<TObservation, int>(
-                Validated(options).Replay with { FramesPerObservation = (online ?? throw new ArgumentNullException(nameof(online))).FramesPerObservation },
+                Validated(options).Replay with { FramesPerObservation = (online ?? throw new ArgumentNullException(nameof(online))).FramesPerObservation, FrameStack = online.FrameStack },
                 online.ObservationSize,
                 1),
             options.Cadence,

@@ -17,6 +17,9 @@ public interface IQNetwork<TObservation>
     /// <summary>Equal frames an observation stacks, which replay keeps once each (a frame stack's channels; 1 for vectors).</summary>
     int FramesPerObservation { get; }
 
+    /// <summary>The elements of an observation that hold those frames (a dict's frames part), or null when they all do.</summary>
+    Range? FrameStack { get; }
+
     /// <summary>The network as a module: its parameters, names and gradients.</summary>
     Module Module { get; }
 

@@ -11,8 +11,8 @@ namespace Tempo.Algorithms.Dqn;
 /// part goes through the Nature CNN as in <see cref="NatureQNetwork"/>, the vector part through a small tanh MLP, so
 /// the Q values can depend on exact positions the pixels show only coarsely.</para>
 /// <para>Parameters <c>extractors.{part}.*</c> and <c>head</c>; the extractor is initialized as
-/// <see cref="MultiInputActorCritic"/>'s, the head with PyTorch's default. Replay keeps a dict observation whole
-/// (<see cref="FramesPerObservation"/> is 1): its frames are not shared between consecutive observations.</para>
+/// <see cref="MultiInputActorCritic"/>'s, the head with PyTorch's default. Replay keeps each frame of the largest
+/// stacked image part (<c>[C &gt; 1, H, W]</c> bytes; <c>[H, W, 1]</c> is one frame) once (<see cref="FrameStack"/>), the other parts whole.</para>
 /// </remarks>
 public sealed class MultiInputQNetwork : Module, IQNetwork<byte>
 {
@@ -31,6 +31,14 @@ public sealed class MultiInputQNetwork : Module, IQNetwork<byte>
         _extractor = RegisterChild("extractors", new DictExtractor(space, hiddenSize, random));
         _head = RegisterChild("head", new Linear(_extractor.FeatureSize, actions, random));
         Actions = actions;
+        var stacked = space.Parts
+            .Where(p => p.Space is BoxSpace<byte> { Shape: [> 1, _, not 1] })
+            .MaxBy(p => p.ByteLength);
+        if (stacked is not null)
+        {
+            FramesPerObservation = stacked.Space.Shape[0];
+            FrameStack = stacked.ByteOffset..(stacked.ByteOffset + stacked.ByteLength);
+        }
     }
 
     /// <summary>The dict of parts it observes.</summary>
@@ -43,7 +51,10 @@ public sealed class MultiInputQNetwork : Module, IQNetwork<byte>
     public int Actions { get; }
 
     /// <inheritdoc/>
-    public int FramesPerObservation => 1;
+    public int FramesPerObservation { get; } = 1;
+
+    /// <inheritdoc/>
+    public Range? FrameStack { get; }
 
     /// <summary>Width of each image part's fully connected layer.</summary>
     public int HiddenSize => _extractor.HiddenSize;

@@ -35,6 +35,9 @@ public sealed class NatureQNetwork : Module, IQNetwork<byte>
     /// <inheritdoc/>
     public int FramesPerObservation => _torso.InChannels;
 
+    /// <inheritdoc/>
+    public Range? FrameStack => null;
+
     /// <summary>Width of the fully connected layer.</summary>
     public int HiddenSize => _torso.OutputSize;
 

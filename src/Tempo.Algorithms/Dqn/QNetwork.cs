@@ -81,6 +81,9 @@ public sealed class QNetwork : Module, IQNetwork<float>
     public int FramesPerObservation => 1;
 
     /// <inheritdoc/>
+    public Range? FrameStack => null;
+
+    /// <inheritdoc/>
     Module IQNetwork<float>.Module => this;
 
     /// <summary>A network of the same architecture (its initial weights drawn from <paramref name="random"/>; copy weights into it to make a target network).</summary>

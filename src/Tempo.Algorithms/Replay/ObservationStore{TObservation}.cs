@@ -4,10 +4,12 @@ namespace Tempo.Algorithms.Replay;
 
 /// <summary>A first-in first-out store of observations that keeps each frame once: an observation that is a stack of frames shares the frames it has in common with its predecessor.</summary>
 /// <remarks>
-/// <para>An observation is <c>framesPerObservation</c> equal-sized frames (a frame stack's <c>[4, 84, 84]</c> is 4
-/// frames; a flat or dict observation is 1). Appending one with its predecessor in the same env stream reuses the
-/// predecessor's frames 1..K-1 as frames 0..K-2 when their bytes agree, and a frame equal to the one before it in
-/// the same stack (a stack just after reset) is kept once, so a stream of stacks costs about one frame per step.</para>
+/// <para>An observation's stack — the whole observation, or the range of it given as <c>stack</c> (a dict's frames
+/// part) — is <c>framesPerObservation</c> equal-sized frames (a frame stack's <c>[4, 84, 84]</c> is 4 frames; a flat
+/// observation is 1); elements outside the stack (a dict's other parts) are kept whole with each observation.
+/// Appending one with its predecessor in the same env stream reuses the predecessor's frames 1..K-1 as frames 0..K-2
+/// when their bytes agree, and a frame equal to the one before it in the same stack (a stack just after reset) is kept
+/// once, so a stream of stacks costs about one frame per step.</para>
 /// <para>Ids are append counts and never repeat. Frames live in a ring; overwriting the oldest frame invalidates
 /// every observation up to the last one that used it, so <see cref="OldestValid"/> only moves forward.</para>
 /// </remarks>
@@ -18,6 +20,10 @@ public sealed class ObservationStore<TObservation>
     private readonly TObservation[] _frames;
     private readonly long[] _frameLastUser;
     private readonly long[] _observationFrames;
+    private readonly TObservation[] _rest;
+    private readonly int _stackOffset;
+    private readonly int _stackEnd;
+    private readonly int _restSize;
     private readonly int _frameCapacity;
     private readonly int _observationCapacity;
     private long _framesWritten;
@@ -27,21 +33,27 @@ public sealed class ObservationStore<TObservation>
     /// <param name="framesPerObservation">Frames an observation is made of; divides <paramref name="observationSize"/>.</param>
     /// <param name="observationCapacity">Observations whose frame lists are kept.</param>
     /// <param name="frameCapacity">Frames kept.</param>
-    /// <exception cref="ArgumentException">A size is not positive, or the frames do not divide the observation.</exception>
-    public ObservationStore(int observationSize, int framesPerObservation, int observationCapacity, int frameCapacity)
+    /// <param name="stack">The elements of an observation that hold its frames (null: all of them).</param>
+    /// <exception cref="ArgumentException">A size is not positive, the stack lies outside the observation, or the frames do not divide the stack.</exception>
+    public ObservationStore(int observationSize, int framesPerObservation, int observationCapacity, int frameCapacity, Range? stack = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(observationSize);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(framesPerObservation);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(observationCapacity);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(frameCapacity);
-        if (observationSize % framesPerObservation != 0)
+        var (stackOffset, stackLength) = StackOf(stack, observationSize);
+        if (stackLength % framesPerObservation != 0)
         {
-            throw new ArgumentException($"An observation of {observationSize} elements does not split into {framesPerObservation} equal frames.", nameof(framesPerObservation));
+            throw new ArgumentException($"A stack of {stackLength} elements does not split into {framesPerObservation} equal frames.", nameof(framesPerObservation));
         }
 
         ObservationSize = observationSize;
         FramesPerObservation = framesPerObservation;
-        FrameSize = observationSize / framesPerObservation;
+        FrameSize = stackLength / framesPerObservation;
+        _stackOffset = stackOffset;
+        _stackEnd = stackOffset + stackLength;
+        _restSize = observationSize - stackLength;
+        _rest = new TObservation[checked((long)observationCapacity * _restSize)];
         _observationCapacity = observationCapacity;
         _frameCapacity = frameCapacity;
         _frames = new TObservation[checked((long)frameCapacity * FrameSize)];
@@ -68,7 +80,7 @@ public sealed class ObservationStore<TObservation>
     public long FramesWritten => _framesWritten;
 
     /// <summary>Bytes the store holds, whatever it has filled: frames, frame owners and frame lists.</summary>
-    public long Bytes => ((long)_frames.Length * Marshal.SizeOf<TObservation>()) + (_frameLastUser.Length * sizeof(long)) + (_observationFrames.Length * sizeof(long));
+    public long Bytes => ((long)(_frames.Length + _rest.Length) * Marshal.SizeOf<TObservation>()) + (_frameLastUser.Length * sizeof(long)) + (_observationFrames.Length * sizeof(long));
 
     /// <summary>Whether <paramref name="id"/> can be read.</summary>
     public bool IsValid(long id) => id >= OldestValid && id < Appended;
@@ -98,7 +110,7 @@ public sealed class ObservationStore<TObservation>
             : default;
         for (var j = 0; j < FramesPerObservation; j++)
         {
-            var frame = observation.Slice(j * FrameSize, FrameSize);
+            var frame = observation.Slice(_stackOffset + (j * FrameSize), FrameSize);
             long shared = -1;
             if (hasPredecessor && j + 1 < FramesPerObservation && FrameEquals(previous[j + 1], frame))
             {
@@ -113,6 +125,9 @@ public sealed class ObservationStore<TObservation>
             _frameLastUser[frames[j] % _frameCapacity] = id;
         }
 
+        var rest = RestSpan(id);
+        observation[.._stackOffset].CopyTo(rest);
+        observation[_stackEnd..].CopyTo(rest[_stackOffset..]);
         Appended = id + 1;
         return id;
     }
@@ -129,8 +144,12 @@ public sealed class ObservationStore<TObservation>
         var frames = _observationFrames.AsSpan((int)(id % _observationCapacity) * FramesPerObservation, FramesPerObservation);
         for (var j = 0; j < FramesPerObservation; j++)
         {
-            FrameSpan(frames[j]).CopyTo(destination.Slice(j * FrameSize, FrameSize));
+            FrameSpan(frames[j]).CopyTo(destination.Slice(_stackOffset + (j * FrameSize), FrameSize));
         }
+
+        var rest = RestSpan(id);
+        rest[.._stackOffset].CopyTo(destination);
+        rest[_stackOffset..].CopyTo(destination[_stackEnd..]);
     }
 
     /// <summary>Whether observation <paramref name="id"/> is kept and holds exactly <paramref name="observation"/>'s bytes.</summary>
@@ -144,13 +163,16 @@ public sealed class ObservationStore<TObservation>
         var frames = _observationFrames.AsSpan((int)(id % _observationCapacity) * FramesPerObservation, FramesPerObservation);
         for (var j = 0; j < FramesPerObservation; j++)
         {
-            if (!FrameEquals(frames[j], observation.Slice(j * FrameSize, FrameSize)))
+            if (!FrameEquals(frames[j], observation.Slice(_stackOffset + (j * FrameSize), FrameSize)))
             {
                 return false;
             }
         }
 
-        return true;
+        var rest = MemoryMarshal.AsBytes(RestSpan(id));
+        var offset = _stackOffset * Marshal.SizeOf<TObservation>();
+        return rest[..offset].SequenceEqual(MemoryMarshal.AsBytes(observation[.._stackOffset]))
+            && rest[offset..].SequenceEqual(MemoryMarshal.AsBytes(observation[_stackEnd..]));
     }
 
     /// <summary>Writes everything the store holds, to continue from it after <see cref="Read(BinaryReader)"/>.</summary>
@@ -162,6 +184,7 @@ public sealed class ObservationStore<TObservation>
         writer.Write(MemoryMarshal.AsBytes(_frames.AsSpan()));
         writer.Write(MemoryMarshal.AsBytes(_frameLastUser.AsSpan()));
         writer.Write(MemoryMarshal.AsBytes(_observationFrames.AsSpan()));
+        writer.Write(MemoryMarshal.AsBytes(_rest.AsSpan()));
     }
 
     /// <summary>Replaces the contents with what <see cref="Write"/> wrote from a store of the same sizes.</summary>
@@ -173,7 +196,23 @@ public sealed class ObservationStore<TObservation>
         ReplayFile.ReadExactly(reader, MemoryMarshal.AsBytes(_frames.AsSpan()));
         ReplayFile.ReadExactly(reader, MemoryMarshal.AsBytes(_frameLastUser.AsSpan()));
         ReplayFile.ReadExactly(reader, MemoryMarshal.AsBytes(_observationFrames.AsSpan()));
+        ReplayFile.ReadExactly(reader, MemoryMarshal.AsBytes(_rest.AsSpan()));
     }
+
+    private static (int Offset, int Length) StackOf(Range? stack, int observationSize)
+    {
+        try
+        {
+            var (offset, length) = (stack ?? Range.All).GetOffsetAndLength(observationSize);
+            return length > 0 ? (offset, length) : throw new ArgumentException($"The frame stack {stack} of an observation of {observationSize} elements is empty.", nameof(stack));
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            throw new ArgumentException($"The frame stack {stack} lies outside an observation of {observationSize} elements.", nameof(stack));
+        }
+    }
+
+    private Span<TObservation> RestSpan(long id) => _rest.AsSpan((int)(id % _observationCapacity) * _restSize, _restSize);
 
     private long WriteFrame(ReadOnlySpan<TObservation> frame)
     {

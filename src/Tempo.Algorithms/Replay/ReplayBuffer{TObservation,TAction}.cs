@@ -55,7 +55,7 @@ public sealed class ReplayBuffer<TObservation, TAction>
         var observations = checked(capacity + (capacity / 16) + ObservationSlack);
         // A stream of stacks writes one frame per observation (a reset's repeated frame once), so frames need little slack.
         var frames = options.FramesPerObservation == 1 ? observations : checked(observations + (observations / 32));
-        _store = new ObservationStore<TObservation>(observationSize, options.FramesPerObservation, observations, frames);
+        _store = new ObservationStore<TObservation>(observationSize, options.FramesPerObservation, observations, frames, options.FrameStack);
         _observationIds = new long[capacity];
         _nextObservationIds = new long[capacity];
         _actions = new TAction[checked(capacity * actionSize)];
@@ -382,7 +382,7 @@ public sealed class ReplayBuffer<TObservation, TAction>
 
     /// <summary>What a saved buffer must match to load: sizes, n-step, sampling, element types.</summary>
     private string Layout =>
-        $"{Capacity} transitions, observations of {ObservationSize} {typeof(TObservation).Name} in {Options.FramesPerObservation} frames, actions of {ActionSize} {typeof(TAction).Name}, "
+        $"{Capacity} transitions, observations of {ObservationSize} {typeof(TObservation).Name} in {Options.FramesPerObservation} frames{(Options.FrameStack is { } stack ? $" at {stack}" : string.Empty)}, actions of {ActionSize} {typeof(TAction).Name}, "
         + $"{Options.NSteps}-step, {(_priorities is null ? "uniform" : "prioritized")}";
 
     private void SamplePrioritized(ReplayBatch<TObservation, TAction> batch, Random random, double beta)

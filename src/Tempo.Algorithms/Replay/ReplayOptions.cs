@@ -4,10 +4,13 @@ namespace Tempo.Algorithms.Replay;
 /// <param name="Capacity">Transitions kept (CleanRL's <c>buffer_size</c>); the oldest go first.</param>
 /// <param name="NSteps">Steps summed into one transition's return (1: plain one-step transitions).</param>
 /// <param name="Gamma">The discount of the n-step return and of its bootstrap.</param>
-/// <param name="FramesPerObservation">Frames an observation stacks (4 for Atari-style stacks), so each frame is kept once; 1 for flat and dict observations.</param>
+/// <param name="FramesPerObservation">Frames an observation stacks (4 for Atari-style stacks, or a dict's stacked frames part), so each frame is kept once; 1 for flat observations.</param>
 /// <param name="Prioritized">Prioritized sampling's settings, or null for uniform sampling.</param>
 public sealed record ReplayOptions(int Capacity, int NSteps = 1, double Gamma = 0.99, int FramesPerObservation = 1, PrioritizedReplayOptions? Prioritized = null)
 {
+    /// <summary>The elements of an observation that hold its <see cref="FramesPerObservation"/> frames (a dict's frames part), or null when they all do; the other elements are kept whole with each observation.</summary>
+    public Range? FrameStack { get; init; }
+
     /// <summary>Throws naming the first setting out of range.</summary>
     /// <exception cref="ArgumentException">A size is not positive, or γ is outside [0, 1].</exception>
     public void Validate()

@@ -37,7 +37,11 @@ public sealed class MultiInputQNetworkTests
             network.NamedParameters().Select(p => p.Name));
         Assert.Equal([Actions, 64 + Hidden], Parameter(network, "head.weight").Value.Shape);
         Assert.Equal(_space.FlatSize, network.ObservationSize);
-        Assert.Equal(1, network.FramesPerObservation);
+
+        // Replay keeps each frame of the stacked part once and the features whole.
+        var frames = _space["frames"];
+        Assert.Equal(Channels, network.FramesPerObservation);
+        Assert.Equal(frames.ByteOffset..(frames.ByteOffset + frames.ByteLength), network.FrameStack);
     }
 
     [Fact]

@@ -28,6 +28,8 @@ internal static partial class X11Native
     // XEvent is a union of 24 longs (192 bytes); type at 0, the event's window at 40 for every StructureNotify event.
     public const int EventSize = 192;
     public const int EventWindowOffset = 40;
+    public const int ConfigureWidthOffset = 56;
+    public const int ConfigureHeightOffset = 60;
 
     // XImage field offsets (x86-64): see Xlib.h struct _XImage.
     public const int ImageWidthOffset = 0;

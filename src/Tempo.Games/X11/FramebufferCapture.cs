@@ -37,7 +37,10 @@ internal sealed unsafe class FramebufferCapture : IFrameSource
     private int _toX;
     private int _fromY;
     private int _toY;
-    private string? _lost;
+    private int _currentWidth;
+    private int _currentHeight;
+    private bool _mapped;
+    private bool _destroyed;
     private bool _disposed;
 
     /// <summary>Prepares capture of <paramref name="window"/> at its current size from <paramref name="framebuffer"/>.</summary>
@@ -58,10 +61,16 @@ internal sealed unsafe class FramebufferCapture : IFrameSource
                 throw new X11Exception($"window 0x{window:x} on display '{display.Name}' does not exist");
             }
 
-            Width = attributes.Width;
-            Height = attributes.Height;
+            Width = _currentWidth = attributes.Width;
+            Height = _currentHeight = attributes.Height;
+            _mapped = attributes.MapState == X11Native.IsViewable;
             _stride = Width * 4;
             _pixels = new byte[_stride * Height];
+
+            // A relaunched game's window often gets the id its predecessor had (the server hands a new client the same
+            // id base), and that window's DestroyNotify may still wait on this connection: drop it before listening.
+            X11Native.XSync(display.Handle, 0);
+            DropQueuedEvents();
 
             // Selected before the position is read, so a move after the read arrives as an event.
             X11Native.XSelectInput(display.Handle, window, X11Native.StructureNotifyMask);
@@ -85,15 +94,26 @@ internal sealed unsafe class FramebufferCapture : IFrameSource
         _framebuffer.ThrowIfServerGone();
         lock (_display.Gate)
         {
-            if (_lost is null && TakeEvents())
+            if (!_destroyed && TakeEvents() && _mapped && _currentWidth == Width && _currentHeight == Height)
             {
                 ReadPosition();
             }
         }
 
-        if (_lost is not null)
+        // As XShmGetImage fails on a window that is gone, hidden or smaller than the image, so does this.
+        if (_destroyed)
         {
-            throw new X11Exception(_lost);
+            throw new X11Exception($"window 0x{_window:x} on display '{_display.Name}' was destroyed");
+        }
+
+        if (!_mapped)
+        {
+            throw new X11Exception($"window 0x{_window:x} on display '{_display.Name}' is not mapped");
+        }
+
+        if (_currentWidth != Width || _currentHeight != Height)
+        {
+            throw new X11Exception($"window 0x{_window:x} on display '{_display.Name}' is {_currentWidth}x{_currentHeight}, not the {Width}x{Height} its capture was made for");
         }
 
         var width = _toX - _fromX;
@@ -116,18 +136,28 @@ internal sealed unsafe class FramebufferCapture : IFrameSource
         _disposed = true;
 
         // Nothing to deselect on a dead server: any call on its connection would end the process (Xlib's I/O error).
-        if (_lost is null && !_framebuffer.ServerExited)
+        if (!_destroyed && !_framebuffer.ServerExited)
         {
             lock (_display.Gate)
             {
                 X11Native.XSelectInput(_display.Handle, _window, 0);
                 X11Native.XSync(_display.Handle, 0);
                 _display.ForgetError();
+                DropQueuedEvents();
             }
         }
     }
 
-    // Reads the structure events that already arrived; true when the window may have moved. Sets _lost when it is gone.
+    // Under the display's gate.
+    private void DropQueuedEvents()
+    {
+        var e = stackalloc byte[X11Native.EventSize];
+        while (X11Native.XCheckWindowEvent(_display.Handle, _window, X11Native.StructureNotifyMask, e) != 0)
+        {
+        }
+    }
+
+    // Reads the structure events that already arrived into the window's state; true when it may have moved.
     private bool TakeEvents()
     {
         var moved = false;
@@ -137,37 +167,38 @@ internal sealed unsafe class FramebufferCapture : IFrameSource
             switch (*(int*)e)
             {
                 case X11Native.DestroyNotify:
-                    _lost = $"window 0x{_window:x} on display '{_display.Name}' was destroyed";
+                    _destroyed = true;
                     return false;
                 case X11Native.UnmapNotify:
-                    // A destroyed window is unmapped first: read on, a DestroyNotify may follow.
-                    _lost = $"window 0x{_window:x} on display '{_display.Name}' was unmapped";
+                    _mapped = false;
                     break;
-                case X11Native.ConfigureNotify or X11Native.ReparentNotify or X11Native.GravityNotify:
+                case X11Native.MapNotify:
+                    _mapped = true;
+                    moved = true;
+                    break;
+                case X11Native.ConfigureNotify:
+                    _currentWidth = *(int*)(e + X11Native.ConfigureWidthOffset);
+                    _currentHeight = *(int*)(e + X11Native.ConfigureHeightOffset);
+                    moved = true;
+                    break;
+                case X11Native.ReparentNotify or X11Native.GravityNotify:
                     moved = true;
                     break;
             }
         }
 
-        return moved && _lost is null;
+        return moved;
     }
 
     // Under the display's gate. One round trip; only at start and after the window moved.
     private void ReadPosition()
     {
         var ok = X11Native.XTranslateCoordinates(_display.Handle, _window, _display.Root, 0, 0, out var x, out var y, out _) != 0;
-        X11Native.XGetWindowAttributes(_display.Handle, _window, out var attributes);
         X11Native.XSync(_display.Handle, 0);
         _display.ThrowIfFailed($"locating window 0x{_window:x}");
         if (!ok)
         {
             throw new X11Exception($"window 0x{_window:x} on display '{_display.Name}' is not on its screen");
-        }
-
-        if (attributes.Width != Width || attributes.Height != Height)
-        {
-            _lost = $"window 0x{_window:x} on display '{_display.Name}' was resized from {Width}x{Height} to {attributes.Width}x{attributes.Height}; capture needs a fixed size";
-            return;
         }
 
         _screenX = x;

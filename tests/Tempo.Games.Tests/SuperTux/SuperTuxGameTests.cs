@@ -5,6 +5,7 @@ using Tempo.Games.Memory;
 using Tempo.Games.Scanning;
 using Tempo.Games.SuperTux;
 using Tempo.Games.Supervision;
+using Tempo.Games.X11;
 
 namespace Tempo.Games.Tests.SuperTux;
 
@@ -50,6 +51,67 @@ public sealed class SuperTuxGameTests(SuperTuxFixture fixture) : IClassFixture<S
         Assert.True(x1 - x0 > 150, $"x moved {x1 - x0} px while Right was held");
         Assert.True(before.AsSpan().SequenceCompareTo(after) != 0, "the 64x64 observation did not change while Tux walked");
         Assert.True(Read(game, "coins") > coins0, $"coins stayed at {coins0} after walking over the coin line");
+    }
+
+    [SkippableFact]
+    public void Frames_come_from_Xvfbs_framebuffer_equal_XShmGetImage_on_the_paused_picture_and_follow_Tux()
+    {
+        var game = Fresh();
+        Assert.IsType<FramebufferCapture>(game.Frames);
+        using var display = X11Display.Open(game.DisplayName);
+        var window = WindowFinder.FindByPid(display, game.ProcessId) ?? throw new InvalidOperationException("no SuperTux window");
+        using var request = new ShmCapture(display, window);
+        var pause = new KeyTogglePause(game.Keyboard, game.Frames, SuperTuxGame.PauseKey);
+        pause.Pause();
+        byte[] paused;
+        try
+        {
+            // Still when two framebuffer copies taken around the request agree: the request then saw that picture too.
+            // The pause menu stands still once KeyTogglePause returns; 50 tries cover a loaded machine's late frames.
+            var compared = false;
+            paused = Copy(game.Frames);
+            for (var attempt = 0; attempt < 50 && !compared; attempt++)
+            {
+                var byRequest = Copy(request);
+                var after = Copy(game.Frames);
+                if (after.AsSpan().SequenceEqual(paused))
+                {
+                    Assert.True(byRequest.AsSpan().SequenceEqual(paused), $"XShmGetImage and the framebuffer differ in {byRequest.Where((b, i) => b != paused[i]).Count()} bytes on a still picture");
+                    compared = true;
+                }
+
+                paused = after;
+                Thread.Sleep(20);
+            }
+
+            Assert.True(compared, "the paused picture never stood still for two framebuffer copies");
+        }
+        finally
+        {
+            pause.Resume();
+        }
+
+        // Playing again (the menu gone): Tux walking 100 px moves him or the scene on the screen, so the copy changes.
+        var keys = new KeyActions(game.Keyboard, _moves);
+        var before = Copy(game.Frames);
+        var x0 = Read(game, "x");
+        keys.Apply(Right);
+        WaitUntil(() => Read(game, "x") - x0 > 100, quiet: TimeSpan.FromSeconds(0.5));
+        keys.ReleaseAll();
+        Assert.True(Read(game, "x") - x0 > 100, "Tux did not walk");
+        Assert.False(Copy(game.Frames).AsSpan().SequenceEqual(before), "the framebuffer copy did not change while Tux walked");
+    }
+
+    private static byte[] Copy(IFrameSource frames)
+    {
+        var frame = frames.Capture();
+        var bytes = new byte[frame.Width * frame.Height * 4];
+        for (var y = 0; y < frame.Height; y++)
+        {
+            frame.Row(y).CopyTo(bytes.AsSpan(y * frame.Width * 4));
+        }
+
+        return bytes;
     }
 
     [SkippableFact]

@@ -67,10 +67,12 @@ public sealed class SuperTuxGameTests(SuperTuxFixture fixture) : IClassFixture<S
         try
         {
             // Still when two framebuffer copies taken around the request agree: the request then saw that picture too.
-            // The pause menu stands still once KeyTogglePause returns; 50 tries cover a loaded machine's late frames.
+            // KeyTogglePause returns once a 32x24 thumbnail stands still; finer details may still be settling, and at load
+            // 60 they did for 50 tries of 20 ms. So: poll for 2 s (over 100 of the game's 64 Hz frames), times LoadSlowdown.
             var compared = false;
             paused = Copy(game.Frames);
-            for (var attempt = 0; attempt < 50 && !compared; attempt++)
+            var deadline = Stopwatch.GetTimestamp() + (long)(2 * LoadSlowdown * Stopwatch.Frequency);
+            while (!compared && Stopwatch.GetTimestamp() < deadline)
             {
                 var byRequest = Copy(request);
                 var after = Copy(game.Frames);

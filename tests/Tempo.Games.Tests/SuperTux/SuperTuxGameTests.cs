@@ -78,7 +78,7 @@ public sealed class SuperTuxGameTests(SuperTuxFixture fixture) : IClassFixture<S
                 var after = Copy(game.Frames);
                 if (after.AsSpan().SequenceEqual(paused))
                 {
-                    Assert.True(byRequest.AsSpan().SequenceEqual(paused), $"XShmGetImage and the framebuffer differ in {byRequest.Where((b, i) => b != paused[i]).Count()} bytes on a still picture");
+                    Assert.True(byRequest.AsSpan().SequenceEqual(paused), $"XShmGetImage and the framebuffer differ on a still picture: {Differences(byRequest, paused, game.Frames.Width)}");
                     compared = true;
                 }
 
@@ -102,6 +102,21 @@ public sealed class SuperTuxGameTests(SuperTuxFixture fixture) : IClassFixture<S
         keys.ReleaseAll();
         Assert.True(Read(game, "x") - x0 > 100, "Tux did not walk");
         Assert.False(Copy(game.Frames).AsSpan().SequenceEqual(before), "the framebuffer copy did not change while Tux walked");
+    }
+
+    // Where two BGRX pictures differ: how many bytes, the bounding box, and the first differing pixel's bytes.
+    private static string Differences(byte[] a, byte[] b, int width)
+    {
+        var differing = Enumerable.Range(0, a.Length).Where(i => a[i] != b[i]).ToArray();
+        var pixels = differing.Select(i => i / 4).Distinct().ToArray();
+        if (pixels.Length == 0)
+        {
+            return "none";
+        }
+
+        var first = pixels[0] * 4;
+        return $"{differing.Length} bytes in {pixels.Length} pixels, x {pixels.Min(p => p % width)}..{pixels.Max(p => p % width)}, y {pixels.Min(p => p / width)}..{pixels.Max(p => p / width)}; "
+            + $"first {Convert.ToHexString(a, first, 4)} vs {Convert.ToHexString(b, first, 4)}";
     }
 
     private static byte[] Copy(IFrameSource frames)

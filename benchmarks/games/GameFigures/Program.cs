@@ -9,9 +9,10 @@ using Tempo.Games.SuperTux;
 using Tempo.Games.Supervision;
 using Tempo.Games.X11;
 
-// Real-game figures on SuperTux under Xvfb: launch-to-playable, capture p50/p99, the whole observe→act step at 15 Hz
-// (capture, convert/resize to 64×64 gray, frame stack of 4, Nature CNN batch 1, key diff) with its allocation, the CPU
-// share of game + Xvfb + this process, and crash-to-playable after kill -9. Usage: GameFigures [seconds-at-15Hz]
+// Real-game figures on SuperTux under Xvfb: launch-to-playable, capture p50/p99 (the framebuffer copy the game instance
+// uses and XShmGetImage beside it), the whole observe→act step at 15 Hz (capture, convert/resize to 64×64 gray, frame
+// stack of 4, Nature CNN batch 1, key diff) with each capture and its allocation, the CPU share of game + Xvfb + this
+// process, and crash-to-playable after kill -9. Usage: GameFigures [seconds-at-15Hz]
 var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 20;
 var folder = Directory.CreateTempSubdirectory("tempo-figures-").FullName;
 var levelPath = Path.Combine(folder, "level.stl");
@@ -33,26 +34,44 @@ var action = new int[1];
 var logProb = new float[1];
 var value = new float[1];
 
-// Capture beside a bare round trip to the same X server (XSync on a second connection), interleaved so both see the same
-// load: when their tails match, capture's tail is the wait for Xvfb to be scheduled, not the copy.
-var capture = new double[2000];
-var roundTrip = new double[capture.Length];
-using (var probe = X11Display.Open(game.DisplayName))
+// The game's own capture (GameInstance copies its window from the Xvfb framebuffer) beside XShmGetImage on the same
+// window, the capture a display Tempo did not start gets; both in this one run so that both see the same load.
+Console.WriteLine($"capture path: {game.Frames.GetType().Name} (the game's), XShmGetImage beside it");
+var probe = X11Display.Open(game.DisplayName);
+var window = WindowFinder.FindByPid(probe, game.ProcessId) ?? throw new InvalidOperationException("the game's window is gone");
+var request = new ShmCapture(probe, window);
+IFrameSource[] sources = [game.Frames, request];
+string[] sourceNames = ["framebuffer copy", "XShmGetImage"];
+
+// Back to back, beside a bare round trip to the X server (XSync on a second connection), interleaved so all three see
+// the same load: when XShmGetImage's tail matches the round trip's, its tail is the wait for Xvfb to be scheduled.
+var backToBack = sources.Select(_ => new double[2000]).ToArray();
+var roundTrip = new double[2000];
+using (var sync = X11Display.Open(game.DisplayName))
 {
-    for (var i = 0; i < capture.Length; i++)
+    for (var i = 0; i < roundTrip.Length; i++)
     {
-        var t = Stopwatch.GetTimestamp();
-        game.Frames.Capture();
-        capture[i] = Stopwatch.GetElapsedTime(t).TotalMicroseconds;
-        t = Stopwatch.GetTimestamp();
-        probe.SyncAndCheck("round trip");
-        roundTrip[i] = Stopwatch.GetElapsedTime(t).TotalMicroseconds;
+        for (var k = 0; k < sources.Length; k++)
+        {
+            var t = Stopwatch.GetTimestamp();
+            sources[k].Capture();
+            backToBack[k][i] = Stopwatch.GetElapsedTime(t).TotalMicroseconds;
+        }
+
+        var r = Stopwatch.GetTimestamp();
+        sync.SyncAndCheck("round trip");
+        roundTrip[i] = Stopwatch.GetElapsedTime(r).TotalMicroseconds;
     }
 }
 
-Console.WriteLine($"capture 640x480 (XShmGetImage), {capture.Length} frames: {Percentiles(capture)}");
-Console.WriteLine($"bare round trip to Xvfb (XSync), interleaved:   {Percentiles(roundTrip)}");
+for (var k = 0; k < sources.Length; k++)
+{
+    Console.WriteLine($"capture 640x480 back to back, {sourceNames[k],-16} {roundTrip.Length} frames: {Percentiles(backToBack[k])}");
+}
 
+Console.WriteLine($"bare round trip to Xvfb (XSync), interleaved:        {Percentiles(roundTrip)}");
+
+// At 15 Hz the steps alternate between the two captures: even steps copy the framebuffer, odd ones ask XShmGetImage.
 var steps = seconds * 15;
 var names = new[] { "capture", "convert/resize 64x64", "frame stack x4", "inference (Nature CNN, batch 1)", "key diff", "whole observe->act" };
 var parts = names.Select(_ => new double[steps]).ToArray();
@@ -63,9 +82,10 @@ long allocated = 0;
 for (var s = 0; s < steps; s++)
 {
     var deadline = period * (s + 1);
+    var source = sources[s % sources.Length];
     var t0 = Stopwatch.GetTimestamp();
     var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
-    var captured = game.Frames.Capture();
+    var captured = source.Capture();
     var t1 = Stopwatch.GetTimestamp();
     resizer.Convert(captured, frame);
     var t2 = Stopwatch.GetTimestamp();
@@ -97,15 +117,27 @@ for (var s = 0; s < steps; s++)
 keys.ReleaseAll();
 var elapsed = wall.Elapsed.TotalSeconds;
 var cpu = (Game: CpuSeconds(game.ProcessId) - cpuBefore.Game, Xvfb: CpuSeconds(game.DisplayServerProcessId) - cpuBefore.Xvfb, Self: CpuSeconds(Environment.ProcessId) - cpuBefore.Self);
-Console.WriteLine($"observe->act at 15 Hz for {elapsed:F1} s ({steps} steps; first second excluded from allocation):");
-for (var p = 0; p < parts.Length; p++)
+Console.WriteLine($"observe->act at 15 Hz for {elapsed:F1} s ({steps} steps alternating the two captures; first second excluded):");
+for (var k = 0; k < sources.Length; k++)
 {
-    Console.WriteLine($"  {names[p],-32} {Percentiles(parts[p][15..])}");
+    Console.WriteLine($"  with the {sourceNames[k]}:");
+    foreach (var p in new[] { 0, 5 })
+    {
+        Console.WriteLine($"    {names[p],-30} {Percentiles([.. parts[p].Skip(15).Where((_, i) => (i + 15) % sources.Length == k)])}");
+    }
+}
+
+Console.WriteLine("  parts after the capture, every step:");
+for (var p = 1; p < parts.Length - 1; p++)
+{
+    Console.WriteLine($"    {names[p],-30} {Percentiles(parts[p][15..])}");
 }
 
 Console.WriteLine($"  allocated in steady state: {allocated} bytes over {steps - 15} steps");
 Console.WriteLine($"CPU share (100 % = one core): game {100 * cpu.Game / elapsed:F0} %, Xvfb {100 * cpu.Xvfb / elapsed:F0} %, actor process {100 * cpu.Self / elapsed:F0} %, total {100 * (cpu.Game + cpu.Xvfb + cpu.Self) / elapsed:F0} %");
 
+request.Dispose();
+probe.Dispose();
 for (var round = 0; round < 3; round++)
 {
     var killed = Stopwatch.StartNew();

@@ -10,6 +10,12 @@ internal static partial class LibC
     public const int IpcPrivate = 0;
     public const int IpcCreat = 0x200;
     public const int IpcRmid = 0;
+    public const int IpcStat = 2;
+    public const int ShmReadOnly = 0x1000;
+
+    // struct shmid_ds (x86-64 glibc): 112 bytes; shm_segsz (size_t) at 48.
+    public const int ShmidDsSize = 112;
+    public const int ShmSegmentSizeOffset = 48;
     public const int SigTerm = 15;
     public const int SigKill = 9;
     public const int SigStop = 19;

@@ -14,6 +14,22 @@ internal static partial class X11Native
     public const int IsViewable = 2;
     public const ulong AllPlanes = ulong.MaxValue;
     public const ulong XaCardinal = 6;
+    public const long StructureNotifyMask = 1L << 17;
+    public const int QueuedAfterReading = 1;
+
+    // Event types (X.h) a window's StructureNotify selection delivers.
+    public const int DestroyNotify = 17;
+    public const int UnmapNotify = 18;
+    public const int MapNotify = 19;
+    public const int ReparentNotify = 21;
+    public const int ConfigureNotify = 22;
+    public const int GravityNotify = 24;
+
+    // XEvent is a union of 24 longs (192 bytes); type at 0, the event's window at 40 for every StructureNotify event.
+    public const int EventSize = 192;
+    public const int EventWindowOffset = 40;
+    public const int ConfigureWidthOffset = 56;
+    public const int ConfigureHeightOffset = 60;
 
     // XImage field offsets (x86-64): see Xlib.h struct _XImage.
     public const int ImageWidthOffset = 0;
@@ -68,6 +84,42 @@ internal static partial class X11Native
 
     [LibraryImport(LibX11)]
     public static partial void XDestroyImage(nint image);
+
+    [LibraryImport(LibX11)]
+    public static partial void XSelectInput(nint display, ulong window, long eventMask);
+
+    [LibraryImport(LibX11)]
+    public static partial int XEventsQueued(nint display, int mode);
+
+    [LibraryImport(LibX11)]
+    public static unsafe partial int XCheckWindowEvent(nint display, ulong window, long eventMask, byte* eventReturn);
+
+    [LibraryImport(LibX11)]
+    public static partial int XTranslateCoordinates(nint display, ulong source, ulong destination, int sourceX, int sourceY, out int destinationX, out int destinationY, out ulong child);
+
+    [LibraryImport(LibX11)]
+    public static partial ulong XCreateSimpleWindow(nint display, ulong parent, int x, int y, uint width, uint height, uint borderWidth, ulong border, ulong background);
+
+    [LibraryImport(LibX11)]
+    public static partial void XMapWindow(nint display, ulong window);
+
+    [LibraryImport(LibX11)]
+    public static partial void XMoveWindow(nint display, ulong window, int x, int y);
+
+    [LibraryImport(LibX11)]
+    public static partial void XDestroyWindow(nint display, ulong window);
+
+    [LibraryImport(LibX11)]
+    public static partial nint XDefaultGC(nint display, int screen);
+
+    [LibraryImport(LibX11)]
+    public static partial nint XDefaultVisual(nint display, int screen);
+
+    [LibraryImport(LibX11)]
+    public static partial nint XCreateImage(nint display, nint visual, uint depth, int format, int offset, nint data, uint width, uint height, int bitmapPad, int bytesPerLine);
+
+    [LibraryImport(LibX11)]
+    public static partial void XPutImage(nint display, ulong drawable, nint gc, nint image, int sourceX, int sourceY, int destinationX, int destinationY, uint width, uint height);
 
     [LibraryImport(LibXext)]
     public static partial int XShmQueryExtension(nint display);

@@ -8,7 +8,8 @@ namespace Tempo.Games.Supervision;
 
 /// <summary>
 /// One running game on its own virtual display: launched, brought to play, watched, and relaunched when it dies.
-/// Gives the back ends a game env composes: <see cref="Frames"/> (MIT-SHM capture of the game's window),
+/// Gives the back ends a game env composes: <see cref="Frames"/> (the game's window, copied from the Xvfb's shared-memory
+/// framebuffer without a request per frame; through MIT-SHM on a display given in <see cref="GameLaunchOptions.Display"/>),
 /// <see cref="Keyboard"/> (XTEST) and <see cref="Memory"/> (pointer chains over <c>/proc/PID/mem</c>).
 /// </summary>
 /// <remarks>
@@ -31,11 +32,12 @@ public sealed class GameInstance : IDisposable
     private const int ThumbHeight = 24;
 
     private readonly XvfbServer? _xvfb;
+    private readonly XvfbFramebuffer? _framebuffer;
     private readonly X11Display _display;
     private readonly byte[] _thumb = new byte[ThumbWidth * ThumbHeight];
     private readonly byte[] _lastThumb = new byte[ThumbWidth * ThumbHeight];
     private Process? _process;
-    private ShmCapture? _frames;
+    private IFrameSource? _frames;
     private XTestKeyboard? _keyboard;
     private LinuxProcessMemory? _processMemory;
     private GameMemory? _memory;
@@ -45,10 +47,11 @@ public sealed class GameInstance : IDisposable
     private int _failedReads;
     private bool _disposed;
 
-    private GameInstance(GameLaunchOptions options, XvfbServer? xvfb, X11Display display)
+    private GameInstance(GameLaunchOptions options, XvfbServer? xvfb, XvfbFramebuffer? framebuffer, X11Display display)
     {
         Options = options;
         _xvfb = xvfb;
+        _framebuffer = framebuffer;
         _display = display;
     }
 
@@ -68,7 +71,7 @@ public sealed class GameInstance : IDisposable
     /// <summary>The game's pid (a new one after each relaunch).</summary>
     public int ProcessId => _process?.Id ?? throw new InvalidOperationException("the game is not running");
 
-    /// <summary>Captures the game's window.</summary>
+    /// <summary>Captures the game's window: from the framebuffer of the instance's own Xvfb, else through MIT-SHM.</summary>
     public IFrameSource Frames => _frames ?? throw new InvalidOperationException("the game is not running");
 
     /// <summary>Presses keys in the game's window.</summary>
@@ -102,10 +105,13 @@ public sealed class GameInstance : IDisposable
         options.Validate();
         var xvfb = options.Display is null ? XvfbServer.Start(options.ScreenWidth, options.ScreenHeight) : null;
         X11Display? display = null;
+        XvfbFramebuffer? framebuffer = null;
         try
         {
+            // Only the Xvfb Tempo started has a framebuffer Tempo may read; a user's display is captured through requests.
+            framebuffer = xvfb?.FramebufferSegment is not null ? xvfb.OpenFramebuffer() : null;
             display = X11Display.Open(xvfb?.DisplayName ?? options.Display!);
-            var instance = new GameInstance(options, xvfb, display);
+            var instance = new GameInstance(options, xvfb, framebuffer, display);
             try
             {
                 instance.StartWithRetries();
@@ -119,6 +125,7 @@ public sealed class GameInstance : IDisposable
         }
         catch when (display is null)
         {
+            framebuffer?.Dispose();
             xvfb?.Dispose();
             throw;
         }
@@ -223,6 +230,7 @@ public sealed class GameInstance : IDisposable
 
         _disposed = true;
         StopGame();
+        _framebuffer?.Dispose();
         _display.Dispose();
         _xvfb?.Dispose();
     }
@@ -287,7 +295,7 @@ public sealed class GameInstance : IDisposable
 
         var deadline = Stopwatch.GetTimestamp() + (long)(Options.ReadyTimeout.TotalSeconds * Stopwatch.Frequency);
         var window = WaitFor(deadline, "its window to appear", FindWindow);
-        _frames = new ShmCapture(_display, window);
+        _frames = _framebuffer is not null ? new FramebufferCapture(_display, window, _framebuffer) : new ShmCapture(_display, window);
         _keyboard = new XTestKeyboard(_display);
         _thumbnails = new GrayAreaResizer(_frames.Width, _frames.Height, ThumbWidth, ThumbHeight);
         MeasureFrameChange();

@@ -5,6 +5,7 @@ using Tempo.Games.Memory;
 using Tempo.Games.Scanning;
 using Tempo.Games.SuperTux;
 using Tempo.Games.Supervision;
+using Tempo.Games.X11;
 
 namespace Tempo.Games.Tests.SuperTux;
 
@@ -50,6 +51,84 @@ public sealed class SuperTuxGameTests(SuperTuxFixture fixture) : IClassFixture<S
         Assert.True(x1 - x0 > 150, $"x moved {x1 - x0} px while Right was held");
         Assert.True(before.AsSpan().SequenceCompareTo(after) != 0, "the 64x64 observation did not change while Tux walked");
         Assert.True(Read(game, "coins") > coins0, $"coins stayed at {coins0} after walking over the coin line");
+    }
+
+    [SkippableFact]
+    public void Frames_come_from_Xvfbs_framebuffer_equal_XShmGetImage_on_the_paused_picture_and_follow_Tux()
+    {
+        var game = Fresh();
+        Assert.IsType<FramebufferCapture>(game.Frames);
+        using var display = X11Display.Open(game.DisplayName);
+        var window = WindowFinder.FindByPid(display, game.ProcessId) ?? throw new InvalidOperationException("no SuperTux window");
+        using var request = new ShmCapture(display, window);
+        var pause = new KeyTogglePause(game.Keyboard, game.Frames, SuperTuxGame.PauseKey);
+        pause.Pause();
+        byte[] paused;
+        try
+        {
+            // Still when two framebuffer copies taken around the request agree: the request then saw that picture too.
+            // KeyTogglePause returns once a 32x24 thumbnail stands still; finer details may still be settling, and at load
+            // 60 they did for 50 tries of 20 ms. So: poll for 2 s (over 100 of the game's 64 Hz frames), times LoadSlowdown.
+            var compared = false;
+            paused = Copy(game.Frames);
+            var deadline = Stopwatch.GetTimestamp() + (long)(2 * LoadSlowdown * Stopwatch.Frequency);
+            while (!compared && Stopwatch.GetTimestamp() < deadline)
+            {
+                var byRequest = Copy(request);
+                var after = Copy(game.Frames);
+                if (after.AsSpan().SequenceEqual(paused))
+                {
+                    Assert.True(byRequest.AsSpan().SequenceEqual(paused), $"XShmGetImage and the framebuffer differ on a still picture: {Differences(byRequest, paused, game.Frames.Width)}");
+                    compared = true;
+                }
+
+                paused = after;
+                Thread.Sleep(20);
+            }
+
+            Assert.True(compared, "the paused picture never stood still for two framebuffer copies");
+        }
+        finally
+        {
+            pause.Resume();
+        }
+
+        // Playing again (the menu gone): Tux walking 100 px moves him or the scene on the screen, so the copy changes.
+        var keys = new KeyActions(game.Keyboard, _moves);
+        var before = Copy(game.Frames);
+        var x0 = Read(game, "x");
+        keys.Apply(Right);
+        WaitUntil(() => Read(game, "x") - x0 > 100, quiet: TimeSpan.FromSeconds(0.5));
+        keys.ReleaseAll();
+        Assert.True(Read(game, "x") - x0 > 100, "Tux did not walk");
+        Assert.False(Copy(game.Frames).AsSpan().SequenceEqual(before), "the framebuffer copy did not change while Tux walked");
+    }
+
+    // Where two BGRX pictures differ: how many bytes, the bounding box, and the first differing pixel's bytes.
+    private static string Differences(byte[] a, byte[] b, int width)
+    {
+        var differing = Enumerable.Range(0, a.Length).Where(i => a[i] != b[i]).ToArray();
+        var pixels = differing.Select(i => i / 4).Distinct().ToArray();
+        if (pixels.Length == 0)
+        {
+            return "none";
+        }
+
+        var first = pixels[0] * 4;
+        return $"{differing.Length} bytes in {pixels.Length} pixels, x {pixels.Min(p => p % width)}..{pixels.Max(p => p % width)}, y {pixels.Min(p => p / width)}..{pixels.Max(p => p / width)}; "
+            + $"first {Convert.ToHexString(a, first, 4)} vs {Convert.ToHexString(b, first, 4)}";
+    }
+
+    private static byte[] Copy(IFrameSource frames)
+    {
+        var frame = frames.Capture();
+        var bytes = new byte[frame.Width * frame.Height * 4];
+        for (var y = 0; y < frame.Height; y++)
+        {
+            frame.Row(y).CopyTo(bytes.AsSpan(y * frame.Width * 4));
+        }
+
+        return bytes;
     }
 
     [SkippableFact]

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Tempo.Redis.Status;
+using Tempo.Runtime.Runs;
 using Xunit.Abstractions;
 using static Tempo.Redis.Tests.FleetProcesses;
 
@@ -79,8 +80,13 @@ public sealed class FleetFaultTests(ITestOutputHelper log)
         Assert.True(resumed.PolicyVersion > checkpointVersion - 5 + resumed.Updates - 1, $"resumed at {resumed.PolicyVersion}, checkpoint near {checkpointVersion}");
         Assert.True(resumed.Steps > 0);
 
-        // The entries the dead learner had read but not used were taken again: nothing read before the kill is pending now but what is in flight.
-        Assert.InRange(pendingAfter, 0, 20);
+        // The entries the dead learner had read but not used were taken again: nothing read before the kill is pending now
+        // but what the resumed learner holds in flight. That is at most one read of ReadBatch entries (the reader's task
+        // waits inside a read while the queue is full), the queue (the learner's transport pool: --queue-capacity + 4) and
+        // the segments an update trains on. It fills while the learner works through the backlog its actor sent while no
+        // learner ran (the kill, the lock's TTL, a .NET start): seen 41 on a loaded machine, beyond the queue alone.
+        var inFlight = new RedisFleetOptions().ReadBatch + new AsynchronousOptions().QueueCapacity + 4 + new AsynchronousOptions().SegmentsPerUpdate;
+        Assert.InRange(pendingAfter, 0, inFlight);
 
         // The actor never stopped: 2 envs at 50 Hz are 100 steps/s, and it kept that rate through the kill and the restart
         // (heartbeats are up to 1 s old at either end, hence 60 %), with its median gap at the 20 ms period. Its p99 and max

@@ -7,6 +7,7 @@ using Tempo.Algorithms.Ppo;
 using Tempo.Core.Seeding;
 using Tempo.Nn.Modules;
 using Tempo.Nn.Optimizers;
+using Tempo.Tests.Shared;
 
 namespace Tempo.Algorithms.Tests.Ppo;
 
@@ -106,15 +107,8 @@ public sealed class DataParallelPpoTests
         using var ranks = new LearnerRanks(2);
         var learner = TwoRankLearner(Model(1), Model(1), ranks);
         Segment<float, int>[] segments = [ActedSegment(Model(1), new RandomSource(5), 2), ActedSegment(Model(1), new RandomSource(6), 2)];
-        learner.Update(segments);
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 3; i++)
-        {
-            learner.Update(segments);
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.OnThisThread(() => learner.Update(segments), warmUp: 1, repetitions: 3));
     }
 
     [Fact]

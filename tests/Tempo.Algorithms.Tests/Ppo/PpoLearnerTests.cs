@@ -4,6 +4,7 @@ using Tempo.Algorithms.Models;
 using Tempo.Algorithms.Policies;
 using Tempo.Algorithms.Ppo;
 using Tempo.Core.Seeding;
+using Tempo.Tests.Shared;
 
 namespace Tempo.Algorithms.Tests.Ppo;
 
@@ -38,18 +39,13 @@ public sealed class PpoLearnerTests
         var first = learner.Update(segments);
         var policyLoss = first[ActorCriticStatistics.PolicyLoss];
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
         var statistics = first;
-        for (var i = 0; i < 3; i++)
-        {
-            statistics = learner.Update(segments);
-        }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.OnThisThread(() => statistics = learner.Update(segments), warmUp: 0, repetitions: 1, rounds: 3));
         Assert.Same(first, statistics);
         Assert.Equal(ActorCriticStatistics.Names, statistics.Names);
         Assert.NotEqual(policyLoss, statistics[ActorCriticStatistics.PolicyLoss]);
-        Assert.Equal(4, statistics.PolicyVersion);
+        Assert.Equal(4, statistics.PolicyVersion); // The first update and three measured rounds of one.
         Assert.Equal(4, statistics.GradientSteps); // 2 epochs × 2 minibatches.
         Assert.Null(statistics.PolicyLag); // PPO trains on fresh segments and does not measure lag.
     }

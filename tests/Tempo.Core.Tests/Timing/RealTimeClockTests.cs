@@ -3,6 +3,7 @@ using Tempo.Core.Envs.Live;
 using Tempo.Core.Tests.TestEnvs;
 using Tempo.Core.Timing;
 using Tempo.Core.Wrappers;
+using Tempo.Tests.Shared;
 
 namespace Tempo.Core.Tests.Timing;
 
@@ -247,20 +248,10 @@ public sealed class RealTimeClockTests
     {
         using var clock = new RealTimeClock<float, int>(new CountingEnv(episodeLength: 1000), new RealTimeClockOptions { StepPeriod = TimeSpan.FromMilliseconds(1) });
         var observation = new float[3];
-        ReadOnlySpan<int> action = [0];
+        int[] action = [0];
         clock.Reset(observation);
-        for (var i = 0; i < 5; i++)
-        {
-            clock.Step(action, observation);
-        }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 20; i++)
-        {
-            clock.Step(action, observation);
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.OnThisThread(() => clock.Step(action, observation), warmUp: 5, repetitions: 20));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using Tempo.Core.Envs;
 using Tempo.Core.Tests.Vector.TestEnvs;
 using Tempo.Core.Vector;
 using Tempo.Core.Wrappers;
+using Tempo.Tests.Shared;
 
 namespace Tempo.Core.Tests.Vector;
 
@@ -93,20 +94,15 @@ public sealed class SyncVectorEnvSplitTests
         var actions = new int[NumEnvs];
         vector.Reset(buffers, seed: 0);
         Assert.True(vector.SplitsSteps);
-        for (var t = 0; t < 300; t++)
+        var t = 0;
+        void StepOnce()
         {
             actions[t % NumEnvs] = t % ScriptedEnv.ActionCount;
             vector.Step(actions, buffers);
+            t++;
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var t = 0; t < 500; t++)
-        {
-            actions[t % NumEnvs] = t % ScriptedEnv.ActionCount;
-            vector.Step(actions, buffers);
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.OnThisThread(StepOnce, warmUp: 300, repetitions: 500));
     }
 
     [Fact]

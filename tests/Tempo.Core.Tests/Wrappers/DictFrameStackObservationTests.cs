@@ -2,6 +2,7 @@ using Tempo.Core.Envs;
 using Tempo.Core.Envs.Pixel;
 using Tempo.Core.Spaces;
 using Tempo.Core.Wrappers;
+using Tempo.Tests.Shared;
 
 namespace Tempo.Core.Tests.Wrappers;
 
@@ -82,14 +83,7 @@ public sealed class DictFrameStackObservationTests
             }
         }
 
-        Play();
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 10; i++)
-        {
-            Play();
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.OnThisThread(Play, warmUp: 1, repetitions: 10));
     }
 
     [Fact]

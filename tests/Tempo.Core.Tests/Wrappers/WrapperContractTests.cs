@@ -3,6 +3,7 @@ using Tempo.Core.Envs.Checking;
 using Tempo.Core.Envs.Pixel;
 using Tempo.Core.Tests.TestEnvs;
 using Tempo.Core.Wrappers;
+using Tempo.Tests.Shared;
 
 namespace Tempo.Core.Tests.Wrappers;
 
@@ -208,11 +209,7 @@ public sealed class WrapperContractTests
         env.Reset(observation, seed: 1);
         Run(env, action, observation, 500);
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        Run(env, action, observation, 2000);
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-
-        Assert.Equal(0, allocated);
+        Assert.Equal(0, Allocations.OnThisThread(() => Run(env, action, observation, 2000), warmUp: 0, repetitions: 1));
     }
 
     private static void Run<TObservation, TAction>(IEnv<TObservation, TAction> env, TAction[] action, TObservation[] observation, int steps)

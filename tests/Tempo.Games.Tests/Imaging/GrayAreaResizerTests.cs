@@ -1,4 +1,5 @@
 using Tempo.Games.Imaging;
+using Tempo.Tests.Shared;
 
 namespace Tempo.Games.Tests.Imaging;
 
@@ -48,14 +49,8 @@ public sealed class GrayAreaResizerTests
         var pixels = new byte[640 * 480 * 4];
         var output = new byte[64 * 64];
         var resizer = new GrayAreaResizer(640, 480, 64, 64);
-        resizer.Convert(new BgraFrame(pixels, 640, 480, 640 * 4), output);
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 10; i++)
-        {
-            resizer.Convert(new BgraFrame(pixels, 640, 480, 640 * 4), output);
-        }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.OnThisThread(() => resizer.Convert(new BgraFrame(pixels, 640, 480, 640 * 4), output), warmUp: 1, repetitions: 10));
     }
 
     [Fact]

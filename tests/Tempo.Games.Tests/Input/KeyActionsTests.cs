@@ -1,4 +1,5 @@
 using Tempo.Games.Input;
+using Tempo.Tests.Shared;
 
 namespace Tempo.Games.Tests.Input;
 
@@ -53,13 +54,9 @@ public sealed class KeyActionsTests
         var keys = new KeyActions(new CountingKeyboard(), _table);
         keys.Apply(3);
         keys.Apply(2);
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 100; i++)
-        {
-            keys.Apply(i % _table.Length);
-        }
+        var i = 0;
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.OnThisThread(() => keys.Apply(i++ % _table.Length), warmUp: 0, repetitions: 100));
     }
 
     private sealed class RecordingKeyboard : IKeyboard

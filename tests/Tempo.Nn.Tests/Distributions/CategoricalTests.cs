@@ -252,16 +252,15 @@ public sealed class CategoricalTests
         var entropy = new float[64];
         var gradient = new float[logits.Length];
         var random = new Random(0);
-        Categorical.LogProbAndEntropy(logits, 6, actions, logProb, entropy);
-        Categorical.Backward(logits, 6, actions, logProb, entropy, gradient);
-        Categorical.Sample(logits, 6, random, actions);
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        Categorical.LogProbAndEntropy(logits, 6, actions, logProb, entropy);
-        Categorical.Backward(logits, 6, actions, logProb, entropy, gradient);
-        Categorical.Sample(logits, 6, random, actions);
+        void Step()
+        {
+            Categorical.LogProbAndEntropy(logits, 6, actions, logProb, entropy);
+            Categorical.Backward(logits, 6, actions, logProb, entropy, gradient);
+            Categorical.Sample(logits, 6, random, actions);
+        }
 
-        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+        Assert.Equal(0, Allocations.OnThisThread(Step, warmUp: 1, repetitions: 1));
     }
 
     private static (double LogProb, double Entropy) Reference(ReadOnlySpan<double> logits, int action)

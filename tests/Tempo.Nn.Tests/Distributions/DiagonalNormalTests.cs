@@ -151,17 +151,16 @@ public sealed class DiagonalNormalTests
         var meanGradient = new float[mean.Length];
         var logStdGradient = new float[3];
         var random = new Random(0);
-        DiagonalNormal.Sample(mean, logStd, random, actions);
-        DiagonalNormal.LogProb(mean, logStd, actions, logProb);
-        DiagonalNormal.Backward(mean, logStd, actions, logProb, logProb, meanGradient, logStdGradient);
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        DiagonalNormal.Sample(mean, logStd, random, actions);
-        DiagonalNormal.LogProb(mean, logStd, actions, logProb);
-        DiagonalNormal.Entropy(logStd, logProb);
-        DiagonalNormal.Backward(mean, logStd, actions, logProb, logProb, meanGradient, logStdGradient);
+        void Step()
+        {
+            DiagonalNormal.Sample(mean, logStd, random, actions);
+            DiagonalNormal.LogProb(mean, logStd, actions, logProb);
+            DiagonalNormal.Entropy(logStd, logProb);
+            DiagonalNormal.Backward(mean, logStd, actions, logProb, logProb, meanGradient, logStdGradient);
+        }
 
-        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+        Assert.Equal(0, Allocations.OnThisThread(Step, warmUp: 1, repetitions: 1));
     }
 
     private static void CheckGradients(float[] mean, float[] logStd, float[] actions, float[] logProbGradient, float[] entropyGradient)

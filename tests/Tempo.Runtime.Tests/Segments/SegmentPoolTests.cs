@@ -1,5 +1,6 @@
 using Tempo.Algorithms.Experience;
 using Tempo.Core.Envs;
+using Tempo.Tests.Shared;
 
 namespace Tempo.Runtime.Tests.Segments;
 
@@ -91,8 +92,7 @@ public sealed class SegmentPoolTests
             pool.Return(new Segment<float, int>(_layout));
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 10_000; i++)
+        void RentTwoAndReturnThem()
         {
             var a = pool.Rent();
             var b = pool.Rent();
@@ -100,7 +100,7 @@ public sealed class SegmentPoolTests
             pool.Return(b);
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.OnThisThread(RentTwoAndReturnThem, warmUp: 0, repetitions: 10_000));
     }
 
     [Fact]

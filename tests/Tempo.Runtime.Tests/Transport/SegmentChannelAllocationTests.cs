@@ -1,5 +1,6 @@
 using Tempo.Algorithms.Experience;
 using Tempo.Runtime.Transport;
+using Tempo.Tests.Shared;
 
 namespace Tempo.Runtime.Tests.Transport;
 
@@ -17,9 +18,8 @@ public sealed class SegmentChannelAllocationTests
         using var cancellation = new CancellationTokenSource();
         Assert.Equal(0, RoundTrips(pool, channel, 100, cancellation.Token));
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        var failures = RoundTrips(pool, channel, 10_000, cancellation.Token);
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        var failures = 0;
+        var allocated = Allocations.OnThisThread(() => failures += RoundTrips(pool, channel, 10_000, cancellation.Token), warmUp: 0, repetitions: 1);
 
         Assert.Equal(0, failures);
         Assert.Equal(0, allocated);

@@ -1,6 +1,7 @@
 using Tempo.Core.Envs;
 using Tempo.Core.Envs.Classic;
 using Tempo.Core.Rendering;
+using Tempo.Tests.Shared;
 
 namespace Tempo.Core.Tests.Envs.Classic;
 
@@ -80,15 +81,8 @@ public sealed class ClassicControlRenderingTests
         var frame = new byte[width * height * 3];
         ResetAt(env, ZeroState(env));
         var renderable = (IRenderable)env;
-        renderable.Render(frame);
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 5; i++)
-        {
-            renderable.Render(frame);
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.OnThisThread(() => renderable.Render(frame), warmUp: 1, repetitions: 5));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Tempo.Core.Envs.Live;
 using Tempo.Core.Tests.Timing;
 using Tempo.Core.Wrappers;
+using Tempo.Tests.Shared;
 
 namespace Tempo.Core.Tests.Envs.Live;
 
@@ -374,19 +375,9 @@ public sealed class LiveEnvTests
     {
         using var env = Create();
         env.Reset(_observation);
-        ReadOnlySpan<int> action = [1];
-        for (var i = 0; i < 5; i++)
-        {
-            env.Step(action, _observation);
-        }
+        int[] action = [1];
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 20; i++)
-        {
-            env.Step(action, _observation);
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.OnThisThread(() => env.Step(action, _observation), warmUp: 5, repetitions: 20));
     }
 
     [Theory]

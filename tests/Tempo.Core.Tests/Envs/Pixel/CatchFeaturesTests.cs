@@ -3,6 +3,7 @@ using Tempo.Core.Envs.Pixel;
 using Tempo.Core.Envs.Registry;
 using Tempo.Core.Spaces;
 using Tempo.Core.Vector;
+using Tempo.Tests.Shared;
 
 namespace Tempo.Core.Tests.Envs.Pixel;
 
@@ -86,13 +87,6 @@ public sealed class CatchFeaturesTests
             }
         }
 
-        Play();
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 10; i++)
-        {
-            Play();
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.OnThisThread(Play, warmUp: 1, repetitions: 10));
     }
 }

@@ -3,6 +3,7 @@ using Tempo.Core.Envs.Checking;
 using Tempo.Core.Envs.Pixel;
 using Tempo.Core.Envs.Registry;
 using Tempo.Core.Seeding;
+using Tempo.Tests.Shared;
 
 namespace Tempo.Core.Tests.Envs.Pixel;
 
@@ -276,10 +277,8 @@ public sealed class CatchTests
 
         env.Reset(observation, seed: 1);
         Play(100);
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        Play(1000);
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.OnThisThread(() => Play(1000), warmUp: 0, repetitions: 1));
     }
 
     /// <summary>A 10×5 board with 255 at the given (row, column) cells.</summary>

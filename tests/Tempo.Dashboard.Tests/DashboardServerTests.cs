@@ -114,8 +114,10 @@ public sealed class DashboardServerTests
             Assert.True(await WaitUntilAsync(async () =>
             {
                 checkpoint = (await GetJsonAsync(client, dashboard.Address, "/api/runs/cartpole-a/curves")).GetProperty("facts").GetProperty("checkpoint");
-                return checkpoint.ValueKind == JsonValueKind.Object && checkpoint.GetProperty("policyVersion").GetInt64() == version;
-            }, 10));
+                // The server may read the file between the save and the time stamp set above: wait for the reread too.
+                return checkpoint.ValueKind == JsonValueKind.Object && checkpoint.GetProperty("policyVersion").GetInt64() == version
+                    && checkpoint.GetProperty("writtenUtc").GetDateTimeOffset() == written;
+            }, 10), $"checkpoint facts {checkpoint}");
             Assert.Equal(512 * version, checkpoint.GetProperty("globalStep").GetInt64());
             Assert.Equal(version, checkpoint.GetProperty("updates").GetInt64());
             Assert.Equal(written, checkpoint.GetProperty("writtenUtc").GetDateTimeOffset());

@@ -139,6 +139,9 @@ internal sealed class SynchronousRun<TObservation, TAction>(RunContext context, 
         }
 
         schedule.Run(stop.Token);
+
+        // The report held back by the interval: without it a replay run's last row (or, under 100 ms, every row) is lost.
+        monitor.Flush();
         checkpointer.SaveNow();
         writer.Flush();
         return Outcome(monitor, schedule.GlobalStep);

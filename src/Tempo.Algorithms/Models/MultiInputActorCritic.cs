@@ -9,13 +9,10 @@ namespace Tempo.Algorithms.Models;
 /// <summary>An actor-critic over dict observations (SB3's <c>MultiInputPolicy</c> with its <c>CombinedExtractor</c>): each part encoded on its own, the features concatenated, read by a linear policy head and a linear value head.</summary>
 /// <remarks>
 /// <para>
-/// Observations are <see cref="DictSpace"/> values (the parts' bytes end to end). A byte part shaped as an image —
-/// <c>[channels, height, width]</c>, <c>[height, width]</c> or <c>[height, width, 1]</c> — is divided by 255 and
-/// encoded by a Nature CNN with its ReLU fully connected layer of <see cref="HiddenSize"/> features, as
-/// <see cref="CategoricalCnnActorCritic"/>'s torso. Every other part (floats, ints, byte vectors) is flattened, taken
-/// as it is (no scaling, as SB3 does for non-image boxes), and encoded by CleanRL's MLP torso: two tanh layers of
-/// <see cref="VectorHiddenSize"/>. That small MLP is there so the heads see a non-linear function of the features, as
-/// they do of the pixels; without it the policy would be linear in raw memory values, whose scales differ wildly.
+/// Observations are <see cref="DictSpace"/> values (the parts' bytes end to end), encoded by a <see cref="DictExtractor"/>:
+/// a Nature CNN per byte image part, CleanRL's small tanh MLP per other part. That small MLP is there so the heads see a
+/// non-linear function of the features, as they do of the pixels; without it the policy would be linear in raw memory
+/// values, whose scales differ wildly.
 /// </para>
 /// <para>
 /// The encoders' outputs are concatenated in part (name) order and shared by both heads, as in CleanRL's

@@ -170,9 +170,9 @@ public sealed class MultiInputQNetworkTests
         Parameter Lookup(string name) => Parameter(network, name);
         var pixels = _space["frames"].Read<byte>(observation).ToArray().Select(p => p / 255.0).ToArray();
         var features = _space["features"].Read<float>(observation).ToArray().Select(f => (double)f).ToArray();
-        var encodedFeatures = NaiveDictForward.Affine(Lookup, "extractors.features.2", [.. NaiveDictForward.Affine(Lookup, "extractors.features.0", features).Select(Math.Tanh)]).Select(Math.Tanh);
-        var encodedFrames = NaiveDictForward.Cnn(Lookup, "extractors.frames", pixels, Channels, Size);
-        return NaiveDictForward.Affine(Lookup, "head", [.. encodedFeatures, .. encodedFrames]);
+        var encodedFeatures = NaiveLayers.Affine(Lookup, "extractors.features.2", [.. NaiveLayers.Affine(Lookup, "extractors.features.0", features).Select(Math.Tanh)]).Select(Math.Tanh);
+        var encodedFrames = NaiveLayers.Cnn(Lookup, "extractors.frames", pixels, Channels, Size);
+        return NaiveLayers.Affine(Lookup, "head", [.. encodedFeatures, .. encodedFrames]);
     }
 
     // Biases drawn away from zero, so every ReLU sees both signs and every bias gradient is exercised.

@@ -501,65 +501,9 @@ public sealed class CategoricalCnnActorCriticTests
     /// <summary>The network in double from its named parameters: three valid convolutions with ReLU, a ReLU fc layer, two linear heads.</summary>
     private static (double[] Logits, double Value) NaiveForward(CategoricalCnnActorCritic model, double[] pixels)
     {
-        var (maps, height, width) = (pixels, Size, Size);
-        var channels = Channels;
-        foreach (var (layer, kernel, stride) in new[] { ("network.0", 8, 4), ("network.2", 4, 2), ("network.4", 3, 1) })
-        {
-            var weight = Parameter(model, $"{layer}.weight").Value.Span.ToArray();
-            var bias = Parameter(model, $"{layer}.bias").Value.Span.ToArray();
-            var outChannels = bias.Length;
-            var outHeight = ((height - kernel) / stride) + 1;
-            var outWidth = ((width - kernel) / stride) + 1;
-            var output = new double[outChannels * outHeight * outWidth];
-            for (var o = 0; o < outChannels; o++)
-            {
-                for (var y = 0; y < outHeight; y++)
-                {
-                    for (var x = 0; x < outWidth; x++)
-                    {
-                        double sum = bias[o];
-                        for (var c = 0; c < channels; c++)
-                        {
-                            for (var i = 0; i < kernel; i++)
-                            {
-                                for (var j = 0; j < kernel; j++)
-                                {
-                                    sum += weight[(((((o * channels) + c) * kernel) + i) * kernel) + j] * maps[(((c * height) + (y * stride) + i) * width) + (x * stride) + j];
-                                }
-                            }
-                        }
-
-                        output[(((o * outHeight) + y) * outWidth) + x] = Math.Max(0, sum);
-                    }
-                }
-            }
-
-            (maps, height, width, channels) = (output, outHeight, outWidth, outChannels);
-        }
-
-        var features = Affine(model, "network.7", maps).Select(v => Math.Max(0, v)).ToArray();
-        return (Affine(model, "actor", features), Affine(model, "critic", features)[0]);
-    }
-
-    private static double[] Affine(CategoricalCnnActorCritic model, string prefix, double[] input)
-    {
-        var weight = Parameter(model, $"{prefix}.weight").Value;
-        var bias = Parameter(model, $"{prefix}.bias").Value.Span;
-        var w = weight.Span;
-        var inputs = weight.Dim(1);
-        var result = new double[weight.Dim(0)];
-        for (var o = 0; o < result.Length; o++)
-        {
-            double sum = bias[o];
-            for (var i = 0; i < inputs; i++)
-            {
-                sum += w[(o * inputs) + i] * input[i];
-            }
-
-            result[o] = sum;
-        }
-
-        return result;
+        Parameter Lookup(string name) => Parameter(model, name);
+        var features = NaiveLayers.Cnn(Lookup, "network", pixels, Channels, Size);
+        return (NaiveLayers.Affine(Lookup, "actor", features), NaiveLayers.Affine(Lookup, "critic", features)[0]);
     }
 
     private static void AssertOrthogonalRows(Parameter weight, double gain)

@@ -469,9 +469,9 @@ public sealed class MultiInputActorCriticTests
         Assert.Equal(expectedValues, actualValues);
     }
 
-    private static double[] NaiveCnn(MultiInputActorCritic model, double[] pixels) => NaiveDictForward.Cnn(name => Parameter(model, name), "extractors.frames", pixels, Channels, Size);
+    private static double[] NaiveCnn(MultiInputActorCritic model, double[] pixels) => NaiveLayers.Cnn(name => Parameter(model, name), "extractors.frames", pixels, Channels, Size);
 
-    private static double[] Affine(MultiInputActorCritic model, string prefix, double[] input) => NaiveDictForward.Affine(name => Parameter(model, name), prefix, input);
+    private static double[] Affine(MultiInputActorCritic model, string prefix, double[] input) => NaiveLayers.Affine(name => Parameter(model, name), prefix, input);
 
     private static Parameter Parameter(MultiInputActorCritic model, string name) => model.NamedParameters.Single(p => p.Name == name).Parameter;
 

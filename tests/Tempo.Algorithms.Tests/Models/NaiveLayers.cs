@@ -2,8 +2,8 @@ using Tempo.Nn.Modules;
 
 namespace Tempo.Algorithms.Tests.Models;
 
-/// <summary>The multi-input networks' layers computed naively in double, from the parameters by name: the reference their tests hold Tempo's kernels to.</summary>
-internal static class NaiveDictForward
+/// <summary>The CNN and multi-input networks' layers computed naively in double, from the parameters by name: the reference their tests hold Tempo's kernels to.</summary>
+internal static class NaiveLayers
 {
     /// <summary>The Nature CNN under <paramref name="prefix"/> (valid convolutions 8/4, 4/2, 3/1 with ReLU, then the ReLU fully connected layer <c>.7</c>) on one stack of pixels already divided by 255.</summary>
     public static double[] Cnn(Func<string, Parameter> parameter, string prefix, double[] pixels, int channels, int size)

@@ -37,6 +37,12 @@ internal static unsafe class DirectGemm
         var hasEpilogue = !epilogue.IsNone;
         var main = n / width * width;
 
+        // Strips of four rows onto a zeroed C add a column bias and apply ReLU to their sums before storing them (the
+        // same operations in the same order as afterwards); other epilogues run over each stored strip.
+        var fused = hasEpilogue && epilogue.FitsMicroKernel && beta == 0f;
+        var relu = fused && epilogue.Activation == Activation.Relu;
+        var bias = fused ? epilogue.Bias : null;
+
         var i = 0;
         for (; i + 4 <= m; i += 4)
         {
@@ -45,15 +51,15 @@ internal static unsafe class DirectGemm
             var j = 0;
             for (; j + (2 * width) <= main; j += 2 * width)
             {
-                Tile4x2<TOps, TVector>(k, rowA, rsa, csa, b + j, ldb, rowC + j, ldc, beta);
+                Tile4x2<TOps, TVector>(k, rowA, rsa, csa, b + j, ldb, rowC + j, ldc, beta, bias == null ? null : bias + j, relu);
             }
 
             if (j < main)
             {
-                Tile4x1<TOps, TVector>(k, rowA, rsa, csa, b + j, ldb, rowC + j, ldc, beta);
+                Tile4x1<TOps, TVector>(k, rowA, rsa, csa, b + j, ldb, rowC + j, ldc, beta, bias == null ? null : bias + j, relu);
             }
 
-            if (hasEpilogue)
+            if (hasEpilogue && !fused)
             {
                 epilogue.Apply<TOps, TVector>(rowC, ldc, i, 4, 0, main);
             }
@@ -231,7 +237,7 @@ internal static unsafe class DirectGemm
             var rowA = problem.A + (i * problem.RowStrideA);
             if (rows == 4)
             {
-                Tile4x1<TOps, TVector>(k, rowA, problem.RowStrideA, problem.ColumnStrideA, slab, ldSlab, temporary, MicroKernels.MaxColumns, 0f);
+                Tile4x1<TOps, TVector>(k, rowA, problem.RowStrideA, problem.ColumnStrideA, slab, ldSlab, temporary, MicroKernels.MaxColumns, 0f, null, false);
             }
             else
             {
@@ -270,7 +276,7 @@ internal static unsafe class DirectGemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile4x2<TOps, TVector>(int k, float* a, nint rsa, nint csa, float* b, nint ldb, float* c, nint ldc, float beta)
+    private static void Tile4x2<TOps, TVector>(int k, float* a, nint rsa, nint csa, float* b, nint ldb, float* c, nint ldc, float beta, float* bias, bool relu)
         where TOps : struct, ISimdOps<TVector>
         where TVector : unmanaged
     {
@@ -301,6 +307,32 @@ internal static unsafe class DirectGemm
             b += ldb;
         }
 
+        if (bias != null)
+        {
+            var bias0 = TOps.Load(bias);
+            var bias1 = TOps.Load(bias + width);
+            c00 = TOps.Add(c00, bias0);
+            c01 = TOps.Add(c01, bias1);
+            c10 = TOps.Add(c10, bias0);
+            c11 = TOps.Add(c11, bias1);
+            c20 = TOps.Add(c20, bias0);
+            c21 = TOps.Add(c21, bias1);
+            c30 = TOps.Add(c30, bias0);
+            c31 = TOps.Add(c31, bias1);
+        }
+
+        if (relu)
+        {
+            c00 = TOps.Max(c00, TOps.Zero);
+            c01 = TOps.Max(c01, TOps.Zero);
+            c10 = TOps.Max(c10, TOps.Zero);
+            c11 = TOps.Max(c11, TOps.Zero);
+            c20 = TOps.Max(c20, TOps.Zero);
+            c21 = TOps.Max(c21, TOps.Zero);
+            c30 = TOps.Max(c30, TOps.Zero);
+            c31 = TOps.Max(c31, TOps.Zero);
+        }
+
         MicroKernels.StoreRow<TOps, TVector>(c, c00, c01, beta);
         MicroKernels.StoreRow<TOps, TVector>(c + ldc, c10, c11, beta);
         MicroKernels.StoreRow<TOps, TVector>(c + (2 * ldc), c20, c21, beta);
@@ -308,7 +340,7 @@ internal static unsafe class DirectGemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile4x1<TOps, TVector>(int k, float* a, nint rsa, nint csa, float* b, nint ldb, float* c, nint ldc, float beta)
+    private static void Tile4x1<TOps, TVector>(int k, float* a, nint rsa, nint csa, float* b, nint ldb, float* c, nint ldc, float beta, float* bias, bool relu)
         where TOps : struct, ISimdOps<TVector>
         where TVector : unmanaged
     {
@@ -326,6 +358,23 @@ internal static unsafe class DirectGemm
             a2 += csa;
             a3 += csa;
             b += ldb;
+        }
+
+        if (bias != null)
+        {
+            var bias0 = TOps.Load(bias);
+            c0 = TOps.Add(c0, bias0);
+            c1 = TOps.Add(c1, bias0);
+            c2 = TOps.Add(c2, bias0);
+            c3 = TOps.Add(c3, bias0);
+        }
+
+        if (relu)
+        {
+            c0 = TOps.Max(c0, TOps.Zero);
+            c1 = TOps.Max(c1, TOps.Zero);
+            c2 = TOps.Max(c2, TOps.Zero);
+            c3 = TOps.Max(c3, TOps.Zero);
         }
 
         Store<TOps, TVector>(c, c0, beta);

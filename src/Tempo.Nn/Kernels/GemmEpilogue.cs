@@ -26,6 +26,9 @@ internal readonly unsafe struct GemmEpilogue
     /// <summary>Whether there is nothing to do.</summary>
     public bool IsNone => Bias == null && Activation == Activation.None;
 
+    /// <summary>Whether a micro-kernel can apply it to its registers before storing: a bias per column (or none) and ReLU (or none).</summary>
+    public bool FitsMicroKernel => !(Bias != null && BiasPerRow) && Activation is Activation.None or Activation.Relu;
+
     /// <summary>The same epilogue for a sub-matrix starting at (row, column).</summary>
     public GemmEpilogue Offset(int row, int column) =>
         Bias == null ? this : new GemmEpilogue(Bias + (BiasPerRow ? row : column), BiasPerRow, Activation);

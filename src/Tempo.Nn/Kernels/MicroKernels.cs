@@ -38,8 +38,10 @@ internal static unsafe class MicroKernels
     /// <param name="rows">Valid rows of the tile (≤ 8); padded rows are computed and dropped.</param>
     /// <param name="columns">Valid columns of the tile (≤ 2·width).</param>
     /// <param name="beta">0 overwrites C, otherwise C is scaled by β and accumulated into.</param>
+    /// <param name="bias">The tile's column bias, added to the sums before they are stored, or null; only with β = 0 (the sums are then the whole result).</param>
+    /// <param name="relu">Whether ReLU is applied (after the bias) before the tile is stored; only with β = 0.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Kernel8<TOps, TVector>(int depth, float* a, nint aStride, float* b, float* c, nint ldc, int rows, int columns, float beta)
+    public static void Kernel8<TOps, TVector>(int depth, float* a, nint aStride, float* b, float* c, nint ldc, int rows, int columns, float beta, float* bias = null, bool relu = false)
         where TOps : struct, ISimdOps<TVector>
         where TVector : unmanaged
     {
@@ -85,6 +87,48 @@ internal static unsafe class MicroKernels
             b += 2 * width;
         }
 
+        if (bias != null)
+        {
+            var bias0 = columns >= width ? TOps.Load(bias) : TOps.LoadMasked(bias, TOps.FirstLanes(columns));
+            var bias1 = columns == 2 * width ? TOps.Load(bias + width) : columns > width ? TOps.LoadMasked(bias + width, TOps.FirstLanes(columns - width)) : TOps.Zero;
+            c00 = TOps.Add(c00, bias0);
+            c01 = TOps.Add(c01, bias1);
+            c10 = TOps.Add(c10, bias0);
+            c11 = TOps.Add(c11, bias1);
+            c20 = TOps.Add(c20, bias0);
+            c21 = TOps.Add(c21, bias1);
+            c30 = TOps.Add(c30, bias0);
+            c31 = TOps.Add(c31, bias1);
+            c40 = TOps.Add(c40, bias0);
+            c41 = TOps.Add(c41, bias1);
+            c50 = TOps.Add(c50, bias0);
+            c51 = TOps.Add(c51, bias1);
+            c60 = TOps.Add(c60, bias0);
+            c61 = TOps.Add(c61, bias1);
+            c70 = TOps.Add(c70, bias0);
+            c71 = TOps.Add(c71, bias1);
+        }
+
+        if (relu)
+        {
+            c00 = TOps.Max(c00, TOps.Zero);
+            c01 = TOps.Max(c01, TOps.Zero);
+            c10 = TOps.Max(c10, TOps.Zero);
+            c11 = TOps.Max(c11, TOps.Zero);
+            c20 = TOps.Max(c20, TOps.Zero);
+            c21 = TOps.Max(c21, TOps.Zero);
+            c30 = TOps.Max(c30, TOps.Zero);
+            c31 = TOps.Max(c31, TOps.Zero);
+            c40 = TOps.Max(c40, TOps.Zero);
+            c41 = TOps.Max(c41, TOps.Zero);
+            c50 = TOps.Max(c50, TOps.Zero);
+            c51 = TOps.Max(c51, TOps.Zero);
+            c60 = TOps.Max(c60, TOps.Zero);
+            c61 = TOps.Max(c61, TOps.Zero);
+            c70 = TOps.Max(c70, TOps.Zero);
+            c71 = TOps.Max(c71, TOps.Zero);
+        }
+
         if (rows == 8 && columns == 2 * width)
         {
             StoreRow<TOps, TVector>(c + (0 * ldc), c00, c01, beta);
@@ -95,6 +139,57 @@ internal static unsafe class MicroKernels
             StoreRow<TOps, TVector>(c + (5 * ldc), c50, c51, beta);
             StoreRow<TOps, TVector>(c + (6 * ldc), c60, c61, beta);
             StoreRow<TOps, TVector>(c + (7 * ldc), c70, c71, beta);
+            return;
+        }
+
+        if (TOps.HasMaskedMemory)
+        {
+            // A ragged tile (the last panel of columns, or of rows) stores through lane masks instead of a scratch tile.
+            var lowMask = TOps.FirstLanes(Math.Min(columns, width));
+            var highMask = TOps.FirstLanes(Math.Max(columns - width, 0));
+            StoreRowMasked<TOps, TVector>(c + (0 * ldc), c00, c01, lowMask, highMask, columns > width, beta);
+            if (rows == 1)
+            {
+                return;
+            }
+
+            StoreRowMasked<TOps, TVector>(c + (1 * ldc), c10, c11, lowMask, highMask, columns > width, beta);
+            if (rows == 2)
+            {
+                return;
+            }
+
+            StoreRowMasked<TOps, TVector>(c + (2 * ldc), c20, c21, lowMask, highMask, columns > width, beta);
+            if (rows == 3)
+            {
+                return;
+            }
+
+            StoreRowMasked<TOps, TVector>(c + (3 * ldc), c30, c31, lowMask, highMask, columns > width, beta);
+            if (rows == 4)
+            {
+                return;
+            }
+
+            StoreRowMasked<TOps, TVector>(c + (4 * ldc), c40, c41, lowMask, highMask, columns > width, beta);
+            if (rows == 5)
+            {
+                return;
+            }
+
+            StoreRowMasked<TOps, TVector>(c + (5 * ldc), c50, c51, lowMask, highMask, columns > width, beta);
+            if (rows == 6)
+            {
+                return;
+            }
+
+            StoreRowMasked<TOps, TVector>(c + (6 * ldc), c60, c61, lowMask, highMask, columns > width, beta);
+            if (rows == 7)
+            {
+                return;
+            }
+
+            StoreRowMasked<TOps, TVector>(c + (7 * ldc), c70, c71, lowMask, highMask, columns > width, beta);
             return;
         }
 
@@ -128,8 +223,10 @@ internal static unsafe class MicroKernels
     /// <param name="rows">Valid rows of the tile (≤ 6); padded rows are computed and dropped.</param>
     /// <param name="columns">Valid columns of the tile (≤ 2·width).</param>
     /// <param name="beta">0 overwrites C, otherwise C is scaled by β and accumulated into.</param>
+    /// <param name="bias">The tile's column bias, added to the sums before they are stored, or null; only with β = 0 (the sums are then the whole result).</param>
+    /// <param name="relu">Whether ReLU is applied (after the bias) before the tile is stored; only with β = 0.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Kernel6<TOps, TVector>(int depth, float* a, nint aStride, float* b, float* c, nint ldc, int rows, int columns, float beta)
+    public static void Kernel6<TOps, TVector>(int depth, float* a, nint aStride, float* b, float* c, nint ldc, int rows, int columns, float beta, float* bias = null, bool relu = false)
         where TOps : struct, ISimdOps<TVector>
         where TVector : unmanaged
     {
@@ -167,6 +264,40 @@ internal static unsafe class MicroKernels
             b += 2 * width;
         }
 
+        if (bias != null)
+        {
+            var bias0 = columns >= width ? TOps.Load(bias) : TOps.LoadMasked(bias, TOps.FirstLanes(columns));
+            var bias1 = columns == 2 * width ? TOps.Load(bias + width) : columns > width ? TOps.LoadMasked(bias + width, TOps.FirstLanes(columns - width)) : TOps.Zero;
+            c00 = TOps.Add(c00, bias0);
+            c01 = TOps.Add(c01, bias1);
+            c10 = TOps.Add(c10, bias0);
+            c11 = TOps.Add(c11, bias1);
+            c20 = TOps.Add(c20, bias0);
+            c21 = TOps.Add(c21, bias1);
+            c30 = TOps.Add(c30, bias0);
+            c31 = TOps.Add(c31, bias1);
+            c40 = TOps.Add(c40, bias0);
+            c41 = TOps.Add(c41, bias1);
+            c50 = TOps.Add(c50, bias0);
+            c51 = TOps.Add(c51, bias1);
+        }
+
+        if (relu)
+        {
+            c00 = TOps.Max(c00, TOps.Zero);
+            c01 = TOps.Max(c01, TOps.Zero);
+            c10 = TOps.Max(c10, TOps.Zero);
+            c11 = TOps.Max(c11, TOps.Zero);
+            c20 = TOps.Max(c20, TOps.Zero);
+            c21 = TOps.Max(c21, TOps.Zero);
+            c30 = TOps.Max(c30, TOps.Zero);
+            c31 = TOps.Max(c31, TOps.Zero);
+            c40 = TOps.Max(c40, TOps.Zero);
+            c41 = TOps.Max(c41, TOps.Zero);
+            c50 = TOps.Max(c50, TOps.Zero);
+            c51 = TOps.Max(c51, TOps.Zero);
+        }
+
         if (rows == 6 && columns == 2 * width)
         {
             StoreRow<TOps, TVector>(c + (0 * ldc), c00, c01, beta);
@@ -175,6 +306,45 @@ internal static unsafe class MicroKernels
             StoreRow<TOps, TVector>(c + (3 * ldc), c30, c31, beta);
             StoreRow<TOps, TVector>(c + (4 * ldc), c40, c41, beta);
             StoreRow<TOps, TVector>(c + (5 * ldc), c50, c51, beta);
+            return;
+        }
+
+        if (TOps.HasMaskedMemory)
+        {
+            // A ragged tile (the last panel of columns, or of rows) stores through lane masks instead of a scratch tile.
+            var lowMask = TOps.FirstLanes(Math.Min(columns, width));
+            var highMask = TOps.FirstLanes(Math.Max(columns - width, 0));
+            StoreRowMasked<TOps, TVector>(c + (0 * ldc), c00, c01, lowMask, highMask, columns > width, beta);
+            if (rows == 1)
+            {
+                return;
+            }
+
+            StoreRowMasked<TOps, TVector>(c + (1 * ldc), c10, c11, lowMask, highMask, columns > width, beta);
+            if (rows == 2)
+            {
+                return;
+            }
+
+            StoreRowMasked<TOps, TVector>(c + (2 * ldc), c20, c21, lowMask, highMask, columns > width, beta);
+            if (rows == 3)
+            {
+                return;
+            }
+
+            StoreRowMasked<TOps, TVector>(c + (3 * ldc), c30, c31, lowMask, highMask, columns > width, beta);
+            if (rows == 4)
+            {
+                return;
+            }
+
+            StoreRowMasked<TOps, TVector>(c + (4 * ldc), c40, c41, lowMask, highMask, columns > width, beta);
+            if (rows == 5)
+            {
+                return;
+            }
+
+            StoreRowMasked<TOps, TVector>(c + (5 * ldc), c50, c51, lowMask, highMask, columns > width, beta);
             return;
         }
 
@@ -230,6 +400,27 @@ internal static unsafe class MicroKernels
             var scale = TOps.Broadcast(beta);
             TOps.Store(c, TOps.MultiplyAdd(TOps.Load(c), scale, low));
             TOps.Store(c + width, TOps.MultiplyAdd(TOps.Load(c + width), scale, high));
+        }
+    }
+
+    /// <summary>Writes the valid columns of one tile row through lane masks (masked lanes are neither read nor written).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void StoreRowMasked<TOps, TVector>(float* c, TVector low, TVector high, TVector lowMask, TVector highMask, bool twoVectors, float beta)
+        where TOps : struct, ISimdOps<TVector>
+        where TVector : unmanaged
+    {
+        var width = TOps.Width;
+        if (beta != 0f)
+        {
+            var scale = TOps.Broadcast(beta);
+            low = beta == 1f ? TOps.Add(TOps.LoadMasked(c, lowMask), low) : TOps.MultiplyAdd(TOps.LoadMasked(c, lowMask), scale, low);
+            high = !twoVectors ? high : beta == 1f ? TOps.Add(TOps.LoadMasked(c + width, highMask), high) : TOps.MultiplyAdd(TOps.LoadMasked(c + width, highMask), scale, high);
+        }
+
+        TOps.StoreMasked(c, low, lowMask);
+        if (twoVectors)
+        {
+            TOps.StoreMasked(c + width, high, highMask);
         }
     }
 

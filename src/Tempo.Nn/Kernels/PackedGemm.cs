@@ -33,6 +33,11 @@ internal static unsafe class PackedGemm
         var packedB = buffers.PackedB;
         var epilogue = problem.Epilogue;
         var hasEpilogue = !epilogue.IsNone;
+
+        // With the whole depth in one pass onto a zeroed C, the micro-kernel adds a column bias and applies ReLU to its
+        // sums before storing them (the same operations in the same order as afterwards); otherwise the epilogue runs
+        // over each stored tile while it is still in cache.
+        var inRegisters = hasEpilogue && epilogue.FitsMicroKernel && problem.Beta == 0f && problem.K <= depthBlock;
         var c = problem.C;
         var ldc = problem.Ldc;
 
@@ -93,16 +98,19 @@ internal static unsafe class PackedGemm
                             var inPlace = ir < inPlaceRows;
                             var panelA = inPlace ? problem.A + ic + ir + (pc * problem.ColumnStrideA) : panelsA + ((ir - inPlaceRows) * kc);
                             var strideA = inPlace ? problem.ColumnStrideA : microRows;
+                            var fused = last && inRegisters;
+                            var bias = fused && epilogue.Bias != null ? epilogue.Bias + jc + jr : null;
+                            var relu = fused && epilogue.Activation == Activation.Relu;
                             if (microRows == 8)
                             {
-                                MicroKernels.Kernel8<TOps, TVector>(kc, panelA, strideA, panelB, tile, ldc, mr, nr, beta);
+                                MicroKernels.Kernel8<TOps, TVector>(kc, panelA, strideA, panelB, tile, ldc, mr, nr, beta, bias, relu);
                             }
                             else
                             {
-                                MicroKernels.Kernel6<TOps, TVector>(kc, panelA, strideA, panelB, tile, ldc, mr, nr, beta);
+                                MicroKernels.Kernel6<TOps, TVector>(kc, panelA, strideA, panelB, tile, ldc, mr, nr, beta, bias, relu);
                             }
 
-                            if (last && hasEpilogue)
+                            if (last && hasEpilogue && !inRegisters)
                             {
                                 epilogue.Apply<TOps, TVector>(tile, ldc, ic + ir, mr, jc + jr, nr);
                             }

@@ -7,7 +7,9 @@
 # peer's median wall-clock-to-475. Writes the same figures as Markdown to benchmarks/ppo/results-cartpole.md.
 #
 # Usage: benchmarks/ppo/cartpole.sh [--seeds "1 2 3 4 5"] [--repeats 2] [--presets "cleanrl rlzoo"]
-#                                   [--out FILE] [--no-build]
+#                                   [--out FILE] [--no-build] [--published]
+# --published times the published form instead (`dotnet publish -r <this machine's RID>`: ReadyToRun, as users install
+# it), so start-up code is precompiled rather than JIT-compiled inside the timed run.
 set -euo pipefail
 
 script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -18,6 +20,7 @@ repeats=2
 presets="cleanrl rlzoo"
 out="$script_dir/results-cartpole.md"
 build=1
+published=0
 target=475
 
 die() { echo "cartpole.sh: error: $*" >&2; exit 1; }
@@ -29,7 +32,8 @@ while [[ $# -gt 0 ]]; do
         --presets) presets=${2:?--presets needs a value}; shift 2 ;;
         --out) out=${2:?--out needs a value}; shift 2 ;;
         --no-build) build=0; shift ;;
-        -h|--help) sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --published) published=1; shift ;;
+        -h|--help) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown argument '$1' (try --help)" ;;
     esac
 done
@@ -61,18 +65,25 @@ stats() {
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print ""; else print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 command -v dotnet >/dev/null || die "dotnet is not on PATH"
-if [[ $build -eq 1 ]]; then
-    echo "building src/Tempo.Cli (Release)..."
-    dotnet build "$repo/src/Tempo.Cli" -c Release --nologo -v q >/dev/null || die "build failed; run: dotnet build $repo/src/Tempo.Cli -c Release"
-fi
-shopt -s nullglob
-binaries=("$repo"/src/Tempo.Cli/bin/Release/net*/tempo)
-shopt -u nullglob
-[[ ${#binaries[@]} -eq 1 && -x "${binaries[0]}" ]] || die "expected one built tempo binary under src/Tempo.Cli/bin/Release/net*/, found ${#binaries[@]} (build without --no-build?)"
-tempo=${binaries[0]}
-
 work=$(mktemp -d "${TMPDIR:-/tmp}/tempo-cartpole-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
+if [[ $published -eq 1 ]]; then
+    rid=$(dotnet --info | sed -n 's/^ *RID: *//p' | head -1)
+    echo "publishing src/Tempo.Cli (Release, $rid)..."
+    dotnet publish "$repo/src/Tempo.Cli" -c Release -r "$rid" --self-contained false -o "$work/published" --nologo -v q >/dev/null \
+        || die "publish failed; run: dotnet publish $repo/src/Tempo.Cli -c Release -r $rid"
+    tempo="$work/published/tempo"
+else
+    if [[ $build -eq 1 ]]; then
+        echo "building src/Tempo.Cli (Release)..."
+        dotnet build "$repo/src/Tempo.Cli" -c Release --nologo -v q >/dev/null || die "build failed; run: dotnet build $repo/src/Tempo.Cli -c Release"
+    fi
+    shopt -s nullglob
+    binaries=("$repo"/src/Tempo.Cli/bin/Release/net*/tempo)
+    shopt -u nullglob
+    [[ ${#binaries[@]} -eq 1 && -x "${binaries[0]}" ]] || die "expected one built tempo binary under src/Tempo.Cli/bin/Release/net*/, found ${#binaries[@]} (build without --no-build?)"
+    tempo=${binaries[0]}
+fi
 
 load_start=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "n/a")
 started=$(date -u +"%Y-%m-%d %H:%M UTC")

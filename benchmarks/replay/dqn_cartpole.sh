@@ -5,7 +5,8 @@
 #
 # Usage: benchmarks/replay/dqn_cartpole.sh [--seeds "1 2 3"] [--peer PATH/TO/side_by_side.sh] [--no-build] [--published]
 # --published times the published form (`dotnet publish -r <this machine's RID>`: ReadyToRun, as users install it).
-# Prints one line per run: who, seed, solved step, wall seconds to 475 (from the start of training).
+# Prints one line per run: who, seed, solved step, wall seconds to 475 (from the start of training); with --peer, also
+# one gradient step of CleanRL's dqn.py and of SB3's DQN (benchmarks/replay/peer_dqn_step.py; SB3 needs python3-matplotlib).
 set -euo pipefail
 
 script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -21,7 +22,7 @@ while [[ $# -gt 0 ]]; do
         --peer) peer=${2:?--peer needs a path}; shift 2 ;;
         --no-build) build=0; shift ;;
         --published) published=1; shift ;;
-        -h|--help) sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown argument '$1' (try --help)" ;;
     esac
 done
@@ -54,3 +55,11 @@ for seed in $seeds; do
         echo "cleanrl dqn seed $seed: $(bash "$peer" cleanrl-dqn "$seed")"
     fi
 done
+if [[ -n "$peer" ]]; then
+    # One gradient step of each peer (1 thread), to set beside DqnGradientStepBenchmarks.GradientStep (BenchmarkDotNet).
+    peers_src="${PEERS_WORK:-${TMPDIR:-/tmp}/tempo-peers}/src"
+    [[ -f "$peers_src/cleanrl/cleanrl/dqn.py" ]] || die "CleanRL sources missing under $peers_src; run: bash $peer install"
+    export PYTHONPATH="$peers_src/gymnasium:$peers_src/farama_notif:$peers_src/cleanrl:$peers_src/sb3:$(dirname "$peer")/stubs" OMP_NUM_THREADS=1
+    echo "cleanrl dqn gradient step: $(/usr/bin/python3 "$script_dir/peer_dqn_step.py" cleanrl "$peers_src/cleanrl/cleanrl/dqn.py") us (load $(cut -d' ' -f1 /proc/loadavg))"
+    echo "sb3 dqn gradient step:     $(/usr/bin/python3 "$script_dir/peer_dqn_step.py" sb3) us (load $(cut -d' ' -f1 /proc/loadavg))"
+fi

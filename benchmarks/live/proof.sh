@@ -16,7 +16,7 @@
 # solves in about a minute; up to 4 more minutes per live seed that runs its whole budget.
 #
 # Usage: benchmarks/live/proof.sh [--out FILE] [--seeds "1 2 3"] [--live-seconds 60] [--sync-steps 1280]
-#                                 [--learn-steps 200000] [--no-build]
+#                                 [--learn-steps 200000] [--no-build | --published]
 #   --seeds          seeds of the learning runs (d) and (e)
 #   --live-seconds   wall-time budget of the gap run (a)
 #   --sync-steps     step budget of the sync runs (b) and (c), 128 per PPO iteration
@@ -31,7 +31,7 @@ seeds="1 2 3"
 live_seconds=60
 learn_steps=200000
 sync_steps=1280   # 10 PPO iterations of 128 steps at 50 Hz: ~26 s
-build=1
+mode=build
 rate=50           # LiveCartPole-v1's default tick rate, for the gap runs (a)-(c)
 learn_rate=200    # tick rate of the live learning runs (d): a 5 ms step period
 target=475
@@ -45,7 +45,8 @@ while [[ $# -gt 0 ]]; do
         --live-seconds) live_seconds=${2:?--live-seconds needs a value}; shift 2 ;;
         --sync-steps) sync_steps=${2:?--sync-steps needs a value}; shift 2 ;;
         --learn-steps) learn_steps=${2:?--learn-steps needs a value}; shift 2 ;;
-        --no-build) build=0; shift ;;
+        --no-build) mode=no-build; shift ;;
+        --published) mode=published; shift ;;
         -h|--help) sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown argument '$1' (try --help)" ;;
     esac
@@ -55,14 +56,8 @@ for n in $seeds $live_seconds $sync_steps $learn_steps; do [[ "$n" =~ ^[0-9]+$ ]
 for n in $live_seconds $sync_steps $learn_steps; do [[ "$n" -gt 0 ]] || die "budgets must be positive; got '$n'"; done
 
 command -v dotnet >/dev/null || die "dotnet is not on PATH"
-if [[ $build -eq 1 ]]; then
-    echo "building src/Tempo.Cli (Release)..."
-    dotnet build "$repo/src/Tempo.Cli" -c Release --nologo -v q >/dev/null || die "build failed; run: dotnet build $repo/src/Tempo.Cli -c Release"
-fi
-shopt -s nullglob
-binaries=("$repo"/src/Tempo.Cli/bin/Release/net*/tempo)
-[[ ${#binaries[@]} -eq 1 ]] || die "expected one built tempo binary under src/Tempo.Cli/bin/Release; found ${#binaries[@]}"
-tempo=${binaries[0]}
+source "$repo/benchmarks/tempo-binary.sh"
+tempo=$(tempo_binary "$repo" "$mode") || exit 1
 
 work=$(mktemp -d /tmp/tempo-live-proof.XXXXXX)
 echo "run folders under $work"

@@ -5,7 +5,7 @@
 #   (g) the 2-actor proof run (a) beside two outside CPU hogs (`yes > /dev/null`); goal max <= 40 ms in every run.
 # Figures are the run-long ones of the worst env (last row of metrics.csv). Builds tempo once in Release.
 #
-# Usage: benchmarks/live/stress.sh [--runs-f 3] [--runs-g 5] [--out FILE] [--no-build]
+# Usage: benchmarks/live/stress.sh [--runs-f 3] [--runs-g 5] [--out FILE] [--no-build | --published]
 set -euo pipefail
 
 script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -13,14 +13,15 @@ repo=$(cd "$script_dir/../.." && pwd)
 out="$script_dir/results-stress.md"
 runs_f=3
 runs_g=5
-build=1
+mode=build
 die() { echo "stress.sh: error: $*" >&2; exit 1; }
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --runs-f) runs_f=${2:?}; shift 2 ;;
         --runs-g) runs_g=${2:?}; shift 2 ;;
         --out) out=${2:?}; shift 2 ;;
-        --no-build) build=0; shift ;;
+        --no-build) mode=no-build; shift ;;
+        --published) mode=published; shift ;;
         -h|--help) sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown argument '$1' (try --help)" ;;
     esac
@@ -28,11 +29,8 @@ done
 for n in $runs_f $runs_g; do [[ "$n" =~ ^[1-9][0-9]*$ ]] || die "run counts must be positive integers; got '$n'"; done
 command -v dotnet >/dev/null || die "dotnet is not on PATH"
 command -v yes >/dev/null || die "yes is not on PATH"
-if [[ $build -eq 1 ]]; then
-    dotnet build "$repo/src/Tempo.Cli" -c Release --nologo -v q >/dev/null || die "build failed"
-fi
-tempo="$repo/src/Tempo.Cli/bin/Release/net10.0/tempo.dll"
-[[ -f "$tempo" ]] || die "$tempo not found; build first"
+source "$repo/benchmarks/tempo-binary.sh"
+tempo=$(tempo_binary "$repo" "$mode") || exit 1
 work=$(mktemp -d /tmp/tempo-stress.XXXXXX)
 hogs=()
 cleanup() { for h in "${hogs[@]}"; do kill "$h" 2>/dev/null || true; done; }
@@ -55,7 +53,7 @@ row() { read -r p50 p99 max late <<<"$(last "$1")"; printf '| %s | %.1f | %.1f |
 } > "$out"
 for s in $(seq 1 "$runs_f"); do
     load=$(cut -d' ' -f1 /proc/loadavg)
-    dotnet "$tempo" train --env LiveCartPole-v1 --algo appo --schedule async --num-actors 1 --num-envs 4 --num-steps 32 \
+    "$tempo" train --env LiveCartPole-v1 --algo appo --schedule async --num-actors 1 --num-envs 4 --num-steps 32 \
         --learning-rate 0.001 --num-minibatches 1 --total-timesteps 12000 --seed "$s" --run-dir "$work/f-$s" --plain >/dev/null
     row "$work/f-$s/metrics.csv" "$s" "$load" >> "$out"
 done
@@ -69,7 +67,7 @@ done
 for s in $(seq 1 "$runs_g"); do
     yes > /dev/null & hogs=($!); yes > /dev/null & hogs+=($!)
     load=$(cut -d' ' -f1 /proc/loadavg)
-    dotnet "$tempo" train --env LiveCartPole-v1 --algo appo --schedule async --num-actors 2 --num-envs 1 --num-steps 32 \
+    "$tempo" train --env LiveCartPole-v1 --algo appo --schedule async --num-actors 2 --num-envs 1 --num-steps 32 \
         --learning-rate 0.001 --num-minibatches 1 --total-timesteps 6000 --seed "$s" --run-dir "$work/g-$s" --plain >/dev/null
     cleanup; hogs=()
     row "$work/g-$s/metrics.csv" "$s" "$load" >> "$out"

@@ -19,8 +19,7 @@ seeds="1 2 3 4 5"
 repeats=2
 presets="cleanrl rlzoo"
 out="$script_dir/results-cartpole.md"
-build=1
-published=0
+mode=build
 target=475
 
 die() { echo "cartpole.sh: error: $*" >&2; exit 1; }
@@ -31,8 +30,8 @@ while [[ $# -gt 0 ]]; do
         --repeats) repeats=${2:?--repeats needs a value}; shift 2 ;;
         --presets) presets=${2:?--presets needs a value}; shift 2 ;;
         --out) out=${2:?--out needs a value}; shift 2 ;;
-        --no-build) build=0; shift ;;
-        --published) published=1; shift ;;
+        --no-build) mode=no-build; shift ;;
+        --published) mode=published; shift ;;
         -h|--help) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown argument '$1' (try --help)" ;;
     esac
@@ -67,23 +66,8 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print ""; else print
 command -v dotnet >/dev/null || die "dotnet is not on PATH"
 work=$(mktemp -d "${TMPDIR:-/tmp}/tempo-cartpole-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-if [[ $published -eq 1 ]]; then
-    rid=$(dotnet --info | sed -n 's/^ *RID: *//p' | head -1)
-    echo "publishing src/Tempo.Cli (Release, $rid)..."
-    dotnet publish "$repo/src/Tempo.Cli" -c Release -r "$rid" --self-contained false -o "$work/published" --nologo -v q >/dev/null \
-        || die "publish failed; run: dotnet publish $repo/src/Tempo.Cli -c Release -r $rid"
-    tempo="$work/published/tempo"
-else
-    if [[ $build -eq 1 ]]; then
-        echo "building src/Tempo.Cli (Release)..."
-        dotnet build "$repo/src/Tempo.Cli" -c Release --nologo -v q >/dev/null || die "build failed; run: dotnet build $repo/src/Tempo.Cli -c Release"
-    fi
-    shopt -s nullglob
-    binaries=("$repo"/src/Tempo.Cli/bin/Release/net*/tempo)
-    shopt -u nullglob
-    [[ ${#binaries[@]} -eq 1 && -x "${binaries[0]}" ]] || die "expected one built tempo binary under src/Tempo.Cli/bin/Release/net*/, found ${#binaries[@]} (build without --no-build?)"
-    tempo=${binaries[0]}
-fi
+source "$repo/benchmarks/tempo-binary.sh"
+tempo=$(tempo_binary "$repo" "$mode") || exit 1
 
 load_start=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "n/a")
 started=$(date -u +"%Y-%m-%d %H:%M UTC")

@@ -3,29 +3,28 @@
 # with CleanRL's settings (K × num-envs = 4) and rl-zoo's (K × num-envs = 8), K = 1 and 2 alternating per seed. Prints
 # per run the env steps and wall seconds to a last-20 mean of 475 and the learner's updates per second at the end.
 #
-# Usage: benchmarks/ppo/data_parallel.sh [--seeds "1 2 3"] [--tempo PATH] [--no-build]
+# Usage: benchmarks/ppo/data_parallel.sh [--seeds "1 2 3"] [--tempo PATH] [--no-build | --published]
 set -euo pipefail
 
 script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$script_dir/../.." && pwd)
 seeds="1 2 3"
 tempo=""
-build=1
+mode=build
 die() { echo "data_parallel.sh: error: $*" >&2; exit 1; }
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --seeds) seeds=${2:?--seeds needs a value}; shift 2 ;;
         --tempo) tempo=${2:?--tempo needs a path}; shift 2 ;;
-        --no-build) build=0; shift ;;
+        --no-build) mode=no-build; shift ;;
+        --published) mode=published; shift ;;
         -h|--help) sed -n '2,6p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown argument '$1' (try --help)" ;;
     esac
 done
 if [[ -z "$tempo" ]]; then
-    if [[ $build -eq 1 ]]; then
-        dotnet build "$repo/src/Tempo.Cli" -c Release --nologo -v q >/dev/null || die "build failed; run: dotnet build $repo/src/Tempo.Cli -c Release"
-    fi
-    tempo=$(ls "$repo"/src/Tempo.Cli/bin/Release/net*/tempo | head -1)
+    source "$repo/benchmarks/tempo-binary.sh"
+    tempo=$(tempo_binary "$repo" "$mode") || exit 1
 fi
 [[ -x "$tempo" ]] || die "no tempo executable at '$tempo'"
 

@@ -8,7 +8,7 @@
 # first step and wall second at which it reached the target, and the final and best means.
 # Writes the same figures as Markdown to benchmarks/ppo/results-learning.md.
 #
-# Usage: benchmarks/ppo/learning.sh [--seeds "1 2 3"] [--envs "acrobot pendulum catch"] [--out FILE] [--no-build]
+# Usage: benchmarks/ppo/learning.sh [--seeds "1 2 3"] [--envs "acrobot pendulum catch"] [--out FILE] [--no-build | --published]
 set -euo pipefail
 
 script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -17,7 +17,7 @@ repo=$(cd "$script_dir/../.." && pwd)
 seeds="1 2 3"
 envs="acrobot pendulum catch"
 out="$script_dir/results-learning.md"
-build=1
+mode=build
 checkpoints=10   # rows of the over-time table: every budget / checkpoints steps
 
 die() { echo "learning.sh: error: $*" >&2; exit 1; }
@@ -27,7 +27,8 @@ while [[ $# -gt 0 ]]; do
         --seeds) seeds=${2:?--seeds needs a value}; shift 2 ;;
         --envs) envs=${2:?--envs needs a value}; shift 2 ;;
         --out) out=${2:?--out needs a value}; shift 2 ;;
-        --no-build) build=0; shift ;;
+        --no-build) mode=no-build; shift ;;
+        --published) mode=published; shift ;;
         -h|--help) sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown argument '$1' (try --help)" ;;
     esac
@@ -60,15 +61,8 @@ for e in $envs; do
 done
 
 command -v dotnet >/dev/null || die "dotnet is not on PATH"
-if [[ $build -eq 1 ]]; then
-    echo "building src/Tempo.Cli (Release)..."
-    dotnet build "$repo/src/Tempo.Cli" -c Release --nologo -v q >/dev/null || die "build failed; run: dotnet build $repo/src/Tempo.Cli -c Release"
-fi
-shopt -s nullglob
-binaries=("$repo"/src/Tempo.Cli/bin/Release/net*/tempo)
-shopt -u nullglob
-[[ ${#binaries[@]} -eq 1 && -x "${binaries[0]}" ]] || die "expected one built tempo binary under src/Tempo.Cli/bin/Release/net*/, found ${#binaries[@]} (build without --no-build?)"
-tempo=${binaries[0]}
+source "$repo/benchmarks/tempo-binary.sh"
+tempo=$(tempo_binary "$repo" "$mode") || exit 1
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/tempo-learning-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT

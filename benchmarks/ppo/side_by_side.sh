@@ -6,7 +6,7 @@
 # repository: pass its path with --peer. Wall seconds to a last-20 mean of 475 are counted from the start of training
 # on both sides; tempo's process wall time (start-up and JIT included) is printed beside it.
 #
-# Usage: benchmarks/ppo/side_by_side.sh --peer PATH/TO/side_by_side.sh [--seeds "1 2 3"] [--presets "cleanrl rlzoo"] [--tempo PATH] [--no-build]
+# Usage: benchmarks/ppo/side_by_side.sh --peer PATH/TO/side_by_side.sh [--seeds "1 2 3"] [--presets "cleanrl rlzoo"] [--tempo PATH] [--no-build | --published]
 set -euo pipefail
 
 script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -15,7 +15,7 @@ seeds="1 2 3"
 presets="cleanrl rlzoo"
 peer=""
 tempo=""
-build=1
+mode=build
 die() { echo "side_by_side.sh: error: $*" >&2; exit 1; }
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -23,7 +23,8 @@ while [[ $# -gt 0 ]]; do
         --presets) presets=${2:?--presets needs a value}; shift 2 ;;
         --peer) peer=${2:?--peer needs a path}; shift 2 ;;
         --tempo) tempo=${2:?--tempo needs a path}; shift 2 ;;
-        --no-build) build=0; shift ;;
+        --no-build) mode=no-build; shift ;;
+        --published) mode=published; shift ;;
         -h|--help) sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown argument '$1' (try --help)" ;;
     esac
@@ -31,10 +32,8 @@ done
 [[ -f "$peer" ]] || die "--peer PATH/TO/side_by_side.sh is required (got '$peer')"
 for s in $seeds; do [[ "$s" =~ ^[0-9]+$ ]] || die "--seeds must be non-negative integers; got '$s'"; done
 if [[ -z "$tempo" ]]; then
-    if [[ $build -eq 1 ]]; then
-        dotnet build "$repo/src/Tempo.Cli" -c Release --nologo -v q >/dev/null || die "build failed; run: dotnet build $repo/src/Tempo.Cli -c Release"
-    fi
-    tempo=$(ls "$repo"/src/Tempo.Cli/bin/Release/net*/tempo | head -1)
+    source "$repo/benchmarks/tempo-binary.sh"
+    tempo=$(tempo_binary "$repo" "$mode") || exit 1
 fi
 [[ -x "$tempo" ]] || die "no tempo executable at '$tempo'"
 

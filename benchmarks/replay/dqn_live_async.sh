@@ -5,7 +5,7 @@
 # the world's period (20 ms at 50 Hz), and ticks per step (return / length over the run's rows: 1.0 when the agents
 # keep up with the clock; above 1 they miss ticks, and each step's reward sums the ticks it spanned).
 #
-# Usage: benchmarks/replay/dqn_live_async.sh [--seeds "1 2 3"] [--target 475] [--no-build]
+# Usage: benchmarks/replay/dqn_live_async.sh [--seeds "1 2 3"] [--target 475] [--no-build | --published]
 set -euo pipefail
 
 script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -13,13 +13,14 @@ repo=$(cd "$script_dir/../.." && pwd)
 config="$repo/configs/dqn/livecartpole-async.json"
 seeds="1 2 3"
 target=475
-build=1
+mode=build
 die() { echo "dqn_live_async.sh: error: $*" >&2; exit 1; }
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --seeds) seeds=${2:?--seeds needs a value}; shift 2 ;;
         --target) target=${2:?--target needs a return}; shift 2 ;;
-        --no-build) build=0; shift ;;
+        --no-build) mode=no-build; shift ;;
+        --published) mode=published; shift ;;
         -h|--help) sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown argument '$1' (try --help)" ;;
     esac
@@ -27,18 +28,15 @@ done
 [[ "$target" =~ ^-?[0-9]+(\.[0-9]+)?$ ]] || die "--target must be a number; got '$target'"
 for s in $seeds; do [[ "$s" =~ ^[0-9]+$ ]] || die "--seeds must be non-negative integers; got '$s'"; done
 
-if [[ $build -eq 1 ]]; then
-    dotnet build "$repo/src/Tempo.Cli" -c Release --nologo -v q >/dev/null || die "build failed; run: dotnet build $repo/src/Tempo.Cli -c Release"
-fi
-tempo=$(ls "$repo"/src/Tempo.Cli/bin/Release/net*/tempo.dll | head -1)
-[[ -f "$tempo" ]] || die "no built tempo.dll under src/Tempo.Cli/bin/Release"
+source "$repo/benchmarks/tempo-binary.sh"
+tempo=$(tempo_binary "$repo" "$mode") || exit 1
 
 echo "CPU: $(lscpu | sed -n 's/^Model name: *//p'), load average at start: $(cut -d' ' -f1-3 /proc/loadavg); period 20 ms (50 Hz)"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for seed in $seeds; do
     log="$work/tempo-$seed.log"
-    dotnet "$tempo" train --config "$config" --seed "$seed" --target-return "$target" --run-dir "$work/run-$seed" >"$log" 2>&1 || die "tempo failed (seed $seed): $(tail -3 "$log")"
+    "$tempo" train --config "$config" --seed "$seed" --target-return "$target" --run-dir "$work/run-$seed" >"$log" 2>&1 || die "tempo failed (seed $seed): $(tail -3 "$log")"
     # The last metrics row's gap percentiles cover the whole run; the best last-20 mean is the largest reported.
     read -r best p50 p99 max ticks < <(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
         { if ($col["episodic_return_mean"] != "" && $col["episodic_return_mean"] + 0 > best) best = $col["episodic_return_mean"] + 0

@@ -4,7 +4,7 @@
 # so machine-load drift hits both alike: wall-clock and env steps to a last-20 mean return of -200, overall steps/s,
 # and one gradient step's time (critic step + the actor/α steps of policy-frequency 2 averaged per env step, targets).
 #
-# Usage: benchmarks/replay/sac_pendulum.sh --peer PATH/TO/side_by_side.sh [--seeds "1"] [--steps 20000] [--no-build]
+# Usage: benchmarks/replay/sac_pendulum.sh --peer PATH/TO/side_by_side.sh [--seeds "1"] [--steps 20000] [--no-build | --published]
 # --steps caps both runs (CleanRL's default is 1M steps; both first reach -200 near 10k).
 set -euo pipefail
 
@@ -13,14 +13,15 @@ repo=$(cd "$script_dir/../.." && pwd)
 seeds="1"
 peer=""
 steps=20000
-build=1
+mode=build
 die() { echo "sac_pendulum.sh: error: $*" >&2; exit 1; }
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --seeds) seeds=${2:?--seeds needs a value}; shift 2 ;;
         --peer) peer=${2:?--peer needs a path}; shift 2 ;;
         --steps) steps=${2:?--steps needs a number}; shift 2 ;;
-        --no-build) build=0; shift ;;
+        --no-build) mode=no-build; shift ;;
+        --published) mode=published; shift ;;
         -h|--help) sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown argument '$1' (try --help)" ;;
     esac
@@ -30,11 +31,8 @@ for s in $seeds; do [[ "$s" =~ ^[0-9]+$ ]] || die "--seeds must be non-negative 
 [[ -n "$peer" ]] || die "--peer PATH/TO/side_by_side.sh is required (the peers' harness lives outside this repository)"
 [[ -f "$peer" ]] || die "--peer $peer does not exist"
 
-if [[ $build -eq 1 ]]; then
-    dotnet build "$repo/src/Tempo.Cli" -c Release --nologo -v q >/dev/null || die "build failed; run: dotnet build $repo/src/Tempo.Cli -c Release"
-fi
-tempo=$(ls "$repo"/src/Tempo.Cli/bin/Release/net*/tempo.dll | head -1)
-[[ -f "$tempo" ]] || die "no built tempo.dll under src/Tempo.Cli/bin/Release"
+source "$repo/benchmarks/tempo-binary.sh"
+tempo=$(tempo_binary "$repo" "$mode") || exit 1
 peers_src="${PEERS_WORK:-${TMPDIR:-/tmp}/tempo-peers}/src"
 [[ -f "$peers_src/cleanrl/cleanrl/sac_continuous_action.py" ]] || die "CleanRL sources missing under $peers_src; run: bash $peer install"
 
@@ -44,7 +42,7 @@ trap 'rm -rf "$work"' EXIT
 printf '%-12s %4s %12s %10s %9s %12s %s\n' who seed solved_step wall_s steps/s grad_step_ms load
 for seed in $seeds; do
     log="$work/tempo-$seed.log"
-    dotnet "$tempo" train --config "$repo/configs/sac/pendulum-cleanrl.json" --seed "$seed" --total-timesteps "$steps" \
+    "$tempo" train --config "$repo/configs/sac/pendulum-cleanrl.json" --seed "$seed" --total-timesteps "$steps" \
         --target-return -200 --run-dir "$work/run-$seed" >"$log" 2>&1 || die "tempo failed (seed $seed): $(tail -3 "$log")"
     solved=$(sed -n 's/^solved: step=\([0-9]*\) wall_s=\([0-9.]*\).*/\1 \2/p' "$log")
     # The last line says "N steps in S s" whether the run stopped at the target or ran its budget.

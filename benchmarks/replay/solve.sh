@@ -4,7 +4,7 @@
 # With --eval N it also plays N episodes with the trained policy's greedy actions (`tempo eval`, no ε) and prints their
 # mean: rl-zoo scores its presets that way (on the final policy: leave out --target to train the whole budget).
 #
-# Usage: benchmarks/replay/solve.sh --config configs/dqn/catch-atari.json --target 0.9 [--seeds "1 2 3"] [--eval N] [--no-build]
+# Usage: benchmarks/replay/solve.sh --config configs/dqn/catch-atari.json --target 0.9 [--seeds "1 2 3"] [--eval N] [--no-build | --published]
 #        benchmarks/replay/solve.sh --config configs/dqn/cartpole-rlzoo.json --eval 20
 set -euo pipefail
 
@@ -14,7 +14,7 @@ seeds="1 2 3"
 config=""
 target=""
 episodes=0
-build=1
+mode=build
 die() { echo "solve.sh: error: $*" >&2; exit 1; }
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -22,7 +22,8 @@ while [[ $# -gt 0 ]]; do
         --target) target=${2:?--target needs a return}; shift 2 ;;
         --seeds) seeds=${2:?--seeds needs a value}; shift 2 ;;
         --eval) episodes=${2:?--eval needs a number of episodes}; shift 2 ;;
-        --no-build) build=0; shift ;;
+        --no-build) mode=no-build; shift ;;
+        --published) mode=published; shift ;;
         -h|--help) sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown argument '$1' (try --help)" ;;
     esac
@@ -33,22 +34,19 @@ done
 for s in $seeds; do [[ "$s" =~ ^[0-9]+$ ]] || die "--seeds must be non-negative integers; got '$s'"; done
 [[ "$episodes" =~ ^[0-9]+$ ]] || die "--eval must be a number of episodes; got '$episodes'"
 
-if [[ $build -eq 1 ]]; then
-    dotnet build "$repo/src/Tempo.Cli" -c Release --nologo -v q >/dev/null || die "build failed; run: dotnet build $repo/src/Tempo.Cli -c Release"
-fi
-tempo=$(ls "$repo"/src/Tempo.Cli/bin/Release/net*/tempo.dll | head -1)
-[[ -f "$tempo" ]] || die "no built tempo.dll under src/Tempo.Cli/bin/Release"
+source "$repo/benchmarks/tempo-binary.sh"
+tempo=$(tempo_binary "$repo" "$mode") || exit 1
 
 echo "CPU: $(lscpu | sed -n 's/^Model name: *//p'), load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for seed in $seeds; do
     log="$work/tempo-$seed.log"
-    dotnet "$tempo" train --config "$config" --seed "$seed" ${target:+--target-return "$target"} --run-dir "$work/run-$seed" >"$log" 2>&1 || die "tempo failed (seed $seed): $(tail -3 "$log")"
+    "$tempo" train --config "$config" --seed "$seed" ${target:+--target-return "$target"} --run-dir "$work/run-$seed" >"$log" 2>&1 || die "tempo failed (seed $seed): $(tail -3 "$log")"
     solved=$(sed -n 's/^solved: step=\([0-9]*\) wall_s=\([0-9.]*\).*/\1 \2/p' "$log")
     greedy=""
     if [[ $episodes -gt 0 ]]; then
-        dotnet "$tempo" eval --checkpoint "$work/run-$seed" --episodes "$episodes" >"$work/eval-$seed.log" 2>&1 || die "tempo eval failed (seed $seed): $(tail -3 "$work/eval-$seed.log")"
+        "$tempo" eval --checkpoint "$work/run-$seed" --episodes "$episodes" >"$work/eval-$seed.log" 2>&1 || die "tempo eval failed (seed $seed): $(tail -3 "$work/eval-$seed.log")"
         greedy="; greedy mean over $episodes episodes $(sed -n 's/^mean return over [0-9]* episodes: \([-0-9.]*\).*/\1/p' "$work/eval-$seed.log")"
     fi
     if [[ -n "$solved" ]]; then

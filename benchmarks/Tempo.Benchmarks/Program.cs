@@ -7,6 +7,11 @@ if (args.Length > 0 && args[0] == "gemm-report")
 {
     GemmReport.Run(args[1..]);
 }
+else if (args.Length > 0 && args[0] == "gemm-blocking")
+{
+    // `gemm-blocking [rounds] [MCxKCxNC ...]`: blockings side by side, by wall and CPU time (see GemmBlockingReport).
+    GemmBlockingReport.Run(args[1..]);
+}
 else if (args.Length > 0 && args[0] == "redis-throughput")
 {
     // `redis-throughput [redis://host:port]`: see benchmarks/redis/throughput.sh, which starts a server of its own.

@@ -1,7 +1,8 @@
 using Tempo.Benchmarks.Fleet;
 using Tempo.Benchmarks.Kernels;
 
-// `gemm-report [BenchmarkDotNet args]` prints SGEMM GFLOP/s and % of the measured FMA peak; `redis-throughput URL` the fleet
+// `gemm-report [BenchmarkDotNet args]` prints SGEMM GFLOP/s and % of the measured FMA peak; `gemm-blocking [rounds]
+// [MCxKCxNC ...]` compares GEMM blockings by CPU time in one process; `redis-throughput URL` the fleet
 // transport's end-to-end rates; anything else goes to BenchmarkSwitcher.
 if (args.Length > 0 && args[0] == "gemm-report")
 {

@@ -10,7 +10,9 @@ namespace Tempo.Benchmarks.Kernels;
 
 /// <summary>
 /// The <c>gemm-blocking</c> mode: SGEMM rates of several cache blockings side by side, alternated within one run, timed
-/// by wall clock and by CPU time (thread CPU for one thread, process CPU for two), medians.
+/// by wall clock and by CPU time (thread CPU for one thread, process CPU for two), medians; before them the packed
+/// GEMM's parts alone: the micro-kernel on cache-resident panels (its ceiling), packing a 1024³ problem's operands once,
+/// and the FMA peak. Linux only (clock_gettime, /proc/loadavg).
 /// </summary>
 /// <remarks>
 /// CPU time counts no time spent descheduled, so on a busy machine it still compares blockings fairly (wall time then
@@ -18,7 +20,10 @@ namespace Tempo.Benchmarks.Kernels;
 /// </remarks>
 public static unsafe class GemmBlockingReport
 {
+    /// <summary>CLOCK_THREAD_CPUTIME_ID: this thread's CPU time, which does not count time spent descheduled.</summary>
     private const int ThreadCpuClock = 3;
+
+    /// <summary>CLOCK_PROCESS_CPUTIME_ID: every thread's CPU time, for two-thread calls (spinning and repacking count).</summary>
     private const int ProcessCpuClock = 2;
 
     /// <summary>Runs the report: <c>gemm-blocking [rounds] [MCxKCxNC …]</c>; without blockings, the selection's and a few others.</summary>

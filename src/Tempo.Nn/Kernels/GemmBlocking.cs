@@ -12,6 +12,9 @@ public readonly record struct GemmBlocking(int RowBlock, int DepthBlock, int Col
     /// <summary>Floats of scratch for the direct kernels (transposed or padded copies of small op(B)).</summary>
     internal const int ScratchFloats = 64 * 1024;
 
+    /// <summary>Bytes of one way of an x86 L1 data cache (64 sets of 64-byte lines, indexed within a 4 KiB page).</summary>
+    private const int L1WayBytes = 4096;
+
     /// <summary>Floats needed for the packed A block (rows rounded up to the widest micro-kernel).</summary>
     internal int PackedAFloats => RoundUp(RowBlock, MicroKernels.MaxRows) * DepthBlock;
 
@@ -19,18 +22,27 @@ public readonly record struct GemmBlocking(int RowBlock, int DepthBlock, int Col
     internal int PackedBFloats => DepthBlock * RoundUp(ColumnBlock, MicroKernels.MaxColumns);
 
     /// <summary>
-    /// Block sizes for <paramref name="cpu"/>'s caches and <paramref name="path"/>'s micro-kernel (Low et al., 2016):
-    /// KC so that a KC×NR micro-panel of B fills half of L1 (the other half streams A and C), MC so that an MC×KC block
-    /// of A fills half of L2, NC so that a KC×NC block of B fills half of this core's share of L3.
+    /// Block sizes for <paramref name="cpu"/>'s caches and <paramref name="path"/>'s micro-kernel, from the analytic
+    /// model of Low et al. (2016): the B micro-panel (KC×NR) stays in L1 while A micro-panels (MR×KC) stream past it,
+    /// so of L1's ways one is left for C and the rest are shared by the two panels in proportion MR : NR, and KC fills
+    /// A's share; an MC×KC block of A takes half of L2; a KC×NC block of B half of this core's share of L3.
     /// </summary>
+    /// <remarks>
+    /// L1's ways are its size over 4 KiB: x86 L1 data caches are indexed within a page, 64 sets of 64-byte lines. On
+    /// Zen 5 (48 KiB, 12 ways) with the 8×32 kernel this gives A 2 ways, KC 256 (B's panel 32 KiB in 8 ways): the
+    /// earlier rule, B's panel in half of L1, gave KC 192, and KC 128 where the VM hid the cache sizes, which reloads
+    /// each C tile twice as often.
+    /// </remarks>
     /// <param name="cpu">The CPU, for its cache sizes.</param>
     /// <param name="path">The vector path, for its micro-kernel's tile.</param>
     /// <returns>The sizes, clamped to KC 64–512, MC 32–512 and NC 256–4096 (beyond those nothing measurable was gained, and memory grows).</returns>
     public static GemmBlocking FromCaches(CpuInfo cpu, SimdPath path)
     {
         ArgumentNullException.ThrowIfNull(cpu);
-        var (_, columns) = MicroKernels.Tile(path);
-        var kc = Math.Clamp(RoundDown(cpu.L1DataBytes / 2 / (columns * sizeof(float)), 16), 64, 512);
+        var (rows, columns) = MicroKernels.Tile(path);
+        var ways = Math.Max(2, cpu.L1DataBytes / L1WayBytes);
+        var waysForA = Math.Max(1, (ways - 1) * rows / (rows + columns));
+        var kc = Math.Clamp(RoundDown(waysForA * L1WayBytes / (rows * sizeof(float)), 16), 64, 512);
         var mc = Math.Clamp(RoundDown(cpu.L2Bytes / 2 / (kc * sizeof(float)), 16), 32, 512);
         var l3Share = cpu.L3Bytes > 0 ? cpu.L3Bytes / Math.Max(1, cpu.L3SharedBy) : cpu.L2Bytes;
         var nc = Math.Clamp(RoundDown(l3Share / 2 / (kc * sizeof(float)), MicroKernels.MaxColumns), 256, 4096);

@@ -9,24 +9,28 @@ public sealed class KernelSelectionTests
     private static readonly CpuInfo _zen5Server = new("AuthenticAMD", 26, 2, "AMD EPYC", true, true, true, 48 * 1024, 1024 * 1024, 32 * 1024 * 1024, 2, true);
 
     [Fact]
-    public void FromCaches_Zen5_PutsTheBMicroPanelInHalfOfL1AndTheABlockInHalfOfL2()
+    public void FromCaches_Zen5_GivesTheAMicroPanelItsShareOfL1WaysAndTheABlockHalfOfL2()
     {
         var blocking = GemmBlocking.FromCaches(_zen5Server, SimdPath.Vector512);
 
-        // KC·NR·4 B = 192·32·4 = 24 KiB = half of 48 KiB; MC·KC·4 B = 682·192·4 ≈ 512 KiB, clamped to 512 rows;
-        // KC·NC·4 B = 8 MiB (half of 16 MiB per core) gives 10,922 columns, clamped to 4096.
-        Assert.Equal(new GemmBlocking(RowBlock: 512, DepthBlock: 192, ColumnBlock: 4096), blocking);
+        // 48 KiB = 12 ways of 4 KiB; one for C, the other 11 split 8 : 32 between A and B panels: A gets ⌊11·8/40⌋ = 2
+        // ways = 8 KiB = KC·8·4 B, so KC = 256 (B's panel, 256·32·4 B = 32 KiB, fits the other 9 ways);
+        // MC·KC·4 B = 512 KiB (half of L2) gives 512; KC·NC·4 B = 8 MiB (half of 16 MiB per core) gives 8192, clamped to 4096.
+        Assert.Equal(new GemmBlocking(RowBlock: 512, DepthBlock: 256, ColumnBlock: 4096), blocking);
     }
 
     [Fact]
     public void FromCaches_Zen4AndAnAvx2Laptop_FollowTheirSmallerCaches()
     {
+        // 32 KiB = 8 ways: A gets ⌊7·8/40⌋ = 1 way, KC = 4096 / 32 = 128; MC = 512 KiB / 512 B = 1024, clamped to 512;
+        // NC = (32 MiB / 16) / 2 / 512 B = 2048.
         var zen4 = _zen5Server with { Family = 25, Avx512FullWidth = false, L1DataBytes = 32 * 1024, L3SharedBy = 16 };
         Assert.Equal(new GemmBlocking(RowBlock: 512, DepthBlock: 128, ColumnBlock: 2048), GemmBlocking.FromCaches(zen4, SimdPath.Vector512));
 
-        // AVX2's 6×16 tile: KC = 16 KiB / 64 B = 256; MC = 256 KiB / 1 KiB = 256; NC = 1 MiB / 2 / 1 KiB = 512.
+        // AVX2's 6×16 tile on 8 ways: A gets ⌊7·6/22⌋ = 1 way, KC = 4096 / 24 = 170 → 160 (multiple of 16);
+        // MC = 256 KiB / 640 B = 409 → 400; NC = (8 MiB / 8) / 2 / 640 B = 819 → 800 (multiple of 32).
         var laptop = new CpuInfo("GenuineIntel", 6, 0x8C, "laptop", false, false, true, 32 * 1024, 512 * 1024, 8 * 1024 * 1024, 8, true);
-        Assert.Equal(new GemmBlocking(RowBlock: 256, DepthBlock: 256, ColumnBlock: 512), GemmBlocking.FromCaches(laptop, SimdPath.Vector256));
+        Assert.Equal(new GemmBlocking(RowBlock: 400, DepthBlock: 160, ColumnBlock: 800), GemmBlocking.FromCaches(laptop, SimdPath.Vector256));
     }
 
     [Theory]
@@ -49,6 +53,13 @@ public sealed class KernelSelectionTests
         {
             Assert.True(cpu.Family > 0, cpu.Describe());
             Assert.Contains(cpu.Vendor, cpu.Describe(), StringComparison.Ordinal);
+
+            // AMD and Intel CPUs report their caches through CPUID when the OS does not (a VM without
+            // sysfs cache entries): the sizes are read, not assumed.
+            if (cpu.Vendor is "AuthenticAMD" or "GenuineIntel")
+            {
+                Assert.True(cpu.CachesFromOs, cpu.Describe());
+            }
         }
     }
 

@@ -20,7 +20,10 @@ namespace Tempo.Nn.Kernels.Selection;
 /// <param name="L2Bytes">Level-2 cache per core, in bytes.</param>
 /// <param name="L3Bytes">Level-3 cache, in bytes (0 when there is none).</param>
 /// <param name="L3SharedBy">Logical processors sharing the level-3 cache.</param>
-/// <param name="CachesFromOs">Whether the cache sizes were read from the operating system; false means assumed defaults.</param>
+/// <param name="CachesFromOs">
+/// Whether the cache sizes were read from the machine: from the operating system, or from CPUID where the OS does not
+/// publish them (as in some virtual machines); false means assumed defaults.
+/// </param>
 public sealed record CpuInfo(
     string Vendor,
     int Family,
@@ -37,13 +40,18 @@ public sealed record CpuInfo(
 {
     private const string CacheDirectory = "/sys/devices/system/cpu/cpu0/cache";
 
-    /// <summary>Reads the CPU this process runs on: CPUID for identity and features, Linux's sysfs for cache sizes.</summary>
-    /// <returns>The description; cache sizes fall back to 32 KiB / 1 MiB / 8 MiB (and <see cref="CachesFromOs"/> false) where the OS does not say.</returns>
+    /// <summary>Reads the CPU this process runs on: CPUID for identity and features, Linux's sysfs (else CPUID) for cache sizes.</summary>
+    /// <returns>The description; cache sizes fall back to 32 KiB / 1 MiB / 8 MiB (and <see cref="CachesFromOs"/> false) where neither says.</returns>
     public static CpuInfo Detect()
     {
         var (vendor, family, model, brand) = Identify();
         var avx512 = Vector512.IsHardwareAccelerated;
         var (l1, l2, l3, shared, fromOs) = ReadCaches();
+        if (!fromOs && CacheLeaves(vendor) is { } cpuid)
+        {
+            (l1, l2, l3, shared, fromOs) = (cpuid.L1, cpuid.L2, cpuid.L3, cpuid.L3SharedBy, true);
+        }
+
         return new CpuInfo(
             vendor,
             family,
@@ -159,6 +167,59 @@ public sealed record CpuInfo(
 
         var fromOs = l1 > 0 && l2 > 0;
         return (l1 > 0 ? l1 : 32 * 1024, l2 > 0 ? l2 : 1024 * 1024, l3 > 0 || fromOs ? l3 : 8 * 1024 * 1024, shared, fromOs);
+    }
+
+    /// <summary>
+    /// Cache sizes from CPUID, for machines whose OS does not publish them (a Firecracker VM has no sysfs cache
+    /// directory, so a Zen 5 guest was blocked for an assumed 32 KiB L1): the deterministic cache parameters (leaf 4 on
+    /// Intel, 0x8000001D on AMD with topology extensions), else AMD's 0x80000005/0x80000006, which do not say how many
+    /// processors share L3 (then taken as all of this process's). Null off x86 or when CPUID reports no L1 and L2.
+    /// </summary>
+    private static (int L1, int L2, int L3, int L3SharedBy)? CacheLeaves(string vendor)
+    {
+        if (!X86Base.IsSupported)
+        {
+            return null;
+        }
+
+        var (highestBasic, _, _, _) = X86Base.CpuId(0, 0);
+        var (highestExtended, _, _, _) = X86Base.CpuId(unchecked((int)0x80000000), 0);
+        var topologyExtensions = (uint)highestExtended >= 0x8000001D && (X86Base.CpuId(unchecked((int)0x80000001), 0).Ecx & (1 << 22)) != 0;
+        var leaf = vendor == "GenuineIntel" && highestBasic >= 4 ? 4 : vendor == "AuthenticAMD" && topologyExtensions ? unchecked((int)0x8000001D) : 0;
+        int l1 = 0, l2 = 0, l3 = 0, shared = Environment.ProcessorCount;
+        if (leaf != 0)
+        {
+            for (var index = 0; index < 16; index++)
+            {
+                var (eax, ebx, ecx, _) = X86Base.CpuId(leaf, index);
+                var type = eax & 0x1F;
+                if (type == 0)
+                {
+                    break;
+                }
+
+                // Ways × partitions × line size × sets; type 2 is an instruction cache.
+                var size = (int)Math.Min(int.MaxValue, (((ebx >> 22) & 0x3FF) + 1L) * (((ebx >> 12) & 0x3FF) + 1) * ((ebx & 0xFFF) + 1) * ((uint)ecx + 1L));
+                switch ((eax >> 5) & 0x7)
+                {
+                    case 1 when type != 2: l1 = size; break;
+                    case 2: l2 = size; break;
+                    case 3:
+                        l3 = size;
+                        shared = ((eax >> 14) & 0xFFF) + 1;
+                        break;
+                }
+            }
+        }
+        else if (vendor == "AuthenticAMD" && (uint)highestExtended >= 0x80000006)
+        {
+            l1 = ((X86Base.CpuId(unchecked((int)0x80000005), 0).Ecx >> 24) & 0xFF) * 1024;
+            var (_, _, l2Register, l3Register) = X86Base.CpuId(unchecked((int)0x80000006), 0);
+            l2 = ((l2Register >> 16) & 0xFFFF) * 1024;
+            l3 = (int)Math.Min(int.MaxValue, ((l3Register >> 18) & 0x3FFF) * 512L * 1024);
+        }
+
+        return l1 > 0 && l2 > 0 ? (l1, l2, l3, Math.Max(1, shared)) : null;
     }
 
     private static string ReadText(string directory, string file)

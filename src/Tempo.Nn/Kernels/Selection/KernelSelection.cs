@@ -11,9 +11,8 @@ namespace Tempo.Nn.Kernels.Selection;
 /// <para>
 /// The choice is a rule, not a probe, so start-up costs nothing measurable: the widest vector path the hardware runs
 /// (AVX-512 even where it executes as two 256-bit halves, as on Zen 4: the 8×32 micro-kernel still needs fewer
-/// instructions and loads per FLOP than AVX2's 6×16), and block sizes from the caches the OS reports (the analytic
-/// model of Low et al., 2016: a KC×NR micro-panel of B in half of L1, an MC×KC block of A in half of L2, a KC×NC block
-/// of B in half of this core's share of L3).
+/// instructions and loads per FLOP than AVX2's 6×16), and block sizes from the caches the OS (else CPUID) reports
+/// (<see cref="GemmBlocking.FromCaches"/>: the analytic model of Low et al., 2016).
 /// </para>
 /// <para>
 /// <see cref="Current"/> is the one process-wide selection; every kernel call without an explicit path and every new

@@ -27,8 +27,8 @@ public sealed record RedisFleetOptions
     /// <summary>How long the run's learner lock outlives its holder: a learner killed without warning frees the run for a restarted one within this time, and a second learner is refused while the holder renews.</summary>
     public TimeSpan LearnerLockTtl { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long connecting waits for Redis to answer before it fails: 10 s, so a learner or actor starting on a loaded machine (a TLS handshake in a cold process takes seconds there) is not refused; a reader that polls (the dashboard) sets about its poll period, so a Redis that is down costs each read that long and one back up is seen at the next read.</summary>
-    public TimeSpan ConnectWait { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>How long connecting waits for Redis to answer before it fails: 30 s, so a learner or actor starting on a loaded machine (a game client starting beside a busy learner; a TLS handshake in a cold process takes seconds there, and at load 41 on 2 cores 10 s was not enough) is not refused, while a wrong address is still reported within the half minute an actor also waits for its learner's run (its <c>--wait</c> is 60 s). A reader that polls (the dashboard) sets about its poll period, so a Redis that is down costs each read that long and one back up is seen at the next read.</summary>
+    public TimeSpan ConnectWait { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Entries the learner asks for per read.</summary>
     public int ReadBatch { get; init; } = 32;

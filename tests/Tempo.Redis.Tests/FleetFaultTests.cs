@@ -1,5 +1,5 @@
 using System.Globalization;
-using Tempo.Redis.Status;
+using Tempo.Core.Envs.Live;
 using Tempo.Runtime.Runs;
 using Xunit.Abstractions;
 using static Tempo.Redis.Tests.FleetProcesses;
@@ -8,13 +8,34 @@ namespace Tempo.Redis.Tests;
 
 /// <summary>The fault tests with real processes: a learner and actors run as <c>tempo learner</c> / <c>tempo actor</c> on LiveCartPole-v1 (50 Hz) against a redis-server of the test's own.</summary>
 /// <remarks>
-/// Segments are 16 steps of 2 envs (0.32 s at 50 Hz), so a few seconds give the learner a few dozen segments. Waits are
+/// Segments are 16 steps of one env (0.32 s at 50 Hz), so a few seconds give the learner a few dozen segments. Waits are
 /// generous (a .NET process starts in 1–3 s on a loaded 2-core machine); assertions are on counts, not on speed.
 /// </remarks>
 [Collection(FleetProcesses.Collection)]
 public sealed class FleetFaultTests(ITestOutputHelper log)
 {
-    private static readonly string[] _runFlags = ["--env", "LiveCartPole-v1", "--num-envs", "2", "--num-steps", "16", "--num-minibatches", "1", "--total-timesteps", "10000000", "--plain"];
+    /// <summary>Steps in a segment: 16 steps of one env.</summary>
+    private const int SegmentSteps = 16;
+
+    /// <summary>Steps per second of an actor that catches every tick: one env at 50 Hz.</summary>
+    private const double NominalStepsPerSecond = 50;
+
+    // One env per actor: its every action waits for that env's own tick, so the actor misses the next one only when the
+    // machine delays it by about a period, as it delays a late tick. An actor stepping several live envs together waits
+    // for the latest one's tick, so an earlier env's next tick comes less than a period later and is missed whenever the
+    // wake-up delay exceeds the clocks' phase gap (new at every reset); two envs beside two hogs showed median gaps of
+    // 1.6–1.8 periods from a healthy actor, too close to a half-rate one's 2 to tell them apart.
+    private static readonly string[] _runFlags = ["--env", "LiveCartPole-v1", "--num-envs", "1", "--num-steps", SegmentSteps.ToString(CultureInfo.InvariantCulture), "--num-minibatches", "1", "--total-timesteps", "10000000", "--plain"];
+
+    /// <summary>
+    /// The lowest steps/s an acting actor may show over a fault: 40 % of the <see cref="NominalStepsPerSecond"/> it makes
+    /// when every action catches the next tick. The rate alone cannot tell a healthy actor on a busy machine from a
+    /// broken one: late ticks slow the world itself (two hogs, the suite and other work on 2 cores: 56–75 % of nominal
+    /// seen at load 18–24), and a half-rate actor makes 50 %. So the median gap catches a half-rate actor and the worst
+    /// gap a stalled one (<see cref="AssertActedAtTheTickRate"/>); this bound only says the actor went on acting, and
+    /// keeps 8 s of outage longer than the outbox (8 s × 20 / 16 = 10 segments, past 8 + 1).
+    /// </summary>
+    private const double MinStepsPerSecond = 0.4 * NominalStepsPerSecond;
 
     [SkippableFact]
     public void AnActorKilledMidSegmentLosesOnlyThatSegmentAndAJoiningActorTrainsWithinASnapshot()
@@ -65,14 +86,14 @@ public sealed class FleetFaultTests(ITestOutputHelper log)
 
         // The actor keeps acting and sending while no learner reads: entries wait in the stream.
         var atKill = Member(fleet, "actor-0")!;
-        var killedAt = DateTime.UtcNow;
-        Require(() => Member(fleet, "actor-0")!.SegmentsSent >= atKill.SegmentsSent + 3, 20, "the actor acts on while the learner is down", actor);
+        var reports = new ActorReports(fleet, "actor-0", atKill);
+        Require(() => reports.Poll() is { } now && now.SegmentsSent >= atKill.SegmentsSent + 3, 20, "the actor acts on while the learner is down", actor);
         var pendingBeforeRestart = fleet.Connection.Database.StreamPending(fleet.Connection.Keys.Segments, FleetKeys.Group).PendingMessageCount;
 
         using var second = new TempoProcess([.. Fleet(server, "kill-learner", "learner"), "--resume", runDir.Path, "--plain"]);
-        Require(() => Learner(fleet) is { Incarnation: 2, Updates: >= 5 }, 90, "the resumed learner trains", second, actor);
+        Require(() => reports.Poll() is not null && Learner(fleet) is { Incarnation: 2, Updates: >= 5 }, 90, "the resumed learner trains", second, actor);
         var resumed = Learner(fleet)!;
-        var actorStatus = Member(fleet, "actor-0")!;
+        var actorStatus = reports.Last;
         var pendingAfter = fleet.Connection.Database.StreamPending(fleet.Connection.Keys.Segments, FleetKeys.Group).PendingMessageCount;
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"policy at kill ≤ {checkpointVersion}, resumed learner at {resumed.PolicyVersion} after {resumed.Updates} updates, steps {resumed.Steps}; pending before restart {pendingBeforeRestart}, now {pendingAfter}; actor gap p50/p99/max {actorStatus.GapP50Ms:F1}/{actorStatus.GapP99Ms:F1}/{actorStatus.GapMaxMs:F1} ms"));
 
@@ -88,13 +109,8 @@ public sealed class FleetFaultTests(ITestOutputHelper log)
         var inFlight = new RedisFleetOptions().ReadBatch + new AsynchronousOptions().QueueCapacity + 4 + new AsynchronousOptions().SegmentsPerUpdate;
         Assert.InRange(pendingAfter, 0, inFlight);
 
-        // The actor never stopped: 2 envs at 50 Hz are 100 steps/s, and it kept that rate through the kill and the restart
-        // (heartbeats are up to 1 s old at either end, hence 60 %), with its median gap at the 20 ms period. Its p99 and max
-        // include two .NET processes starting on the same 2 cores and are reported, not asserted.
-        var rate = (actorStatus.Steps - atKill.Steps) / (DateTime.UtcNow - killedAt).TotalSeconds;
-        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"actor steps/s from the kill to the resumed learner's 5th update: {rate:F1}"));
-        Assert.True(rate >= 60, $"the actor slowed to {rate:F1} steps/s");
-        Assert.InRange(actorStatus.GapP50Ms ?? 0, 18, 22);
+        // The actor never stopped, through the kill and the restart.
+        AssertActedAtTheTickRate(reports, "from the kill to the resumed learner's 5th update");
         Assert.False(actor.HasExited, actor.Output);
     }
 
@@ -113,11 +129,20 @@ public sealed class FleetFaultTests(ITestOutputHelper log)
         Require(() => Learner(fleet)?.SegmentsReceived >= 6 && Member(fleet, "actor-0")?.SegmentsSent >= 6, 60, "learner and actor running", learner, actor);
 
         // The learner's steps/s in status comes from its own counts and clock over 10 s: once it has run that long, it
-        // reads the one actor's 100 steps/s (2 envs at 50 Hz), which it ingests whole, not the 0-or-32-step bursts of
-        // single intervals. 25 % covers a loaded machine's slower ticks.
-        Require(() => Learner(fleet) is { StepsPerSecond: >= 75 and <= 125 } && Member(fleet, "actor-0") is { StepsPerSecond: >= 75 and <= 125 }, 60, "the learner's steps/s matches its actor's", learner, actor);
+        // reads its one actor's rate, which it ingests whole, not the 0-or-16-step bursts of single intervals. It is
+        // compared with the actor's own, not with the nominal 50 steps/s (a loaded machine slows the world, see
+        // MinStepsPerSecond). The two differ by the learner's whole segments (up to one of 16 steps at either end of
+        // the 10 s: 3.2 steps/s) and by their windows' offset (up to a heartbeat, 1 s of 10, of a rate between 0 and
+        // 50: 5 steps/s): 8.2, and 10 for segments in flight.
+        Require(
+            () => Learner(fleet) is { } l && Member(fleet, "actor-0") is { } a && a.StepsPerSecond >= MinStepsPerSecond && Math.Abs(l.StepsPerSecond - a.StepsPerSecond) <= 10,
+            60,
+            "the learner's steps/s matches its actor's",
+            learner,
+            actor);
         var before = Member(fleet, "actor-0")!;
         var learnerBefore = Learner(fleet)!;
+        var reports = new ActorReports(fleet, "actor-0", before);
 
         server.Kill();
         var killedAt = DateTime.UtcNow;
@@ -125,38 +150,25 @@ public sealed class FleetFaultTests(ITestOutputHelper log)
         server.Start();
         var restartedAt = DateTime.UtcNow;
 
-        // Everyone reconnects and the outbox drains; the learner takes what was buffered and what follows.
-        // Every actor report from here on is seen (polled every 10 ms, written every second), so the worst gap is the outage's.
-        double? worstGap = null;
-        bool Actor(Func<FleetMemberStatus, bool> condition)
-        {
-            var now = Member(fleet, "actor-0");
-            if (now is not null && now.LastSeenUnixMs > before.LastSeenUnixMs)
-            {
-                worstGap = Math.Max(worstGap ?? 0, now.GapMaxMs ?? 0);
-            }
-
-            return now is not null && condition(now);
-        }
-
-        Require(() => Actor(now => now is { Reconnects: >= 1, SegmentsBuffered: 0 } && now.SegmentsSent >= before.SegmentsSent + Outbox), 60, "the actor reconnects and drains its outbox", learner, actor);
-        Require(() => Actor(_ => true) && Learner(fleet) is { Reconnects: >= 1 } now && now.SegmentsReceived >= learnerBefore.SegmentsReceived + Outbox + 1, 60, "the learner reconnects and consumes again", learner, actor);
-        Require(() => Actor(_ => true) && fleet.Connection.Database.KeyExists(fleet.Connection.Keys.Description), 10, "the learner published the run again", learner);
-        var after = Member(fleet, "actor-0")!;
+        // Everyone reconnects and the outbox drains; the learner takes what was buffered and what follows. Every actor
+        // report from here on is seen, so the gaps are the outage's too.
+        Require(() => reports.Poll() is { Reconnects: >= 1, SegmentsBuffered: 0 } now && now.SegmentsSent >= before.SegmentsSent + Outbox, 60, "the actor reconnects and drains its outbox", learner, actor);
+        Require(() => reports.Poll() is not null && Learner(fleet) is { Reconnects: >= 1 } now && now.SegmentsReceived >= learnerBefore.SegmentsReceived + Outbox + 1, 60, "the learner reconnects and consumes again", learner, actor);
+        Require(() => reports.Poll() is not null && fleet.Connection.Database.KeyExists(fleet.Connection.Keys.Description), 10, "the learner published the run again", learner);
+        var after = reports.Last;
         var learnerAfter = Learner(fleet)!;
-        var seconds = (after.LastSeenUnixMs - before.LastSeenUnixMs) / 1000.0;
-        var rate = (after.Steps - before.Steps) / seconds;
-        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"down {(restartedAt - killedAt).TotalSeconds:F1} s; actor: {after.Steps - before.Steps} steps in {seconds:F1} s ({rate:F1}/s), written {after.SegmentsWritten} = sent {after.SegmentsSent} + dropped {after.SegmentsDropped} + buffered {after.SegmentsBuffered}; worst gap since {worstGap:F1} ms; learner received {learnerBefore.SegmentsReceived} before, {learnerAfter.SegmentsReceived} after, rejected {learnerAfter.SegmentsRejected}, duplicates {learnerAfter.SegmentsDuplicate}, updates {learnerBefore.Updates} → {learnerAfter.Updates}"));
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"down {(restartedAt - killedAt).TotalSeconds:F1} s; actor: written {after.SegmentsWritten} = sent {after.SegmentsSent} + dropped {after.SegmentsDropped} + buffered {after.SegmentsBuffered}; learner received {learnerBefore.SegmentsReceived} before, {learnerAfter.SegmentsReceived} after, rejected {learnerAfter.SegmentsRejected}, duplicates {learnerAfter.SegmentsDuplicate}, updates {learnerBefore.Updates} → {learnerAfter.Updates}"));
 
         // The actor's account is whole: every segment it filled was sent, dropped (counted) or is still buffered; one
         // more may be in the sender's hand between counters.
         Assert.InRange(after.SegmentsWritten - (after.SegmentsSent + after.SegmentsDropped + after.SegmentsBuffered), 0, 1);
 
         // Drops happen only while Redis is away, and only past the bound: of the segments filled while Redis was down
-        // (a segment is 16 steps of 2 envs, 32 of the 100 steps/s; at ≥ 60 % of that rate, as below, ≥ down × 60 / 32),
-        // the outbox kept `Outbox` and the sender held one; and no more were dropped than were filled since the kill.
-        var filledMin = (int)(down.TotalSeconds * 60 / 32);
-        var filledMax = (int)Math.Ceiling((DateTime.UtcNow - killedAt).TotalSeconds * 100 / 32) + 1;
+        // (a segment is SegmentSteps of the nominal 50 steps/s; at no less than the rate asserted below,
+        // ≥ down × MinStepsPerSecond / SegmentSteps, 10 for 8 s), the outbox kept `Outbox` and the sender held one; and no more
+        // were dropped than were filled since the kill.
+        var filledMin = (int)(down.TotalSeconds * MinStepsPerSecond / SegmentSteps);
+        var filledMax = (int)Math.Ceiling((DateTime.UtcNow - killedAt).TotalSeconds * NominalStepsPerSecond / SegmentSteps) + 1;
         Assert.InRange(after.SegmentsDropped - before.SegmentsDropped, filledMin - Outbox - 1, filledMax);
 
         // Nothing malformed reached the learner, and it trained on.
@@ -164,14 +176,37 @@ public sealed class FleetFaultTests(ITestOutputHelper log)
         Assert.True(learnerAfter.SegmentsReceived >= learnerBefore.SegmentsReceived + Outbox + 1, "the learner took the buffered segments");
         Assert.True(learnerAfter.Updates > learnerBefore.Updates);
 
-        // The actor never waits for the network (the outbox takes segments without I/O), so the outage does not stop
-        // the game: 2 envs at 50 Hz are 100 steps/s, kept at ≥ 60 % over the outage on a loaded machine (the margin of
-        // the learner-kill test), and no action gap reached 1 s (the heartbeat period, so steps/s was never 0 in any
-        // report). Gaps of the reports Redis missed are folded into the first one after it.
-        Assert.True(rate >= 60, $"the actor slowed to {rate:F1} steps/s");
-        Assert.NotNull(worstGap);
-        Assert.InRange(worstGap.Value, 0, 1000);
+        // The actor never waits for the network (the outbox takes segments without I/O), so the outage does not stop the game.
+        AssertActedAtTheTickRate(reports, "over the outage");
         Assert.False(actor.HasExited, actor.Output);
         Assert.False(learner.HasExited, learner.Output);
+    }
+
+    /// <summary>Asserts that the actor acted at the world's tick rate over <paramref name="reports"/>: median gap, worst gap, steps/s.</summary>
+    private void AssertActedAtTheTickRate(ActorReports reports, string over)
+    {
+        var period = new LiveCartPoleOptions().Ticks.TickPeriod.TotalMilliseconds;
+        var heartbeat = new RedisFleetOptions().HeartbeatInterval.TotalMilliseconds;
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"actor {over}: {reports.StepsPerSecond:F1} steps/s; median of the windows' median gaps {reports.MedianOfMedianGapsMs:F1} ms, worst gap {reports.WorstGapMs:F1} ms; late ticks {reports.Start.LateTicks} → {reports.Last.LateTicks}"));
+        Assert.NotNull(reports.WorstGapMs);
+        Assert.NotNull(reports.MedianOfMedianGapsMs);
+
+        // The median gap sits near the tick period. Why: a live env applies an action at the first tick after it
+        // arrives, so a gap is a whole number of periods (one when the action caught the next tick, two when it missed
+        // one; a tick the machine delays by a period or more slows the world and lengthens that gap) plus the difference
+        // of two wake-up delays, as often negative as positive, which leaves the median alone. A half-rate actor (one
+        // that needs more than a period per step) misses every other tick, so its gaps are two periods or, when the
+        // machine delays it too, more: its median is at least two periods whatever the load. A healthy actor misses a
+        // tick only when the machine delays it by about a period: its median is one period on a quiet machine and
+        // rises toward two only as the machine delays half its ticks (1.0 and 1.4 periods beside two hogs and other
+        // engineers' builds, load 21–26). The top, 1.75 periods, lies between the two. The median over the
+        // windows (about 1 s each) lets one busy second (a .NET process starting beside it) not decide. The bottom,
+        // half a period, fails an actor that does not wait for the world's ticks (its gaps are its inference time, well
+        // under a millisecond).
+        Assert.InRange(reports.MedianOfMedianGapsMs.Value, 0.5 * period, 1.75 * period);
+
+        // No action gap reached a heartbeat period (1 s): the actor never stood still for as long as a report covers.
+        Assert.InRange(reports.WorstGapMs.Value, 0, heartbeat);
+        Assert.True(reports.StepsPerSecond >= MinStepsPerSecond, string.Create(CultureInfo.InvariantCulture, $"the actor slowed to {reports.StepsPerSecond:F1} steps/s"));
     }
 }

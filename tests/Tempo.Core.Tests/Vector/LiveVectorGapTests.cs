@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Tempo.Core.Envs;
 using Tempo.Core.Envs.Live;
 using Tempo.Core.Tests.Timing;
@@ -59,10 +58,12 @@ public sealed class LiveVectorGapTests
         var scratch = new float[3];
         vector.Pause();
         Thread.Sleep(Period * 3);
-        var start = Stopwatch.GetTimestamp();
+        var waiter = new PreciseDeadlineWaiter();
+        var start = waiter.TimeProvider.GetTimestamp();
+        var quarter = (long)(Period.TotalSeconds / 4 * waiter.TimeProvider.TimestampFrequency);
         for (var i = NumEnvs - 1; i >= 0; i--)
         {
-            WaitUntil(start, Period / 4 * (NumEnvs - 1 - i));
+            waiter.WaitUntil(start + (quarter * (NumEnvs - 1 - i)));
             ((IPausable<float>)envs[i]).Resume(scratch);
         }
 
@@ -74,20 +75,5 @@ public sealed class LiveVectorGapTests
         }
 
         return gaps.Select(g => g.ActionGaps.Run).OrderBy(s => s.P50).ElementAt(NumEnvs / 2);
-    }
-
-    /// <summary>Sleeps to within a millisecond of <paramref name="start"/> + <paramref name="offset"/>, then spins to it.</summary>
-    private static void WaitUntil(long start, TimeSpan offset)
-    {
-        var remaining = offset - Stopwatch.GetElapsedTime(start);
-        if (remaining > TimeSpan.FromMilliseconds(1))
-        {
-            Thread.Sleep(remaining - TimeSpan.FromMilliseconds(1));
-        }
-
-        while (Stopwatch.GetElapsedTime(start) < offset)
-        {
-            Thread.SpinWait(20);
-        }
     }
 }

@@ -23,8 +23,8 @@ public sealed class Conv2dKernelsTests
         new(Batch: 1, InChannels: 2, Height: 70, Width: 68, OutChannels: 3, KernelHeight: 8, KernelWidth: 8, Stride: 4, Padding: 0),
         new(Batch: 1, InChannels: 2, Height: 34, Width: 35, OutChannels: 3, KernelHeight: 4, KernelWidth: 4, Stride: 2, Padding: 0),
 
-        // ≥ 4 MFLOP, so two threads split the batch by image.
-        new(Batch: 3, InChannels: 8, Height: 18, Width: 18, OutChannels: 32, KernelHeight: 3, KernelWidth: 3, Stride: 1, Padding: 1),
+        // ≥ 16 MFLOP, so two threads split the batch by image.
+        new(Batch: 4, InChannels: 16, Height: 24, Width: 24, OutChannels: 32, KernelHeight: 3, KernelWidth: 3, Stride: 1, Padding: 1),
     ];
 
     [Fact]

@@ -84,7 +84,7 @@ public sealed class GemmTests
         var strategy = Enum.Parse<GemmStrategy>(strategyName);
         using var two = new KernelParallelism(2);
         var random = new Random(7);
-        foreach (var (m, n, k) in new[] { (201, 130, 97), (3, 700, 1001), (1000, 5, 400) })
+        foreach (var (m, n, k) in new[] { (301, 230, 117), (3, 2000, 1400), (2000, 5, 801) })
         {
             var (a, lda) = Operand(random, transA == Transpose.No ? m : k, transA == Transpose.No ? k : m, 1);
             var (b, ldb) = Operand(random, transB == Transpose.No ? k : n, transB == Transpose.No ? n : k, 0);

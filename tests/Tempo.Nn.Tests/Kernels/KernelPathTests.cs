@@ -17,12 +17,12 @@ namespace Tempo.Nn.Tests.Kernels;
 /// </remarks>
 public sealed class KernelPathTests
 {
-    // Odd sizes around vector widths and block edges; the last four are ≥ 4 MFLOP, so two threads split them
+    // Odd sizes around vector widths and block edges; the last four are ≥ 16 MFLOP, so two threads split them
     // by rows (M ≥ N, sharing a packed op(B)) or by columns (M < N, sharing a packed op(A)).
     private static readonly (int M, int N, int K)[] _shapes =
     [
         (1, 1, 1), (1, 37, 5), (7, 33, 17), (65, 33, 257), (257, 65, 33), (33, 1, 70),
-        (201, 130, 97), (3, 700, 1001), (1000, 5, 400), (130, 517, 300),
+        (301, 230, 117), (3, 2000, 1400), (2000, 5, 801), (130, 517, 300),
     ];
 
     public static TheoryData<SimdPath, Transpose, Transpose> PathsAndLayouts()

@@ -21,7 +21,7 @@ public sealed unsafe class KernelParallelism : IDisposable
     /// <remarks>
     /// Below this, handing a share to the worker and waiting for it cost more than the share saved on the two-core
     /// virtual machines Tempo is measured on (AMD EPYC Zen 5): at the earlier 4 MFLOP, 128³ and 160³ GEMMs took 10–20 %
-    /// longer on two threads than on one, and a batch-1 Nature-CNN convolution (5–7 MFLOP) took 50 µs or 155 µs on two
+    /// and 2–10 % longer on two threads than on one, and a batch-1 Nature-CNN convolution (5–7 MFLOP) took 50 or 155 µs on two
     /// against 62 µs on one, depending on where the scheduler put the worker. At 200³ (16 MFLOP) two threads begin to win.
     /// </remarks>
     public const long MinimumParallelFlops = 16_000_000;
